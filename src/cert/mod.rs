@@ -1,0 +1,12 @@
+//! Certificates as .NET's `X509Certificate2` presents them, and chain verification.
+//!
+//! `certificate` parses PEM/DER and computes the .NET strings once; `name` formats X.500 names
+//! exactly as .NET; `store` holds the deployment's uploaded CA certificates and CRLs; `verify`
+//! does path validation (rustls-webpki) with .NET `Verify()` rules; `algorithms` provides the
+//! signature algorithms on RustCrypto.
+
+pub mod algorithms;
+pub mod certificate;
+pub mod name;
+pub mod store;
+pub mod verify;

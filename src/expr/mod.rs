@@ -1,0 +1,4 @@
+//! Policy expressions: the C# subset APIM allows, parsed, compiled and evaluated.
+
+pub mod ast;
+pub mod parser;

@@ -72,7 +72,11 @@ impl LineIndex {
         let start = self.line_starts.get(line).copied().unwrap_or(0);
         let column = text
             .get(start..)
-            .map(|rest| rest.char_indices().take_while(|(i, _)| start + i < offset).count())
+            .map(|rest| {
+                rest.char_indices()
+                    .take_while(|(i, _)| start + i < offset)
+                    .count()
+            })
             .unwrap_or(0);
         Position {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
@@ -88,8 +92,14 @@ impl LineIndex {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.line_starts.get(line).copied().unwrap_or(0);
-        let end = self.line_starts.get(line + 1).copied().unwrap_or(text.len());
-        text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(text.len());
+        text.get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
     }
 }
 

@@ -1,1 +1,157 @@
-//! (to be written)
+//! The per-request `context` that policy expressions read, and what the host supplies to build it.
+//!
+//! A [`Deployment`] (uploaded certificates, CA trust store and CRLs, service facts) is built once
+//! and shared behind an `Arc`; a [`Context`] is built per request and only points at shared parts,
+//! so building one costs a few small moves.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::cert::certificate::Certificate;
+use crate::cert::store::TrustStore;
+
+/// A certificate uploaded to the APIM instance, as `context.Deployment.Certificates` lists it.
+#[derive(Debug, Clone)]
+pub struct DeploymentCertificate {
+    /// The certificate id (the dictionary key).
+    pub id: Arc<str>,
+    /// The certificate (the dictionary value).
+    pub certificate: Arc<Certificate>,
+}
+
+/// What the APIM instance has configured: `context.Deployment`, and the CA certificates and CRLs
+/// that `Verify()` uses. Build once, share with `Arc`.
+#[derive(Debug, Default)]
+pub struct Deployment {
+    certificates: Vec<DeploymentCertificate>,
+    trust_store: Arc<TrustStore>,
+}
+
+impl Deployment {
+    /// A deployment with no uploaded certificates and an empty trust store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the trust store (uploaded CA certificates and CRLs) that `Verify()` uses.
+    pub fn with_trust_store(mut self, trust_store: Arc<TrustStore>) -> Self {
+        self.trust_store = trust_store;
+        self
+    }
+
+    /// Adds an uploaded certificate under `id` (`context.Deployment.Certificates[id]`).
+    /// A later certificate with the same id replaces the earlier one, in place.
+    pub fn with_certificate(
+        mut self,
+        id: impl Into<Arc<str>>,
+        certificate: Arc<Certificate>,
+    ) -> Self {
+        let id = id.into();
+        match self.certificates.iter_mut().find(|c| c.id == id) {
+            Some(existing) => existing.certificate = certificate,
+            None => self
+                .certificates
+                .push(DeploymentCertificate { id, certificate }),
+        }
+        self
+    }
+
+    /// `context.Deployment.Certificates`, in the order they were added.
+    pub fn certificates(&self) -> &[DeploymentCertificate] {
+        &self.certificates
+    }
+
+    /// The trust store `Verify()` uses.
+    pub fn trust_store(&self) -> &TrustStore {
+        &self.trust_store
+    }
+}
+
+/// The point in time a request is evaluated at (`Verify()` checks validity against it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EvaluationTime {
+    unix_seconds: i64,
+}
+
+impl EvaluationTime {
+    /// The current time.
+    pub fn now() -> Self {
+        Self::from(SystemTime::now())
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub const fn from_unix_seconds(unix_seconds: i64) -> Self {
+        Self { unix_seconds }
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub const fn unix_seconds(self) -> i64 {
+        self.unix_seconds
+    }
+}
+
+impl From<SystemTime> for EvaluationTime {
+    fn from(time: SystemTime) -> Self {
+        let unix_seconds = match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+            Err(before) => i64::try_from(before.duration().as_secs())
+                .map(|s| -s)
+                .unwrap_or(i64::MIN),
+        };
+        Self { unix_seconds }
+    }
+}
+
+/// The incoming request as `context.Request` shows it.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// `context.Request.Certificate`: the client certificate presented in the TLS handshake, or
+    /// `None` (no certificate, negotiation disabled, or the renegotiation deadlock).
+    pub certificate: Option<Arc<Certificate>>,
+}
+
+/// `context`: everything one request's policy expressions can read.
+#[derive(Debug, Clone)]
+pub struct Context {
+    request: Request,
+    deployment: Arc<Deployment>,
+    time: EvaluationTime,
+}
+
+impl Context {
+    /// A context for a request with no client certificate, evaluated now.
+    pub fn new(deployment: Arc<Deployment>) -> Self {
+        Self {
+            request: Request::default(),
+            deployment,
+            time: EvaluationTime::now(),
+        }
+    }
+
+    /// Sets the presented client certificate.
+    pub fn with_client_certificate(mut self, certificate: Option<Arc<Certificate>>) -> Self {
+        self.request.certificate = certificate;
+        self
+    }
+
+    /// Sets the evaluation time (default: when the context was created).
+    pub fn at(mut self, time: impl Into<EvaluationTime>) -> Self {
+        self.time = time.into();
+        self
+    }
+
+    /// `context.Request`.
+    pub fn request(&self) -> &Request {
+        &self.request
+    }
+
+    /// `context.Deployment`.
+    pub fn deployment(&self) -> &Deployment {
+        &self.deployment
+    }
+
+    /// The evaluation time.
+    pub fn time(&self) -> EvaluationTime {
+        self.time
+    }
+}

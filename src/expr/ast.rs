@@ -171,6 +171,7 @@ pub enum LambdaBody {
     Block(Block),
 }
 
+#[allow(clippy::large_enum_variant)]
 /// Part of an interpolated string `$"a{b,5:F2}c"`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum InterpolationPart {

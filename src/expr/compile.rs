@@ -1,0 +1,781 @@
+//! The compile pass: resolves every name, member and method of a parsed expression against the
+//! `context` type model and the allowed .NET surface, checks types, and produces the node tree
+//! that `eval` runs. Errors here are what APIM reports when a policy is saved; their messages
+//! follow the C# compiler's wording so a policy author recognises them.
+
+use crate::diagnostic::Span;
+
+use super::ast::{self, BinaryOp, Expr, ExprKind, LambdaBody, Literal, UnaryOp};
+use super::eval::{ArithOp, CompareKind, CompareOp, Constant, Node, NumKind};
+use super::lib;
+use super::types::{StaticType, Type};
+
+/// A load-time error in an expression: message and span in the expression text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// What is wrong, in C# compiler wording.
+    pub message: String,
+    /// Where, in bytes of the expression text.
+    pub span: Span,
+}
+
+impl CompileError {
+    fn new(message: impl Into<String>, span: Span) -> Self {
+        Self {
+            message: message.into(),
+            span,
+        }
+    }
+}
+
+/// What compiling an expression gave: a value, or a type name used for its static members.
+enum Compiled {
+    Value(Node, Type),
+    TypeName(StaticType),
+}
+
+struct Local {
+    name: String,
+    ty: Type,
+    slot: u16,
+}
+
+/// Compiles expressions; holds the scope of locals (lambda parameters).
+pub(crate) struct Compiler {
+    locals: Vec<Local>,
+    slots: u16,
+}
+
+impl Compiler {
+    pub(crate) fn new() -> Self {
+        Self {
+            locals: Vec::new(),
+            slots: 0,
+        }
+    }
+
+    /// How many local slots the compiled program needs.
+    pub(crate) fn slots(&self) -> u16 {
+        self.slots
+    }
+
+    /// Compiles `expr` to a value node.
+    pub(crate) fn value(&mut self, expr: &Expr) -> Result<(Node, Type), CompileError> {
+        match self.compile(expr)? {
+            Compiled::Value(node, ty) => Ok((node, ty)),
+            Compiled::TypeName(ty) => Err(CompileError::new(
+                format!(
+                    "'{}' is a type, which is not valid in the given context",
+                    Type::TypeName(ty)
+                ),
+                expr.span,
+            )),
+        }
+    }
+
+    fn declare(&mut self, name: &ast::Ident, ty: Type) -> Result<u16, CompileError> {
+        if self.locals.iter().any(|l| l.name == name.name) || name.name == "context" {
+            return Err(CompileError::new(
+                format!(
+                    "A local or parameter named '{}' cannot be declared in this scope because that name is used in an enclosing local scope",
+                    name.name
+                ),
+                name.span,
+            ));
+        }
+        let slot = self.slots;
+        self.slots = self
+            .slots
+            .checked_add(1)
+            .ok_or_else(|| CompileError::new("too many locals", name.span))?;
+        self.locals.push(Local {
+            name: name.name.clone(),
+            ty,
+            slot,
+        });
+        Ok(slot)
+    }
+
+    fn compile(&mut self, expr: &Expr) -> Result<Compiled, CompileError> {
+        let span = expr.span;
+        let value = |node, ty| Ok(Compiled::Value(node, ty));
+        match &expr.kind {
+            ExprKind::Literal(literal) => {
+                let (constant, ty) = match literal {
+                    Literal::Null => (Constant::Null, Type::Null),
+                    Literal::Bool(b) => (Constant::Bool(*b), Type::Boolean),
+                    Literal::Int(i) => (Constant::Int(*i), Type::Int32),
+                    Literal::Long(i) => (Constant::Long(*i), Type::Int64),
+                    Literal::UInt(i) => (Constant::Long(i64::from(*i)), Type::Int64),
+                    Literal::ULong(i) => match i64::try_from(*i) {
+                        Ok(i) => (Constant::Long(i), Type::Int64),
+                        Err(_) => {
+                            return Err(CompileError::new(
+                                "ulong values beyond long are not supported",
+                                span,
+                            ));
+                        }
+                    },
+                    Literal::Double(d) => (Constant::Double(*d), Type::Double),
+                    Literal::Float(f) => (Constant::Double(f64::from(*f)), Type::Double),
+                    Literal::Decimal(_) => {
+                        return Err(CompileError::new(
+                            "decimal literals are not supported yet",
+                            span,
+                        ));
+                    }
+                    Literal::Char(c) => (Constant::Char(*c), Type::Char),
+                    Literal::String(s) => (Constant::Str(s.as_str().into()), Type::String),
+                };
+                value(Node::Const(constant), ty)
+            }
+            ExprKind::Name(ident) => self.name(ident),
+            ExprKind::Member {
+                target,
+                name,
+                type_args,
+                null_conditional,
+            } => {
+                if !type_args.is_empty() {
+                    return Err(CompileError::new(
+                        format!(
+                            "The non-generic member '{}' cannot be used with type arguments",
+                            name.name
+                        ),
+                        name.span,
+                    ));
+                }
+                self.member(target, name, *null_conditional, span)
+            }
+            ExprKind::Call { callee, args } => self.call(callee, args, span),
+            ExprKind::Unary { op, operand } => self.unary(*op, operand, span),
+            ExprKind::Binary { op, left, right } => self.binary(*op, left, right, span),
+            ExprKind::Conditional {
+                condition,
+                when_true,
+                when_false,
+            } => {
+                let condition = self.boolean(condition)?;
+                let (t, t_ty) = self.value(when_true)?;
+                let (f, f_ty) = self.value(when_false)?;
+                let ty = common_type(t_ty, f_ty).ok_or_else(|| {
+                    CompileError::new(
+                        format!(
+                            "Type of conditional expression cannot be determined because there is no implicit conversion between '{t_ty}' and '{f_ty}'"
+                        ),
+                        span,
+                    )
+                })?;
+                value(
+                    Node::Conditional(Box::new(condition), Box::new(t), Box::new(f)),
+                    ty,
+                )
+            }
+            ExprKind::Lambda { .. } => Err(CompileError::new(
+                "A lambda expression can only be passed as an argument to a method such as Any or All",
+                span,
+            )),
+            other => Err(CompileError::new(
+                format!("{} is not supported yet", describe(other)),
+                span,
+            )),
+        }
+    }
+
+    fn name(&mut self, ident: &ast::Ident) -> Result<Compiled, CompileError> {
+        if let Some(local) = self.locals.iter().rev().find(|l| l.name == ident.name) {
+            return Ok(Compiled::Value(Node::Local(local.slot), local.ty));
+        }
+        if ident.name == "context" {
+            return Ok(Compiled::Value(Node::Context, Type::Context));
+        }
+        if let Some(ty) = lib::type_name(&[ident.name.as_str()]) {
+            return Ok(Compiled::TypeName(ty));
+        }
+        if lib::is_forbidden_type(&ident.name) {
+            return Err(CompileError::new(
+                format!(
+                    "The type '{}' is not allowed in policy expressions",
+                    ident.name
+                ),
+                ident.span,
+            ));
+        }
+        Err(CompileError::new(
+            format!(
+                "The name '{}' does not exist in the current context",
+                ident.name
+            ),
+            ident.span,
+        ))
+    }
+
+    /// Resolves `System.X` style dotted type names.
+    fn dotted_type(target: &Expr, name: &ast::Ident) -> Option<StaticType> {
+        match &target.kind {
+            ExprKind::Name(root) if root.name == "System" => {
+                lib::type_name(&["System", name.name.as_str()])
+            }
+            _ => None,
+        }
+    }
+
+    fn member(
+        &mut self,
+        target: &Expr,
+        name: &ast::Ident,
+        null_conditional: bool,
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        if let Some(ty) = Self::dotted_type(target, name) {
+            return Ok(Compiled::TypeName(ty));
+        }
+        match self.compile(target)? {
+            Compiled::TypeName(owner) => match lib::static_member(owner, &name.name) {
+                Some(def) => Ok(Compiled::Value(Node::Static { get: def.get }, def.ty)),
+                None => Err(missing_member(Type::TypeName(owner), name)),
+            },
+            Compiled::Value(node, owner) => {
+                let Some(def) = lib::member(owner, &name.name) else {
+                    if lib::methods(owner, &name.name).next().is_some()
+                        || lib::lambda_method(owner, &name.name).is_some()
+                    {
+                        return Err(CompileError::new(
+                            format!(
+                                "'{}' is a method; call it as '{}(...)'",
+                                name.name, name.name
+                            ),
+                            name.span,
+                        ));
+                    }
+                    return Err(missing_member(owner, name));
+                };
+                Ok(Compiled::Value(
+                    Node::Member {
+                        target: Box::new(node),
+                        get: def.get,
+                        null_conditional,
+                        span,
+                    },
+                    def.ty,
+                ))
+            }
+        }
+    }
+
+    fn call(
+        &mut self,
+        callee: &Expr,
+        args: &[ast::Argument],
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let ExprKind::Member {
+            target,
+            name,
+            type_args,
+            null_conditional,
+        } = &callee.kind
+        else {
+            let what = match &callee.kind {
+                ExprKind::Name(n) => format!(
+                    "The name '{}' does not exist in the current context",
+                    n.name
+                ),
+                _ => "This expression cannot be called like a method".to_owned(),
+            };
+            return Err(CompileError::new(what, callee.span));
+        };
+        if !type_args.is_empty() {
+            return Err(CompileError::new(
+                format!(
+                    "The non-generic method '{}' cannot be used with type arguments",
+                    name.name
+                ),
+                name.span,
+            ));
+        }
+        for arg in args {
+            if let Some(named) = &arg.name {
+                return Err(CompileError::new(
+                    "named arguments are not supported yet",
+                    named.span,
+                ));
+            }
+            if arg.modifier.is_some() {
+                return Err(CompileError::new(
+                    "out/ref arguments are not supported yet",
+                    arg.value.span,
+                ));
+            }
+        }
+        match self.compile(target)? {
+            Compiled::TypeName(owner) => {
+                let overloads: Vec<_> = lib::static_methods(owner, &name.name).collect();
+                if overloads.is_empty() {
+                    if lib::static_member(owner, &name.name).is_some() {
+                        return Err(non_invocable(name));
+                    }
+                    return Err(missing_member(Type::TypeName(owner), name));
+                }
+                let compiled = self.arguments(args)?;
+                let def = overloads
+                    .iter()
+                    .find(|d| applicable(d.params, &compiled))
+                    .ok_or_else(|| no_overload(name, args.len(), span))?;
+                Ok(Compiled::Value(
+                    Node::StaticMethod {
+                        call: def.call,
+                        args: compiled.into_iter().map(|(n, _)| n).collect(),
+                    },
+                    def.result,
+                ))
+            }
+            Compiled::Value(target_node, owner) => {
+                if let Some(def) = lib::lambda_method(owner, &name.name) {
+                    return self.lambda_call(target_node, def, args, *null_conditional, name, span);
+                }
+                let overloads: Vec<_> = lib::methods(owner, &name.name).collect();
+                if overloads.is_empty() {
+                    if lib::member(owner, &name.name).is_some() {
+                        return Err(non_invocable(name));
+                    }
+                    return Err(missing_member(owner, name));
+                }
+                let compiled = self.arguments(args)?;
+                let def = overloads
+                    .iter()
+                    .find(|d| applicable(d.params, &compiled))
+                    .ok_or_else(|| no_overload(name, args.len(), span))?;
+                Ok(Compiled::Value(
+                    Node::Method {
+                        target: Box::new(target_node),
+                        call: def.call,
+                        args: compiled.into_iter().map(|(n, _)| n).collect(),
+                        null_conditional: *null_conditional,
+                        span,
+                    },
+                    def.result,
+                ))
+            }
+        }
+    }
+
+    fn arguments(&mut self, args: &[ast::Argument]) -> Result<Vec<(Node, Type)>, CompileError> {
+        args.iter().map(|a| self.value(&a.value)).collect()
+    }
+
+    fn lambda_call(
+        &mut self,
+        target: Node,
+        def: &'static lib::LambdaMethodDef,
+        args: &[ast::Argument],
+        null_conditional: bool,
+        name: &ast::Ident,
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let [arg] = args else {
+            return Err(no_overload(name, args.len(), span));
+        };
+        let ExprKind::Lambda { params, body } = &arg.value.kind else {
+            return Err(CompileError::new(
+                format!(
+                    "Argument 1 of '{}' must be a lambda expression such as 'c => ...'",
+                    name.name
+                ),
+                arg.value.span,
+            ));
+        };
+        let [param] = params.as_slice() else {
+            return Err(CompileError::new(
+                format!(
+                    "The lambda passed to '{}' takes exactly one parameter",
+                    name.name
+                ),
+                arg.value.span,
+            ));
+        };
+        if param.ty.is_some() {
+            return Err(CompileError::new(
+                "explicitly typed lambda parameters are not supported yet",
+                param.name.span,
+            ));
+        }
+        let LambdaBody::Expr(body) = body else {
+            return Err(CompileError::new(
+                "block-bodied lambdas are not supported yet",
+                arg.value.span,
+            ));
+        };
+        let slot = self.declare(&param.name, def.item)?;
+        let compiled = self.value(body);
+        self.locals.pop();
+        let (body_node, body_ty) = compiled?;
+        if body_ty != def.lambda_result {
+            return Err(CompileError::new(
+                format!(
+                    "Cannot implicitly convert type '{body_ty}' to '{}'",
+                    def.lambda_result
+                ),
+                body.span,
+            ));
+        }
+        Ok(Compiled::Value(
+            Node::LambdaMethod {
+                target: Box::new(target),
+                call: def.call,
+                slot,
+                body: Box::new(body_node),
+                null_conditional,
+                span,
+            },
+            def.result,
+        ))
+    }
+
+    /// Compiles `expr` and requires a `bool`.
+    pub(crate) fn boolean(&mut self, expr: &Expr) -> Result<Node, CompileError> {
+        let (node, ty) = self.value(expr)?;
+        if ty != Type::Boolean {
+            return Err(CompileError::new(
+                format!("Cannot implicitly convert type '{ty}' to 'bool'"),
+                expr.span,
+            ));
+        }
+        Ok(node)
+    }
+
+    fn unary(&mut self, op: UnaryOp, operand: &Expr, span: Span) -> Result<Compiled, CompileError> {
+        match op {
+            UnaryOp::Not => {
+                let (node, ty) = self.value(operand)?;
+                if ty != Type::Boolean {
+                    return Err(CompileError::new(
+                        format!("Operator '!' cannot be applied to operand of type '{ty}'"),
+                        span,
+                    ));
+                }
+                Ok(Compiled::Value(Node::Not(Box::new(node)), Type::Boolean))
+            }
+            UnaryOp::Negate | UnaryOp::Plus => {
+                let (node, ty) = self.value(operand)?;
+                let kind = num_kind(ty, ty).ok_or_else(|| {
+                    CompileError::new(
+                        format!("Operator '-' cannot be applied to operand of type '{ty}'"),
+                        span,
+                    )
+                })?;
+                let result = num_type(kind);
+                if op == UnaryOp::Plus {
+                    return Ok(Compiled::Value(node, result));
+                }
+                Ok(Compiled::Value(
+                    Node::Negate {
+                        kind,
+                        operand: Box::new(node),
+                        span,
+                    },
+                    result,
+                ))
+            }
+            _ => Err(CompileError::new(
+                "increment, decrement and bitwise operators are not supported yet",
+                span,
+            )),
+        }
+    }
+
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        left: &Expr,
+        right: &Expr,
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        match op {
+            BinaryOp::And | BinaryOp::Or => {
+                let l = self.boolean_operand(left, op)?;
+                let r = self.boolean_operand(right, op)?;
+                let node = if op == BinaryOp::And {
+                    Node::And(Box::new(l), Box::new(r))
+                } else {
+                    Node::Or(Box::new(l), Box::new(r))
+                };
+                Ok(Compiled::Value(node, Type::Boolean))
+            }
+            BinaryOp::Equal
+            | BinaryOp::NotEqual
+            | BinaryOp::Less
+            | BinaryOp::Greater
+            | BinaryOp::LessOrEqual
+            | BinaryOp::GreaterOrEqual => {
+                let (l, l_ty) = self.value(left)?;
+                let (r, r_ty) = self.value(right)?;
+                let cmp = match op {
+                    BinaryOp::Equal => CompareOp::Equal,
+                    BinaryOp::NotEqual => CompareOp::NotEqual,
+                    BinaryOp::Less => CompareOp::Less,
+                    BinaryOp::Greater => CompareOp::Greater,
+                    BinaryOp::LessOrEqual => CompareOp::LessOrEqual,
+                    _ => CompareOp::GreaterOrEqual,
+                };
+                let equality = matches!(cmp, CompareOp::Equal | CompareOp::NotEqual);
+                let kind = compare_kind(l_ty, r_ty, equality)
+                    .ok_or_else(|| operator_error(op, l_ty, r_ty, span))?;
+                Ok(Compiled::Value(
+                    Node::Compare {
+                        op: cmp,
+                        kind,
+                        left: Box::new(l),
+                        right: Box::new(r),
+                    },
+                    Type::Boolean,
+                ))
+            }
+            BinaryOp::Add
+            | BinaryOp::Subtract
+            | BinaryOp::Multiply
+            | BinaryOp::Divide
+            | BinaryOp::Remainder => {
+                let (l, l_ty) = self.value(left)?;
+                let (r, r_ty) = self.value(right)?;
+                if op == BinaryOp::Add && (l_ty == Type::String || r_ty == Type::String) {
+                    return Ok(Compiled::Value(
+                        Node::Concat(Box::new(l), Box::new(r)),
+                        Type::String,
+                    ));
+                }
+                let kind =
+                    num_kind(l_ty, r_ty).ok_or_else(|| operator_error(op, l_ty, r_ty, span))?;
+                let arith = match op {
+                    BinaryOp::Add => ArithOp::Add,
+                    BinaryOp::Subtract => ArithOp::Subtract,
+                    BinaryOp::Multiply => ArithOp::Multiply,
+                    BinaryOp::Divide => ArithOp::Divide,
+                    _ => ArithOp::Remainder,
+                };
+                Ok(Compiled::Value(
+                    Node::Arith {
+                        op: arith,
+                        kind,
+                        left: Box::new(l),
+                        right: Box::new(r),
+                        span,
+                    },
+                    num_type(kind),
+                ))
+            }
+            BinaryOp::Coalesce => {
+                let (l, l_ty) = self.value(left)?;
+                let (r, r_ty) = self.value(right)?;
+                if !l_ty.is_reference() {
+                    return Err(operator_error(op, l_ty, r_ty, span));
+                }
+                let ty =
+                    common_type(l_ty, r_ty).ok_or_else(|| operator_error(op, l_ty, r_ty, span))?;
+                Ok(Compiled::Value(
+                    Node::Coalesce(Box::new(l), Box::new(r)),
+                    ty,
+                ))
+            }
+            _ => Err(CompileError::new(
+                format!("operator '{}' is not supported yet", operator_text(op)),
+                span,
+            )),
+        }
+    }
+
+    fn boolean_operand(&mut self, expr: &Expr, op: BinaryOp) -> Result<Node, CompileError> {
+        let (node, ty) = self.value(expr)?;
+        if ty != Type::Boolean {
+            return Err(CompileError::new(
+                format!(
+                    "Operator '{}' cannot be applied to an operand of type '{ty}'",
+                    operator_text(op)
+                ),
+                expr.span,
+            ));
+        }
+        Ok(node)
+    }
+}
+
+fn missing_member(owner: Type, name: &ast::Ident) -> CompileError {
+    if owner == Type::X500DistinguishedName
+        && matches!(name.name.as_str(), "Decode" | "Format" | "RawData" | "Oid")
+    {
+        return CompileError::new(
+            format!(
+                "'X500DistinguishedName.{}' is not allowed in policy expressions; only 'Name' is",
+                name.name
+            ),
+            name.span,
+        );
+    }
+    CompileError::new(
+        format!(
+            "'{owner}' does not contain a definition for '{}'",
+            name.name
+        ),
+        name.span,
+    )
+}
+
+fn non_invocable(name: &ast::Ident) -> CompileError {
+    CompileError::new(
+        format!(
+            "Non-invocable member '{}' cannot be used like a method",
+            name.name
+        ),
+        name.span,
+    )
+}
+
+fn no_overload(name: &ast::Ident, count: usize, span: Span) -> CompileError {
+    CompileError::new(
+        format!(
+            "No overload for method '{}' takes {count} arguments",
+            name.name
+        ),
+        span,
+    )
+}
+
+fn operator_error(op: BinaryOp, left: Type, right: Type, span: Span) -> CompileError {
+    CompileError::new(
+        format!(
+            "Operator '{}' cannot be applied to operands of type '{left}' and '{right}'",
+            operator_text(op)
+        ),
+        span,
+    )
+}
+
+fn operator_text(op: BinaryOp) -> &'static str {
+    match op {
+        BinaryOp::Multiply => "*",
+        BinaryOp::Divide => "/",
+        BinaryOp::Remainder => "%",
+        BinaryOp::Add => "+",
+        BinaryOp::Subtract => "-",
+        BinaryOp::ShiftLeft => "<<",
+        BinaryOp::ShiftRight => ">>",
+        BinaryOp::Less => "<",
+        BinaryOp::Greater => ">",
+        BinaryOp::LessOrEqual => "<=",
+        BinaryOp::GreaterOrEqual => ">=",
+        BinaryOp::Equal => "==",
+        BinaryOp::NotEqual => "!=",
+        BinaryOp::BitwiseAnd => "&",
+        BinaryOp::BitwiseXor => "^",
+        BinaryOp::BitwiseOr => "|",
+        BinaryOp::And => "&&",
+        BinaryOp::Or => "||",
+        BinaryOp::Coalesce => "??",
+    }
+}
+
+fn describe(kind: &ExprKind) -> &'static str {
+    match kind {
+        ExprKind::GenericName { .. } => "a generic method call",
+        ExprKind::Index { .. } => "an indexer",
+        ExprKind::Assign { .. } => "assignment",
+        ExprKind::Cast { .. } => "a cast",
+        ExprKind::Is { .. } => "'is'",
+        ExprKind::As { .. } => "'as'",
+        ExprKind::TypeOf(_) => "'typeof'",
+        ExprKind::Default(_) => "'default'",
+        ExprKind::New { .. } => "'new'",
+        ExprKind::Interpolated(_) => "an interpolated string",
+        ExprKind::OutDeclaration { .. } => "an out variable",
+        _ => "this expression",
+    }
+}
+
+/// Whether a value of type `from` converts implicitly to `to`.
+fn assignable(from: Type, to: Type) -> bool {
+    from == to
+        || to == Type::Object && from != Type::Void
+        || from == Type::Null && to.is_reference()
+        || matches!(
+            (from, to),
+            (Type::Int32, Type::Int64 | Type::Double)
+                | (Type::Int64, Type::Double)
+                | (Type::Char, Type::Int32 | Type::Int64 | Type::Double)
+        )
+}
+
+fn applicable(params: &[Type], args: &[(Node, Type)]) -> bool {
+    params.len() == args.len()
+        && params
+            .iter()
+            .zip(args)
+            .all(|(p, (_, a))| assignable(*a, *p))
+}
+
+fn common_type(a: Type, b: Type) -> Option<Type> {
+    if assignable(a, b) {
+        Some(b)
+    } else if assignable(b, a) {
+        Some(a)
+    } else {
+        None
+    }
+}
+
+fn num_kind(a: Type, b: Type) -> Option<NumKind> {
+    if !a.is_numeric() || !b.is_numeric() {
+        return None;
+    }
+    Some(if a == Type::Double || b == Type::Double {
+        NumKind::Double
+    } else if a == Type::Int64 || b == Type::Int64 {
+        NumKind::Int64
+    } else {
+        NumKind::Int32
+    })
+}
+
+fn num_type(kind: NumKind) -> Type {
+    match kind {
+        NumKind::Int32 => Type::Int32,
+        NumKind::Int64 => Type::Int64,
+        NumKind::Double => Type::Double,
+    }
+}
+
+fn compare_kind(a: Type, b: Type, equality: bool) -> Option<CompareKind> {
+    if let Some(kind) = num_kind(a, b) {
+        return Some(if kind == NumKind::Double {
+            CompareKind::Double
+        } else {
+            CompareKind::Integer
+        });
+    }
+    let pair = |t: Type| (a == t || a == Type::Null) && (b == t || b == Type::Null);
+    if a == Type::DateTime && b == Type::DateTime {
+        return Some(CompareKind::DateTime);
+    }
+    if !equality {
+        return None;
+    }
+    if pair(Type::String) {
+        return Some(CompareKind::String);
+    }
+    if a == Type::Boolean && b == Type::Boolean {
+        return Some(CompareKind::Bool);
+    }
+    let reference = |t: Type| t.is_reference();
+    if reference(a)
+        && reference(b)
+        && (a == b || a == Type::Null || b == Type::Null || a == Type::Object || b == Type::Object)
+    {
+        return Some(CompareKind::Reference);
+    }
+    // Value types compared with null: always unequal (C# warns, but compiles).
+    if (a == Type::Null && !b.is_reference() && b != Type::Void)
+        || (b == Type::Null && !a.is_reference() && a != Type::Void)
+    {
+        return Some(CompareKind::Reference);
+    }
+    None
+}

@@ -1,0 +1,644 @@
+//! Evaluation of compiled expressions: the resolved node tree, the frame of locals, and the
+//! .NET exceptions an expression can throw.
+//!
+//! Every member and method was resolved at load to a function pointer, so evaluation never looks
+//! a name up by string; values borrow from the program and the context, so the seed conditions
+//! evaluate without touching the heap.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+
+use crate::context::Context;
+use crate::diagnostic::Span;
+
+use super::value::Value;
+
+/// The .NET exception types an expression can throw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExceptionKind {
+    /// `System.NullReferenceException`
+    NullReference,
+    /// `System.InvalidCastException`
+    InvalidCast,
+    /// `System.ArgumentException`
+    Argument,
+    /// `System.ArgumentNullException`
+    ArgumentNull,
+    /// `System.DivideByZeroException`
+    DivideByZero,
+    /// `System.OverflowException`
+    Overflow,
+    /// `System.InvalidOperationException`
+    InvalidOperation,
+}
+
+impl ExceptionKind {
+    /// The .NET type name.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            ExceptionKind::NullReference => "System.NullReferenceException",
+            ExceptionKind::InvalidCast => "System.InvalidCastException",
+            ExceptionKind::Argument => "System.ArgumentException",
+            ExceptionKind::ArgumentNull => "System.ArgumentNullException",
+            ExceptionKind::DivideByZero => "System.DivideByZeroException",
+            ExceptionKind::Overflow => "System.OverflowException",
+            ExceptionKind::InvalidOperation => "System.InvalidOperationException",
+        }
+    }
+}
+
+/// A .NET exception thrown while evaluating an expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    /// The exception type.
+    pub kind: ExceptionKind,
+    /// The exception's `Message`, as .NET words it.
+    pub message: Cow<'static, str>,
+    /// Where in the expression text it was thrown.
+    pub span: Span,
+}
+
+impl Exception {
+    /// A `NullReferenceException` at `span`.
+    pub fn null_reference(span: Span) -> Self {
+        Self {
+            kind: ExceptionKind::NullReference,
+            message: Cow::Borrowed("Object reference not set to an instance of an object."),
+            span,
+        }
+    }
+
+    /// An exception of `kind` with `message`, at `span`.
+    pub fn new(kind: ExceptionKind, message: impl Into<Cow<'static, str>>, span: Span) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            span,
+        }
+    }
+}
+
+impl fmt::Display for Exception {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.type_name(), self.message)
+    }
+}
+
+impl std::error::Error for Exception {}
+
+/// Reads a member of a non-null target.
+pub(crate) type MemberFn = for<'a> fn(&Value<'a>, &'a Context) -> Result<Value<'a>, Exception>;
+/// Reads a static member.
+pub(crate) type StaticFn = for<'a> fn(&'a Context) -> Result<Value<'a>, Exception>;
+/// Calls a method on a non-null target with evaluated arguments.
+pub(crate) type MethodFn =
+    for<'a> fn(&Value<'a>, &[Value<'a>], &'a Context) -> Result<Value<'a>, Exception>;
+/// Calls a static method with evaluated arguments.
+pub(crate) type StaticMethodFn =
+    for<'a> fn(&[Value<'a>], &'a Context) -> Result<Value<'a>, Exception>;
+/// Calls a method that takes a lambda (LINQ): the callback evaluates the lambda for one item.
+pub(crate) type LambdaMethodFn = for<'a> fn(
+    &Value<'a>,
+    &mut dyn FnMut(Value<'a>) -> Result<Value<'a>, Exception>,
+) -> Result<Value<'a>, Exception>;
+
+/// A constant folded at load.
+#[derive(Debug, Clone)]
+pub(crate) enum Constant {
+    Null,
+    Bool(bool),
+    Int(i32),
+    Long(i64),
+    Double(f64),
+    Char(char),
+    Str(Box<str>),
+}
+
+/// How `==`, `<`, ... compare, decided at load from the operand types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CompareKind {
+    /// Ordinal string equality (C# `string ==`).
+    String,
+    /// `bool`.
+    Bool,
+    /// Integer types widened to `i64`.
+    Integer,
+    /// Floating point.
+    Double,
+    /// `DateTime` ticks.
+    DateTime,
+    /// Reference identity (class types without `==` overloads), including `x == null`.
+    Reference,
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CompareOp {
+    Equal,
+    NotEqual,
+    Less,
+    Greater,
+    LessOrEqual,
+    GreaterOrEqual,
+}
+
+/// Arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ArithOp {
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Remainder,
+}
+
+/// Numeric kind of an arithmetic operation, after C#'s binary numeric promotion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NumKind {
+    Int32,
+    Int64,
+    Double,
+}
+
+/// A compiled expression node.
+#[derive(Debug)]
+pub(crate) enum Node {
+    Const(Constant),
+    Context,
+    Local(u16),
+    Member {
+        target: Box<Node>,
+        get: MemberFn,
+        null_conditional: bool,
+        span: Span,
+    },
+    Static {
+        get: StaticFn,
+    },
+    Method {
+        target: Box<Node>,
+        call: MethodFn,
+        args: Box<[Node]>,
+        null_conditional: bool,
+        span: Span,
+    },
+    StaticMethod {
+        call: StaticMethodFn,
+        args: Box<[Node]>,
+    },
+    LambdaMethod {
+        target: Box<Node>,
+        call: LambdaMethodFn,
+        slot: u16,
+        body: Box<Node>,
+        null_conditional: bool,
+        span: Span,
+    },
+    Not(Box<Node>),
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    Compare {
+        op: CompareOp,
+        kind: CompareKind,
+        left: Box<Node>,
+        right: Box<Node>,
+    },
+    Arith {
+        op: ArithOp,
+        kind: NumKind,
+        left: Box<Node>,
+        right: Box<Node>,
+        span: Span,
+    },
+    Negate {
+        kind: NumKind,
+        operand: Box<Node>,
+        span: Span,
+    },
+    Concat(Box<Node>, Box<Node>),
+    Conditional(Box<Node>, Box<Node>, Box<Node>),
+    Coalesce(Box<Node>, Box<Node>),
+}
+
+/// How many locals live inline in a frame before the frame spills to the heap.
+const INLINE_LOCALS: usize = 8;
+
+/// The locals of one evaluation.
+pub(crate) struct Frame<'a> {
+    context: &'a Context,
+    inline: [Value<'a>; INLINE_LOCALS],
+    spilled: Vec<Value<'a>>,
+}
+
+impl<'a> Frame<'a> {
+    pub(crate) fn new(context: &'a Context, slots: u16) -> Self {
+        let extra = usize::from(slots).saturating_sub(INLINE_LOCALS);
+        Self {
+            context,
+            inline: [const { Value::Null }; INLINE_LOCALS],
+            spilled: if extra == 0 {
+                Vec::new()
+            } else {
+                vec![Value::Null; extra]
+            },
+        }
+    }
+
+    fn get(&self, slot: u16) -> Value<'a> {
+        let slot = usize::from(slot);
+        match self.inline.get(slot) {
+            Some(v) => v.clone(),
+            None => self
+                .spilled
+                .get(slot - INLINE_LOCALS)
+                .cloned()
+                .unwrap_or(Value::Null),
+        }
+    }
+
+    fn set(&mut self, slot: u16, value: Value<'a>) {
+        let slot = usize::from(slot);
+        if let Some(v) = self.inline.get_mut(slot) {
+            *v = value;
+        } else if let Some(v) = self.spilled.get_mut(slot - INLINE_LOCALS) {
+            *v = value;
+        }
+    }
+}
+
+/// Most arguments a call evaluates into a stack buffer before it needs the heap.
+const INLINE_ARGS: usize = 4;
+
+fn with_args<'a, R>(
+    args: &'a [Node],
+    frame: &mut Frame<'a>,
+    f: impl FnOnce(&[Value<'a>], &mut Frame<'a>) -> Result<R, Exception>,
+) -> Result<R, Exception> {
+    if args.len() <= INLINE_ARGS {
+        let mut buffer: [Value<'a>; INLINE_ARGS] = [const { Value::Null }; INLINE_ARGS];
+        for (slot, arg) in buffer.iter_mut().zip(args) {
+            *slot = eval(arg, frame)?;
+        }
+        f(buffer.get(..args.len()).unwrap_or(&[]), frame)
+    } else {
+        let mut values = Vec::with_capacity(args.len());
+        for arg in args {
+            values.push(eval(arg, frame)?);
+        }
+        f(&values, frame)
+    }
+}
+
+fn as_bool(value: &Value<'_>, span: Span) -> Result<bool, Exception> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Err(Exception::new(
+            ExceptionKind::InvalidOperation,
+            "Nullable object must have a value.",
+            span,
+        )),
+        _ => Err(Exception::new(
+            ExceptionKind::InvalidCast,
+            "Specified cast is not valid.",
+            span,
+        )),
+    }
+}
+
+fn as_i64(value: &Value<'_>) -> Option<i64> {
+    match value {
+        Value::Int(i) => Some(i64::from(*i)),
+        Value::Long(i) => Some(*i),
+        Value::Char(c) => Some(i64::from(u32::from(*c))),
+        _ => None,
+    }
+}
+
+fn as_f64(value: &Value<'_>) -> Option<f64> {
+    match value {
+        Value::Double(d) => Some(*d),
+        // i64 → f64 is C#'s implicit conversion; precision loss is .NET's too.
+        #[allow(clippy::cast_precision_loss)]
+        other => as_i64(other).map(|i| i as f64),
+    }
+}
+
+fn same_reference(left: &Value<'_>, right: &Value<'_>) -> bool {
+    match (left, right) {
+        (Value::Null, Value::Null) => true,
+        (Value::Null, _) | (_, Value::Null) => false,
+        (Value::Certificate(a), Value::Certificate(b)) => std::ptr::eq(*a, *b),
+        (Value::Context(a), Value::Context(b)) => std::ptr::eq(*a, *b),
+        (Value::Request(a), Value::Request(b)) => std::ptr::eq(*a, *b),
+        (Value::Deployment(a), Value::Deployment(b)) => std::ptr::eq(*a, *b),
+        (Value::CertificateDictionary(a), Value::CertificateDictionary(b)) => std::ptr::eq(*a, *b),
+        // object == object on boxed values compares references; two evaluations never share a box.
+        _ => false,
+    }
+}
+
+fn compare<'a>(op: CompareOp, kind: CompareKind, left: &Value<'a>, right: &Value<'a>) -> bool {
+    let ordering: Option<Ordering> = match kind {
+        CompareKind::String => match (left.as_str(), right.as_str()) {
+            (Some(a), Some(b)) => Some(a.cmp(b)),
+            (None, None) => Some(Ordering::Equal),
+            _ => None,
+        },
+        CompareKind::Bool => match (left, right) {
+            (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+            (Value::Null, Value::Null) => Some(Ordering::Equal),
+            _ => None,
+        },
+        CompareKind::Integer => match (as_i64(left), as_i64(right)) {
+            (Some(a), Some(b)) => Some(a.cmp(&b)),
+            (None, None) => Some(Ordering::Equal),
+            _ => None,
+        },
+        CompareKind::Double => match (as_f64(left), as_f64(right)) {
+            (Some(a), Some(b)) => a.partial_cmp(&b),
+            (None, None) if left.is_null() && right.is_null() => Some(Ordering::Equal),
+            _ => None,
+        },
+        CompareKind::DateTime => match (left, right) {
+            (Value::DateTime(a), Value::DateTime(b)) => Some(a.cmp(b)),
+            (Value::Null, Value::Null) => Some(Ordering::Equal),
+            _ => None,
+        },
+        CompareKind::Reference => {
+            if same_reference(left, right) {
+                Some(Ordering::Equal)
+            } else {
+                None
+            }
+        }
+    };
+    // As in C#: a lifted comparison with null (or NaN) is false, except `!=`.
+    match op {
+        CompareOp::Equal => ordering == Some(Ordering::Equal),
+        CompareOp::NotEqual => ordering != Some(Ordering::Equal),
+        CompareOp::Less => ordering == Some(Ordering::Less),
+        CompareOp::Greater => ordering == Some(Ordering::Greater),
+        CompareOp::LessOrEqual => matches!(ordering, Some(Ordering::Less | Ordering::Equal)),
+        CompareOp::GreaterOrEqual => {
+            matches!(ordering, Some(Ordering::Greater | Ordering::Equal))
+        }
+    }
+}
+
+fn overflow(span: Span) -> Exception {
+    // Unchecked C# arithmetic wraps; only division by zero and MinValue / -1 throw.
+    Exception::new(
+        ExceptionKind::Overflow,
+        "Arithmetic operation resulted in an overflow.",
+        span,
+    )
+}
+
+fn divide_by_zero(span: Span) -> Exception {
+    Exception::new(
+        ExceptionKind::DivideByZero,
+        "Attempted to divide by zero.",
+        span,
+    )
+}
+
+fn arith<'a>(
+    op: ArithOp,
+    kind: NumKind,
+    left: &Value<'a>,
+    right: &Value<'a>,
+    span: Span,
+) -> Result<Value<'a>, Exception> {
+    if left.is_null() || right.is_null() {
+        // Lifted operators on nullable numbers give null.
+        return Ok(Value::Null);
+    }
+    match kind {
+        NumKind::Int32 | NumKind::Int64 => {
+            let (Some(a), Some(b)) = (as_i64(left), as_i64(right)) else {
+                return Err(Exception::new(
+                    ExceptionKind::InvalidCast,
+                    "Specified cast is not valid.",
+                    span,
+                ));
+            };
+            let result = if kind == NumKind::Int32 {
+                let (a, b) = (a as i32, b as i32);
+                i64::from(match op {
+                    ArithOp::Add => a.wrapping_add(b),
+                    ArithOp::Subtract => a.wrapping_sub(b),
+                    ArithOp::Multiply => a.wrapping_mul(b),
+                    ArithOp::Divide => {
+                        if b == 0 {
+                            return Err(divide_by_zero(span));
+                        }
+                        a.checked_div(b).ok_or_else(|| overflow(span))?
+                    }
+                    ArithOp::Remainder => {
+                        if b == 0 {
+                            return Err(divide_by_zero(span));
+                        }
+                        a.checked_rem(b).unwrap_or(0)
+                    }
+                })
+            } else {
+                match op {
+                    ArithOp::Add => a.wrapping_add(b),
+                    ArithOp::Subtract => a.wrapping_sub(b),
+                    ArithOp::Multiply => a.wrapping_mul(b),
+                    ArithOp::Divide => {
+                        if b == 0 {
+                            return Err(divide_by_zero(span));
+                        }
+                        a.checked_div(b).ok_or_else(|| overflow(span))?
+                    }
+                    ArithOp::Remainder => {
+                        if b == 0 {
+                            return Err(divide_by_zero(span));
+                        }
+                        a.checked_rem(b).unwrap_or(0)
+                    }
+                }
+            };
+            Ok(if kind == NumKind::Int32 {
+                Value::Int(result as i32)
+            } else {
+                Value::Long(result)
+            })
+        }
+        NumKind::Double => {
+            let (Some(a), Some(b)) = (as_f64(left), as_f64(right)) else {
+                return Err(Exception::new(
+                    ExceptionKind::InvalidCast,
+                    "Specified cast is not valid.",
+                    span,
+                ));
+            };
+            Ok(Value::Double(match op {
+                ArithOp::Add => a + b,
+                ArithOp::Subtract => a - b,
+                ArithOp::Multiply => a * b,
+                ArithOp::Divide => a / b,
+                ArithOp::Remainder => a % b,
+            }))
+        }
+    }
+}
+
+/// Evaluates `node` in `frame`.
+pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a>, Exception> {
+    match node {
+        Node::Const(c) => Ok(match c {
+            Constant::Null => Value::Null,
+            Constant::Bool(b) => Value::Bool(*b),
+            Constant::Int(i) => Value::Int(*i),
+            Constant::Long(i) => Value::Long(*i),
+            Constant::Double(d) => Value::Double(*d),
+            Constant::Char(c) => Value::Char(*c),
+            Constant::Str(s) => Value::Str(s),
+        }),
+        Node::Context => Ok(Value::Context(frame.context)),
+        Node::Local(slot) => Ok(frame.get(*slot)),
+        Node::Member {
+            target,
+            get,
+            null_conditional,
+            span,
+        } => {
+            let target = eval(target, frame)?;
+            if target.is_null() {
+                return if *null_conditional {
+                    Ok(Value::Null)
+                } else {
+                    Err(Exception::null_reference(*span))
+                };
+            }
+            get(&target, frame.context).map_err(|e| at(e, *span))
+        }
+        Node::Static { get } => get(frame.context),
+        Node::Method {
+            target,
+            call,
+            args,
+            null_conditional,
+            span,
+        } => {
+            let target = eval(target, frame)?;
+            if target.is_null() {
+                return if *null_conditional {
+                    Ok(Value::Null)
+                } else {
+                    Err(Exception::null_reference(*span))
+                };
+            }
+            with_args(args, frame, |args, frame| {
+                call(&target, args, frame.context).map_err(|e| at(e, *span))
+            })
+        }
+        Node::StaticMethod { call, args } => {
+            with_args(args, frame, |args, frame| call(args, frame.context))
+        }
+        Node::LambdaMethod {
+            target,
+            call,
+            slot,
+            body,
+            null_conditional,
+            span,
+        } => {
+            let target = eval(target, frame)?;
+            if target.is_null() {
+                return if *null_conditional {
+                    Ok(Value::Null)
+                } else {
+                    Err(Exception::new(
+                        ExceptionKind::ArgumentNull,
+                        "Value cannot be null. (Parameter 'source')",
+                        *span,
+                    ))
+                };
+            }
+            let mut lambda = |item: Value<'a>| {
+                frame.set(*slot, item);
+                eval(body, frame)
+            };
+            call(&target, &mut lambda)
+        }
+        Node::Not(operand) => {
+            let span = Span::default();
+            Ok(Value::Bool(!as_bool(&eval(operand, frame)?, span)?))
+        }
+        Node::And(left, right) => {
+            if !as_bool(&eval(left, frame)?, Span::default())? {
+                return Ok(Value::Bool(false));
+            }
+            Ok(Value::Bool(as_bool(&eval(right, frame)?, Span::default())?))
+        }
+        Node::Or(left, right) => {
+            if as_bool(&eval(left, frame)?, Span::default())? {
+                return Ok(Value::Bool(true));
+            }
+            Ok(Value::Bool(as_bool(&eval(right, frame)?, Span::default())?))
+        }
+        Node::Compare {
+            op,
+            kind,
+            left,
+            right,
+        } => {
+            let left = eval(left, frame)?;
+            let right = eval(right, frame)?;
+            Ok(Value::Bool(compare(*op, *kind, &left, &right)))
+        }
+        Node::Arith {
+            op,
+            kind,
+            left,
+            right,
+            span,
+        } => {
+            let left = eval(left, frame)?;
+            let right = eval(right, frame)?;
+            arith(*op, *kind, &left, &right, *span)
+        }
+        Node::Negate {
+            kind,
+            operand,
+            span,
+        } => {
+            let value = eval(operand, frame)?;
+            arith(ArithOp::Subtract, *kind, &Value::Int(0), &value, *span)
+        }
+        Node::Concat(left, right) => {
+            let left = eval(left, frame)?;
+            let right = eval(right, frame)?;
+            let mut text = left.to_display_string();
+            text.push_str(&right.to_display_string());
+            Ok(Value::String(text.into()))
+        }
+        Node::Conditional(condition, when_true, when_false) => {
+            if as_bool(&eval(condition, frame)?, Span::default())? {
+                eval(when_true, frame)
+            } else {
+                eval(when_false, frame)
+            }
+        }
+        Node::Coalesce(left, right) => {
+            let left = eval(left, frame)?;
+            if left.is_null() {
+                eval(right, frame)
+            } else {
+                Ok(left)
+            }
+        }
+    }
+}
+
+/// Gives an exception raised by a library function the span of the call that raised it.
+fn at(mut exception: Exception, span: Span) -> Exception {
+    if exception.span == Span::default() {
+        exception.span = span;
+    }
+    exception
+}

@@ -1,0 +1,157 @@
+//! The .NET surface APIM allows in expressions, one file a family. Each family lists its members
+//! and methods in tables the compiler searches at load; evaluation only calls the function
+//! pointers it found.
+
+use super::eval::{LambdaMethodFn, MemberFn, MethodFn, StaticFn, StaticMethodFn};
+use super::types::{StaticType, Type};
+
+mod certificate;
+mod context;
+mod datetime;
+mod linq;
+mod string;
+
+/// An instance property or field.
+pub(crate) struct MemberDef {
+    pub name: &'static str,
+    pub owner: Type,
+    pub ty: Type,
+    pub get: MemberFn,
+}
+
+/// One overload of an instance method.
+pub(crate) struct MethodDef {
+    pub name: &'static str,
+    pub owner: Type,
+    pub params: &'static [Type],
+    pub result: Type,
+    pub call: MethodFn,
+}
+
+/// A static property or field.
+pub(crate) struct StaticDef {
+    pub name: &'static str,
+    pub owner: StaticType,
+    pub ty: Type,
+    pub get: StaticFn,
+}
+
+/// One overload of a static method.
+pub(crate) struct StaticMethodDef {
+    pub name: &'static str,
+    pub owner: StaticType,
+    pub params: &'static [Type],
+    pub result: Type,
+    pub call: StaticMethodFn,
+}
+
+/// A method taking one lambda over the items of a collection (LINQ).
+pub(crate) struct LambdaMethodDef {
+    pub name: &'static str,
+    pub owner: Type,
+    /// The type of the lambda's parameter.
+    pub item: Type,
+    /// The type the lambda must return.
+    pub lambda_result: Type,
+    pub result: Type,
+    pub call: LambdaMethodFn,
+}
+
+const MEMBER_TABLES: &[&[MemberDef]] = &[
+    context::MEMBERS,
+    certificate::MEMBERS,
+    string::MEMBERS,
+    linq::MEMBERS,
+];
+const METHOD_TABLES: &[&[MethodDef]] = &[certificate::METHODS, string::METHODS];
+const STATIC_TABLES: &[&[StaticDef]] = &[datetime::STATICS, string::STATICS];
+const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[string::STATIC_METHODS];
+const LAMBDA_TABLES: &[&[LambdaMethodDef]] = &[linq::LAMBDA_METHODS];
+
+/// The instance member `name` of `owner`.
+pub(crate) fn member(owner: Type, name: &str) -> Option<&'static MemberDef> {
+    MEMBER_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .find(|m| m.owner == owner && m.name == name)
+}
+
+/// The overloads of instance method `name` on `owner`.
+pub(crate) fn methods(owner: Type, name: &str) -> impl Iterator<Item = &'static MethodDef> {
+    let name = name.to_owned();
+    METHOD_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(move |m| m.owner == owner && m.name == name)
+}
+
+/// The static member `name` of `owner`.
+pub(crate) fn static_member(owner: StaticType, name: &str) -> Option<&'static StaticDef> {
+    STATIC_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .find(|m| m.owner == owner && m.name == name)
+}
+
+/// The overloads of static method `name` on `owner`.
+pub(crate) fn static_methods(
+    owner: StaticType,
+    name: &str,
+) -> impl Iterator<Item = &'static StaticMethodDef> {
+    let name = name.to_owned();
+    STATIC_METHOD_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(move |m| m.owner == owner && m.name == name)
+}
+
+/// The lambda-taking method `name` on `owner`.
+pub(crate) fn lambda_method(owner: Type, name: &str) -> Option<&'static LambdaMethodDef> {
+    LAMBDA_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .find(|m| m.owner == owner && m.name == name)
+}
+
+/// The type a simple name denotes when used in front of `.` (`string.IsNullOrEmpty`,
+/// `DateTime.Now`, `System.DateTime.UtcNow`).
+pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
+    let name = match path {
+        [name] => *name,
+        ["System", name] => *name,
+        _ => return None,
+    };
+    Some(match name {
+        "string" | "String" => StaticType::String,
+        "DateTime" => StaticType::DateTime,
+        "bool" | "Boolean" => StaticType::Boolean,
+        "int" | "Int32" => StaticType::Int32,
+        _ => return None,
+    })
+}
+
+/// .NET types that exist but APIM forbids in expressions (a helpful message instead of
+/// "does not exist").
+pub(crate) fn is_forbidden_type(name: &str) -> bool {
+    matches!(
+        name,
+        "File"
+            | "Directory"
+            | "Path"
+            | "Environment"
+            | "Process"
+            | "Thread"
+            | "Task"
+            | "Activator"
+            | "AppDomain"
+            | "Assembly"
+            | "Type"
+            | "HttpClient"
+            | "WebClient"
+            | "Console"
+            | "GC"
+            | "Marshal"
+            | "X509Chain"
+            | "X509Store"
+    )
+}

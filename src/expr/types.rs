@@ -1,0 +1,109 @@
+//! The static types the compiler checks expressions against, named as .NET names them.
+
+use std::fmt;
+
+/// A type an expression can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// `object`: statically unknown reference.
+    Object,
+    /// The type of the `null` literal.
+    Null,
+    /// `void`: a call with no value.
+    Void,
+    /// `bool`
+    Boolean,
+    /// `int`
+    Int32,
+    /// `long`
+    Int64,
+    /// `double`
+    Double,
+    /// `char`
+    Char,
+    /// `string`
+    String,
+    /// `DateTime`
+    DateTime,
+    /// `IProxyRequestContext`: `context`.
+    Context,
+    /// `IRequest`: `context.Request`.
+    Request,
+    /// `IDeployment`: `context.Deployment`.
+    Deployment,
+    /// `X509Certificate2`
+    X509Certificate2,
+    /// `X500DistinguishedName`
+    X500DistinguishedName,
+    /// `IReadOnlyDictionary<string, X509Certificate2>`: `context.Deployment.Certificates`.
+    CertificateDictionary,
+    /// `KeyValuePair<string, X509Certificate2>`: an item of the above.
+    CertificateEntry,
+    /// A type named in an expression to reach its static members (`DateTime.Now`, `string.IsNullOrEmpty`).
+    TypeName(StaticType),
+}
+
+/// Types whose static members expressions may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StaticType {
+    /// `System.String` / `string`
+    String,
+    /// `System.DateTime`
+    DateTime,
+    /// `System.Boolean` / `bool`
+    Boolean,
+    /// `System.Int32` / `int`
+    Int32,
+}
+
+impl Type {
+    /// Whether a value of this type can be `null` (reference types).
+    pub fn is_reference(self) -> bool {
+        matches!(
+            self,
+            Type::Object
+                | Type::Null
+                | Type::String
+                | Type::Context
+                | Type::Request
+                | Type::Deployment
+                | Type::X509Certificate2
+                | Type::X500DistinguishedName
+                | Type::CertificateDictionary
+        )
+    }
+
+    /// Whether this is a numeric type.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Type::Int32 | Type::Int64 | Type::Double | Type::Char)
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Type::Object => "object",
+            Type::Null => "<null>",
+            Type::Void => "void",
+            Type::Boolean => "bool",
+            Type::Int32 => "int",
+            Type::Int64 => "long",
+            Type::Double => "double",
+            Type::Char => "char",
+            Type::String => "string",
+            Type::DateTime => "DateTime",
+            Type::Context => "IProxyRequestContext",
+            Type::Request => "IRequest",
+            Type::Deployment => "IDeployment",
+            Type::X509Certificate2 => "X509Certificate2",
+            Type::X500DistinguishedName => "X500DistinguishedName",
+            Type::CertificateDictionary => "IReadOnlyDictionary<string, X509Certificate2>",
+            Type::CertificateEntry => "KeyValuePair<string, X509Certificate2>",
+            Type::TypeName(StaticType::String) => "string",
+            Type::TypeName(StaticType::DateTime) => "DateTime",
+            Type::TypeName(StaticType::Boolean) => "bool",
+            Type::TypeName(StaticType::Int32) => "int",
+        };
+        f.write_str(name)
+    }
+}

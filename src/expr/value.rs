@@ -1,0 +1,126 @@
+//! Runtime values of expressions.
+//!
+//! A [`Value`] borrows what it can from the compiled program and the request context (`'a`), so
+//! reading a certificate's thumbprint or a string literal copies a pointer, never the text.
+//! Only strings computed at run time are owned (shared, `Arc<str>`).
+
+use std::sync::Arc;
+
+use crate::cert::certificate::Certificate;
+use crate::context::{Context, Deployment, DeploymentCertificate, Request};
+
+/// .NET `DateTime` ticks (100 ns) between 0001-01-01 and 1970-01-01.
+pub const UNIX_EPOCH_TICKS: i64 = 621_355_968_000_000_000;
+
+/// A .NET `DateTime`: ticks of 100 ns since 0001-01-01T00:00:00.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime {
+    /// 100-ns ticks since 0001-01-01.
+    pub ticks: i64,
+}
+
+impl DateTime {
+    /// The `DateTime` of a Unix time in seconds (saturating at the .NET range).
+    pub fn from_unix_seconds(seconds: i64) -> Self {
+        let ticks = seconds
+            .saturating_mul(10_000_000)
+            .saturating_add(UNIX_EPOCH_TICKS);
+        Self {
+            ticks: ticks.clamp(0, 3_155_378_975_999_999_999),
+        }
+    }
+}
+
+/// A value an expression produces.
+#[derive(Debug, Clone)]
+pub enum Value<'a> {
+    /// `null`
+    Null,
+    /// `bool`
+    Bool(bool),
+    /// `int`
+    Int(i32),
+    /// `long`
+    Long(i64),
+    /// `double`
+    Double(f64),
+    /// `char`
+    Char(char),
+    /// A `string` borrowed from the program or the context.
+    Str(&'a str),
+    /// A `string` computed at run time.
+    String(Arc<str>),
+    /// `DateTime`
+    DateTime(DateTime),
+    /// `context`
+    Context(&'a Context),
+    /// `context.Request`
+    Request(&'a Request),
+    /// `context.Deployment`
+    Deployment(&'a Deployment),
+    /// An `X509Certificate2`.
+    Certificate(&'a Certificate),
+    /// An `X500DistinguishedName`, holding its `.Name`.
+    DistinguishedName(&'a str),
+    /// `context.Deployment.Certificates`
+    CertificateDictionary(&'a [DeploymentCertificate]),
+    /// One `KeyValuePair<string, X509Certificate2>` of it.
+    CertificateEntry(&'a DeploymentCertificate),
+}
+
+impl<'a> Value<'a> {
+    /// The text of a string value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The text .NET's `ToString()` / string conversion gives for simple values, as a policy
+    /// attribute receives it.
+    pub fn to_display_string(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Bool(true) => "True".to_owned(),
+            Value::Bool(false) => "False".to_owned(),
+            Value::Int(i) => i.to_string(),
+            Value::Long(i) => i.to_string(),
+            Value::Double(d) => format_double(*d),
+            Value::Char(c) => c.to_string(),
+            Value::Str(s) => (*s).to_owned(),
+            Value::String(s) => s.to_string(),
+            Value::DateTime(_) => "DateTime".to_owned(),
+            Value::Context(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.ProxyRequestContext".to_owned(),
+            Value::Request(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Request".to_owned(),
+            Value::Deployment(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Deployment".to_owned(),
+            Value::Certificate(_) => {
+                "System.Security.Cryptography.X509Certificates.X509Certificate2".to_owned()
+            }
+            Value::DistinguishedName(_) => "System.Security.Cryptography.X509Certificates.X500DistinguishedName".to_owned(),
+            Value::CertificateDictionary(_) => "System.Collections.Generic.Dictionary`2[System.String,System.Security.Cryptography.X509Certificates.X509Certificate2]".to_owned(),
+            Value::CertificateEntry(e) => format!("[{}, {}]", e.id, "System.Security.Cryptography.X509Certificates.X509Certificate2"),
+        }
+    }
+}
+
+/// `double.ToString()` for the common cases (integral values print without a decimal point).
+fn format_double(d: f64) -> String {
+    if d.is_nan() {
+        "NaN".to_owned()
+    } else if d.is_infinite() {
+        if d > 0.0 {
+            "∞".to_owned()
+        } else {
+            "-∞".to_owned()
+        }
+    } else {
+        format!("{d}")
+    }
+}

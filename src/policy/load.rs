@@ -1,0 +1,567 @@
+//! Loading: walks the XML tree of a policy document, checks it as APIM does when a policy is
+//! saved, and compiles every expression. Problems are collected (not just the first) and each
+//! carries its offset in the original text.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::LineIndex;
+use crate::expr::{ExpressionForm, Program, Type};
+use crate::xml::{self, Attribute, Element, Node, TextValue};
+
+use super::catalog::{self, Section};
+use super::{
+    Condition, ExistsAction, LoadError, LoadErrors, LoadOptions, Policy, PolicyExpression,
+    PolicyMeta, PolicyValue, Statement, When,
+};
+
+pub(super) fn load(text: &str, options: &LoadOptions) -> Result<Policy, LoadErrors> {
+    let mut loader = Loader {
+        text,
+        index: LineIndex::new(text),
+        options,
+        errors: Vec::new(),
+    };
+    let policy = match xml::parse_document(text, &options.xml) {
+        Ok(root) => loader.policies(&root),
+        Err(e) => {
+            loader.error(e.offset, e.message.clone());
+            None
+        }
+    };
+    match policy {
+        Some(policy) if loader.errors.is_empty() => Ok(policy),
+        _ => {
+            if loader.errors.is_empty() {
+                loader.error(0, "the policy document could not be loaded");
+            }
+            Err(LoadErrors {
+                errors: loader.errors,
+            })
+        }
+    }
+}
+
+/// What a value may be: APIM forbids expressions in some attributes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expressions {
+    Allowed,
+    Forbidden,
+}
+
+struct Loader<'t> {
+    text: &'t str,
+    index: LineIndex,
+    options: &'t LoadOptions,
+    errors: Vec<LoadError>,
+}
+
+impl Loader<'_> {
+    fn error(&mut self, offset: usize, message: impl Into<String>) {
+        self.errors.push(LoadError {
+            offset,
+            position: self.index.position(self.text, offset),
+            message: message.into(),
+        });
+    }
+
+    fn element_offset(element: &Element) -> usize {
+        element.span.start as usize
+    }
+
+    fn policies(&mut self, root: &Element) -> Option<Policy> {
+        if root.name != "policies" {
+            self.error(
+                Self::element_offset(root),
+                format!("the root element must be <policies>, not <{}>", root.name),
+            );
+            return None;
+        }
+        self.no_attributes(root, &[]);
+        let mut sections: HashMap<&'static str, Vec<Statement>> = HashMap::new();
+        let mut on_error = None;
+        for child in &root.children {
+            match child {
+                Node::Text(t) => self.stray_text(t),
+                Node::Element(e) => {
+                    let Some(section) = Section::from_name(&e.name) else {
+                        self.error(
+                            Self::element_offset(e),
+                            format!(
+                                "<{}> is not a policy section; <policies> holds <inbound>, <backend>, <outbound> and <on-error>",
+                                e.name
+                            ),
+                        );
+                        continue;
+                    };
+                    self.no_attributes(e, &[]);
+                    if sections.contains_key(section.name())
+                        || (section == Section::OnError && on_error.is_some())
+                    {
+                        self.error(
+                            Self::element_offset(e),
+                            format!("<{}> appears more than once", e.name),
+                        );
+                        continue;
+                    }
+                    let statements = self.statements(&e.children, section, "");
+                    if section == Section::OnError {
+                        on_error = Some(statements);
+                    } else {
+                        sections.insert(section.name(), statements);
+                    }
+                }
+            }
+        }
+        let mut take = |s: Section| sections.remove(s.name()).unwrap_or_default();
+        Some(Policy {
+            inbound: take(Section::Inbound),
+            backend: take(Section::Backend),
+            outbound: take(Section::Outbound),
+            on_error,
+        })
+    }
+
+    fn stray_text(&mut self, text: &TextValue) {
+        if !text.as_str().trim().is_empty() {
+            self.error(
+                text.span().start as usize,
+                "text is not allowed here; only policy elements",
+            );
+        }
+    }
+
+    /// Reports attributes not in `allowed` (`id` is always allowed on policies).
+    fn no_attributes(&mut self, element: &Element, allowed: &[&str]) {
+        for a in &element.attributes {
+            if !allowed.contains(&a.name.as_str()) {
+                self.error(
+                    a.name_span.start as usize,
+                    format!("<{}> has no attribute '{}'", element.name, a.name),
+                );
+            }
+        }
+    }
+
+    fn attribute<'e>(element: &'e Element, name: &str) -> Option<&'e Attribute> {
+        element.attributes.iter().find(|a| a.name == name)
+    }
+
+    fn required<'e>(&mut self, element: &'e Element, name: &str) -> Option<&'e Attribute> {
+        let found = Self::attribute(element, name);
+        if found.is_none() {
+            self.error(
+                Self::element_offset(element),
+                format!("<{}> requires the attribute '{name}'", element.name),
+            );
+        }
+        found
+    }
+
+    fn statements(&mut self, nodes: &[Node], section: Section, parent: &str) -> Vec<Statement> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut out = Vec::new();
+        for node in nodes {
+            match node {
+                Node::Text(t) => self.stray_text(t),
+                Node::Element(e) => {
+                    let n = counts.entry(e.name.as_str()).or_insert(0);
+                    *n += 1;
+                    let path = if parent.is_empty() {
+                        format!("{}[{n}]", e.name)
+                    } else {
+                        format!("{parent}/{}[{n}]", e.name)
+                    };
+                    if let Some(s) = self.statement(e, section, path) {
+                        out.push(s);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn meta(element: &Element, path: String) -> PolicyMeta {
+        PolicyMeta {
+            name: element.name.clone(),
+            id: Self::attribute(element, "id").map(|a| a.value.as_str().to_owned()),
+            path,
+            offset: Self::element_offset(element),
+        }
+    }
+
+    fn statement(&mut self, e: &Element, section: Section, path: String) -> Option<Statement> {
+        match catalog::allowed_in(&e.name, section) {
+            None => {
+                self.error(
+                    e.name_span.start as usize,
+                    format!("unknown policy <{}>", e.name),
+                );
+                return None;
+            }
+            Some(false) => {
+                let allowed = catalog::sections_of(&e.name);
+                let where_ = if allowed.is_empty() {
+                    "only in GraphQL resolvers".to_owned()
+                } else {
+                    format!("only in {}", allowed.join(", "))
+                };
+                self.error(
+                    e.name_span.start as usize,
+                    format!(
+                        "<{}> is not allowed in the {} section; it is allowed {where_}",
+                        e.name,
+                        section.name()
+                    ),
+                );
+                return None;
+            }
+            Some(true) => {}
+        }
+        let meta = Self::meta(e, path);
+        match e.name.as_str() {
+            "base" => {
+                self.no_attributes(e, &["id"]);
+                self.no_children(e);
+                Some(Statement::Base(meta))
+            }
+            "choose" => self.choose(e, section, meta),
+            "return-response" => self.return_response(e, meta),
+            "set-status" => self.set_status(e, meta),
+            "set-header" => self.set_header(e, meta),
+            "set-body" => self.set_body(e, meta),
+            "set-variable" => self.set_variable(e, meta),
+            _ => Some(Statement::Unimplemented(meta)),
+        }
+    }
+
+    fn no_children(&mut self, e: &Element) {
+        for child in &e.children {
+            match child {
+                Node::Text(t) => self.stray_text(t),
+                Node::Element(c) => self.error(
+                    Self::element_offset(c),
+                    format!("<{}> cannot contain <{}>", e.name, c.name),
+                ),
+            }
+        }
+    }
+
+    fn choose(&mut self, e: &Element, section: Section, meta: PolicyMeta) -> Option<Statement> {
+        self.no_attributes(e, &["id"]);
+        let mut branches = Vec::new();
+        let mut otherwise: Option<Vec<Statement>> = None;
+        let mut whens = 0usize;
+        for child in &e.children {
+            let c = match child {
+                Node::Text(t) => {
+                    self.stray_text(t);
+                    continue;
+                }
+                Node::Element(c) => c,
+            };
+            match c.name.as_str() {
+                "when" => {
+                    whens += 1;
+                    let path = format!("{}/when[{whens}]", meta.path);
+                    if otherwise.is_some() {
+                        self.error(
+                            Self::element_offset(c),
+                            "<when> must come before <otherwise>",
+                        );
+                    }
+                    self.no_attributes(c, &["condition"]);
+                    let condition = self
+                        .required(c, "condition")
+                        .and_then(|a| self.condition(a));
+                    let statements = self.statements(&c.children, section, &path);
+                    if let Some(condition) = condition {
+                        branches.push(When {
+                            condition,
+                            statements,
+                            path,
+                        });
+                    }
+                }
+                "otherwise" => {
+                    self.no_attributes(c, &[]);
+                    if otherwise.is_some() {
+                        self.error(
+                            Self::element_offset(c),
+                            "<choose> can have only one <otherwise>",
+                        );
+                        continue;
+                    }
+                    let path = format!("{}/otherwise[1]", meta.path);
+                    otherwise = Some(self.statements(&c.children, section, &path));
+                }
+                other => self.error(
+                    Self::element_offset(c),
+                    format!("<choose> can contain only <when> and <otherwise>, not <{other}>"),
+                ),
+            }
+        }
+        if whens == 0 {
+            self.error(
+                Self::element_offset(e),
+                "<choose> must contain at least one <when>",
+            );
+        }
+        Some(Statement::Choose {
+            meta,
+            branches,
+            otherwise,
+        })
+    }
+
+    fn return_response(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
+        self.no_attributes(e, &["id", "response-variable-name"]);
+        let response_variable_name = Self::attribute(e, "response-variable-name")
+            .and_then(|a| self.literal_only(a))
+            .map(str::to_owned);
+        let mut actions = Vec::new();
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for child in &e.children {
+            let c = match child {
+                Node::Text(t) => {
+                    self.stray_text(t);
+                    continue;
+                }
+                Node::Element(c) => c,
+            };
+            let n = counts.entry(c.name.as_str()).or_insert(0);
+            *n += 1;
+            let child_meta = Self::meta(c, format!("{}/{}[{n}]", meta.path, c.name));
+            let action = match c.name.as_str() {
+                "set-status" => self.set_status(c, child_meta),
+                "set-header" => self.set_header(c, child_meta),
+                "set-body" => self.set_body(c, child_meta),
+                other => {
+                    self.error(
+                        Self::element_offset(c),
+                        format!("<return-response> can contain only <set-status>, <set-header> and <set-body>, not <{other}>"),
+                    );
+                    None
+                }
+            };
+            actions.extend(action);
+        }
+        Some(Statement::ReturnResponse {
+            meta,
+            response_variable_name,
+            actions,
+        })
+    }
+
+    fn set_status(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
+        self.no_attributes(e, &["id", "code", "reason"]);
+        self.no_children(e);
+        let code = self.required(e, "code")?;
+        let code = match self.value(&code.value, Expressions::Allowed, Some(&[Type::Int32]))? {
+            PolicyValue::Literal(text) => match text.trim().parse::<u16>() {
+                Ok(n) if (100..=999).contains(&n) => PolicyValue::Literal(n.to_string()),
+                _ => {
+                    self.error(
+                        code.value.span().start as usize,
+                        format!("'{text}' is not a valid HTTP status code"),
+                    );
+                    return None;
+                }
+            },
+            expression => expression,
+        };
+        let reason = match Self::attribute(e, "reason") {
+            Some(a) => Some(self.value(&a.value, Expressions::Allowed, None)?),
+            None => None,
+        };
+        Some(Statement::SetStatus { meta, code, reason })
+    }
+
+    fn set_header(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
+        self.no_attributes(e, &["id", "name", "exists-action"]);
+        let name = self.required(e, "name")?;
+        let name = self.value(&name.value, Expressions::Allowed, None)?;
+        let exists_action = match Self::attribute(e, "exists-action") {
+            Some(a) => {
+                let v = self.value(&a.value, Expressions::Allowed, Some(&[Type::String]))?;
+                if let PolicyValue::Literal(text) = &v
+                    && ExistsAction::parse(text).is_none()
+                {
+                    {
+                        self.error(
+                            a.value.span().start as usize,
+                            format!("exists-action must be override, skip, append or delete, not '{text}'"),
+                        );
+                        return None;
+                    }
+                }
+                v
+            }
+            None => PolicyValue::Literal("override".to_owned()),
+        };
+        let mut values = Vec::new();
+        for child in &e.children {
+            match child {
+                Node::Text(t) => self.stray_text(t),
+                Node::Element(c) if c.name == "value" => {
+                    self.no_attributes(c, &[]);
+                    if let Some(v) = self.element_value(c) {
+                        values.push(v);
+                    }
+                }
+                Node::Element(c) => self.error(
+                    Self::element_offset(c),
+                    format!("<set-header> can contain only <value>, not <{}>", c.name),
+                ),
+            }
+        }
+        Some(Statement::SetHeader {
+            meta,
+            name,
+            exists_action,
+            values,
+        })
+    }
+
+    fn set_body(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
+        self.no_attributes(e, &["id", "template", "xsi-nil", "parse-date"]);
+        if let Some(t) = Self::attribute(e, "template") {
+            let message = if t.value.as_str() == "liquid" {
+                "set-body template=\"liquid\" is not supported by apim-policy".to_owned()
+            } else {
+                format!("template must be 'liquid', not '{}'", t.value.as_str())
+            };
+            self.error(t.name_span.start as usize, message);
+            return None;
+        }
+        let body = self.element_value(e)?;
+        Some(Statement::SetBody { meta, body })
+    }
+
+    fn set_variable(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
+        self.no_attributes(e, &["id", "name", "value"]);
+        self.no_children(e);
+        let name = self.required(e, "name")?;
+        let name = self.literal_only(name)?.to_owned();
+        let value = self.required(e, "value")?;
+        let value = self.value(&value.value, Expressions::Allowed, None)?;
+        Some(Statement::SetVariable { meta, name, value })
+    }
+
+    /// The value held as the text content of an element with no child elements.
+    fn element_value(&mut self, e: &Element) -> Option<PolicyValue> {
+        match self.element_text(e) {
+            Some(text) => self.value(&text, Expressions::Allowed, None),
+            None => Some(PolicyValue::Literal(String::new())),
+        }
+    }
+
+    /// The text content of an element with no child elements.
+    fn element_text(&mut self, e: &Element) -> Option<TextValue> {
+        let mut text = None;
+        for child in &e.children {
+            match child {
+                Node::Text(t) if text.is_none() => text = Some(t.clone()),
+                Node::Text(t) => self.error(
+                    t.span().start as usize,
+                    format!("<{}> must contain a single text value", e.name),
+                ),
+                Node::Element(c) => self.error(
+                    Self::element_offset(c),
+                    format!("<{}> cannot contain <{}>", e.name, c.name),
+                ),
+            }
+        }
+        text
+    }
+
+    fn literal_only<'a>(&mut self, a: &'a Attribute) -> Option<&'a str> {
+        if a.value.is_expression() {
+            self.error(
+                a.value.span().start as usize,
+                format!("policy expressions are not allowed in '{}'", a.name),
+            );
+            return None;
+        }
+        Some(a.value.as_str())
+    }
+
+    fn condition(&mut self, a: &Attribute) -> Option<Condition> {
+        match self.value(&a.value, Expressions::Allowed, Some(&[Type::Boolean]))? {
+            PolicyValue::Expression(e) => Some(Condition::Expression(e)),
+            PolicyValue::Literal(text) => match text.trim() {
+                t if t.eq_ignore_ascii_case("true") => Some(Condition::Constant(true)),
+                t if t.eq_ignore_ascii_case("false") => Some(Condition::Constant(false)),
+                _ => {
+                    self.error(
+                        a.value.span().start as usize,
+                        format!("condition must be a Boolean expression or constant, not '{text}'"),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// Compiles a value; `types` restricts an expression's result type.
+    fn value(
+        &mut self,
+        value: &TextValue,
+        expressions: Expressions,
+        types: Option<&[Type]>,
+    ) -> Option<PolicyValue> {
+        if !value.is_expression() {
+            return Some(PolicyValue::Literal(value.as_str().to_owned()));
+        }
+        if expressions == Expressions::Forbidden {
+            self.error(
+                value.span().start as usize,
+                "policy expressions are not allowed here",
+            );
+            return None;
+        }
+        let raw = value.as_str();
+        let lead = raw.len() - raw.trim_start().len();
+        let trimmed = raw.trim();
+        let (form, body) = if trimmed.starts_with("@(") {
+            (
+                ExpressionForm::Single,
+                trimmed.get(2..trimmed.len().saturating_sub(1)),
+            )
+        } else {
+            (
+                ExpressionForm::Block,
+                trimmed.get(2..trimmed.len().saturating_sub(1)),
+            )
+        };
+        let body = body.unwrap_or("");
+        let body_offset = lead + 2;
+        match Program::compile(body, form, &self.options.expressions) {
+            Ok(program) => {
+                if let Some(types) = types {
+                    let ty = program.result_type();
+                    if !types.contains(&ty) {
+                        let wanted: Vec<String> = types.iter().map(ToString::to_string).collect();
+                        self.error(
+                            value.original_offset(body_offset),
+                            format!(
+                                "the expression has type '{ty}' but '{}' is required here",
+                                wanted.join("' or '")
+                            ),
+                        );
+                        return None;
+                    }
+                }
+                Some(PolicyValue::Expression(PolicyExpression {
+                    program,
+                    value: value.clone(),
+                    body_offset,
+                }))
+            }
+            Err(e) => {
+                let offset = value.original_offset(body_offset + e.span.start as usize);
+                self.error(offset, e.message);
+                None
+            }
+        }
+    }
+}

@@ -25,6 +25,7 @@ pub struct DeploymentCertificate {
 pub struct Deployment {
     certificates: Vec<DeploymentCertificate>,
     trust_store: Arc<TrustStore>,
+    ca_certificates: Vec<Arc<Certificate>>,
 }
 
 impl Deployment {
@@ -37,6 +38,19 @@ impl Deployment {
     pub fn with_trust_store(mut self, trust_store: Arc<TrustStore>) -> Self {
         self.trust_store = trust_store;
         self
+    }
+
+    /// Records the uploaded CA certificates (roots and intermediates) as certificates, so
+    /// `validate-client-certificate` can match `issuer-thumbprint` against them. The trust
+    /// store used for verification is set with [`Deployment::with_trust_store`].
+    pub fn with_ca_certificates(mut self, certificates: Vec<Arc<Certificate>>) -> Self {
+        self.ca_certificates = certificates;
+        self
+    }
+
+    /// The uploaded CA certificates.
+    pub fn ca_certificates(&self) -> &[Arc<Certificate>] {
+        &self.ca_certificates
     }
 
     /// Adds an uploaded certificate under `id` (`context.Deployment.Certificates[id]`).

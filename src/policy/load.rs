@@ -8,11 +8,16 @@ use crate::diagnostic::LineIndex;
 use crate::expr::{ExpressionForm, Program, Type};
 use crate::xml::{self, Attribute, Element, Node, TextValue};
 
+use crate::cert::name::parse_dn_string;
+
 use super::catalog::{self, Section};
 use super::{
-    Condition, ExistsAction, LoadError, LoadErrors, LoadOptions, Policy, PolicyExpression,
-    PolicyMeta, PolicyValue, Statement, When,
+    CertificateIdentity, Condition, ExistsAction, LoadError, LoadErrors, LoadOptions, Policy,
+    PolicyExpression, PolicyMeta, PolicyValue, Statement, ValidateClientCertificate, When,
 };
+
+/// Most `<identity>` elements APIM accepts in one `<identities>`.
+const MAX_IDENTITIES: usize = 10;
 
 pub(super) fn load(text: &str, options: &LoadOptions) -> Result<Policy, LoadErrors> {
     let mut loader = Loader {
@@ -230,6 +235,7 @@ impl Loader<'_> {
             "set-header" => self.set_header(e, meta),
             "set-body" => self.set_body(e, meta),
             "set-variable" => self.set_variable(e, meta),
+            "validate-client-certificate" => self.validate_client_certificate(e, meta),
             _ => Some(Statement::Unimplemented(meta)),
         }
     }
@@ -445,6 +451,177 @@ impl Loader<'_> {
         let value = self.required(e, "value")?;
         let value = self.value(&value.value, Expressions::Allowed, None)?;
         Some(Statement::SetVariable { meta, name, value })
+    }
+
+    fn validate_client_certificate(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
+        const FLAGS: [&str; 5] = [
+            "validate-revocation",
+            "validate-trust",
+            "validate-not-before",
+            "validate-not-after",
+            "ignore-error",
+        ];
+        let mut allowed = vec!["id"];
+        allowed.extend(FLAGS);
+        self.no_attributes(e, &allowed);
+        let mut flags = [true, true, true, true, false];
+        let mut ok = true;
+        for (flag, name) in flags.iter_mut().zip(FLAGS) {
+            let Some(a) = Self::attribute(e, name) else {
+                continue;
+            };
+            let Some(text) = self.literal_only(a) else {
+                ok = false;
+                continue;
+            };
+            match text.trim() {
+                t if t.eq_ignore_ascii_case("true") => *flag = true,
+                t if t.eq_ignore_ascii_case("false") => *flag = false,
+                t => {
+                    self.error(
+                        a.value.span().start as usize,
+                        format!("'{name}' must be true or false, not '{t}'"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        let mut identities = Vec::new();
+        let mut seen_identities = false;
+        for child in &e.children {
+            let c = match child {
+                Node::Text(t) => {
+                    self.stray_text(t);
+                    continue;
+                }
+                Node::Element(c) => c,
+            };
+            if c.name != "identities" {
+                self.error(
+                    Self::element_offset(c),
+                    format!("<validate-client-certificate> can contain only <identities>, not <{}>", c.name),
+                );
+                ok = false;
+                continue;
+            }
+            if seen_identities {
+                self.error(Self::element_offset(c), "<identities> appears more than once");
+                ok = false;
+            }
+            seen_identities = true;
+            self.no_attributes(c, &[]);
+            for node in &c.children {
+                match node {
+                    Node::Text(t) => self.stray_text(t),
+                    Node::Element(i) if i.name == "identity" => match self.identity(i) {
+                        Some(identity) => identities.push(identity),
+                        None => ok = false,
+                    },
+                    Node::Element(i) => {
+                        self.error(
+                            Self::element_offset(i),
+                            format!("<identities> can contain only <identity>, not <{}>", i.name),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            if identities.len() > MAX_IDENTITIES {
+                self.error(
+                    Self::element_offset(c),
+                    format!("<identities> can hold at most {MAX_IDENTITIES} <identity> elements"),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let [validate_revocation, validate_trust, validate_not_before, validate_not_after, ignore_error] =
+            flags;
+        Some(Statement::ValidateClientCertificate {
+            meta,
+            policy: Box::new(ValidateClientCertificate {
+                validate_revocation,
+                validate_trust,
+                validate_not_before,
+                validate_not_after,
+                ignore_error,
+                identities,
+            }),
+        })
+    }
+
+    fn identity(&mut self, e: &Element) -> Option<CertificateIdentity> {
+        const ATTRIBUTES: [&str; 8] = [
+            "thumbprint",
+            "serial-number",
+            "common-name",
+            "subject",
+            "dns-name",
+            "issuer-subject",
+            "issuer-thumbprint",
+            "issuer-certificate-id",
+        ];
+        self.no_attributes(e, &ATTRIBUTES);
+        self.no_children(e);
+        let mut identity = CertificateIdentity::default();
+        let mut ok = true;
+        for a in &e.attributes {
+            if !ATTRIBUTES.contains(&a.name.as_str()) {
+                ok = false;
+                continue;
+            }
+            let Some(text) = self.literal_only(a) else {
+                ok = false;
+                continue;
+            };
+            let text = text.to_owned();
+            let name = |loader: &mut Self, text: &str| match parse_dn_string(text) {
+                Ok(dn) => Some(dn),
+                Err(err) => {
+                    loader.error(
+                        a.value.span().start as usize,
+                        format!("'{}' is not a distinguished name: {err}", a.name),
+                    );
+                    None
+                }
+            };
+            match a.name.as_str() {
+                "thumbprint" => identity.thumbprint = Some(text),
+                "serial-number" => identity.serial_number = Some(text),
+                "common-name" => identity.common_name = Some(text),
+                "dns-name" => identity.dns_name = Some(text),
+                "issuer-thumbprint" => identity.issuer_thumbprint = Some(text),
+                "issuer-certificate-id" => identity.issuer_certificate_id = Some(text),
+                "subject" => match name(self, &text) {
+                    Some(dn) => identity.subject = Some(dn),
+                    None => ok = false,
+                },
+                _ => match name(self, &text) {
+                    Some(dn) => identity.issuer_subject = Some(dn),
+                    None => ok = false,
+                },
+            }
+        }
+        if identity.issuer_certificate_id.is_some()
+            && (identity.issuer_subject.is_some() || identity.issuer_thumbprint.is_some())
+        {
+            self.error(
+                Self::element_offset(e),
+                "'issuer-certificate-id' is mutually exclusive with 'issuer-subject' and 'issuer-thumbprint'",
+            );
+            ok = false;
+        }
+        if ok && e.attributes.is_empty() {
+            // An identity without claims would match every certificate: refuse it (fail closed).
+            self.error(
+                Self::element_offset(e),
+                "<identity> must define at least one claim",
+            );
+            ok = false;
+        }
+        ok.then_some(identity)
     }
 
     /// The value held as the text content of an element with no child elements.

@@ -9,6 +9,7 @@ mod load;
 
 use std::fmt;
 
+use crate::cert::name::DistinguishedName;
 use crate::diagnostic::Position;
 use crate::expr::{ParseLimits, Program};
 use crate::xml::{TextValue, XmlLimits};
@@ -155,6 +156,44 @@ pub enum Condition {
     Expression(PolicyExpression),
 }
 
+/// One `<identity>` of `validate-client-certificate`: every claim given must match.
+#[derive(Debug, Clone, Default)]
+pub struct CertificateIdentity {
+    /// `thumbprint`: SHA-1 thumbprint (hex; case, spaces and colons ignored).
+    pub thumbprint: Option<String>,
+    /// `serial-number`: serial number (hex; case, spaces, colons and leading zeros ignored).
+    pub serial_number: Option<String>,
+    /// `common-name`: one of the subject's CN values.
+    pub common_name: Option<String>,
+    /// `subject`: the subject distinguished name, compared as a name.
+    pub subject: Option<DistinguishedName>,
+    /// `dns-name`: one of the SAN dNSName entries.
+    pub dns_name: Option<String>,
+    /// `issuer-subject`: the issuer's distinguished name, compared as a name.
+    pub issuer_subject: Option<DistinguishedName>,
+    /// `issuer-thumbprint`: thumbprint of the uploaded CA certificate that signed the client certificate.
+    pub issuer_thumbprint: Option<String>,
+    /// `issuer-certificate-id`: id in `context.Deployment.Certificates` of the issuer.
+    pub issuer_certificate_id: Option<String>,
+}
+
+/// `<validate-client-certificate>`: APIM's built-in client-certificate check.
+#[derive(Debug, Clone)]
+pub struct ValidateClientCertificate {
+    /// `validate-revocation` (default true).
+    pub validate_revocation: bool,
+    /// `validate-trust` (default true).
+    pub validate_trust: bool,
+    /// `validate-not-before` (default true).
+    pub validate_not_before: bool,
+    /// `validate-not-after` (default true).
+    pub validate_not_after: bool,
+    /// `ignore-error` (default false).
+    pub ignore_error: bool,
+    /// The identities; the certificate must match one (none given: no identity check).
+    pub identities: Vec<CertificateIdentity>,
+}
+
 /// One policy statement in a section.
 #[derive(Debug)]
 pub enum Statement {
@@ -214,6 +253,13 @@ pub enum Statement {
         /// `value`.
         value: PolicyValue,
     },
+    /// `<validate-client-certificate>`.
+    ValidateClientCertificate {
+        /// Common data.
+        meta: PolicyMeta,
+        /// The checks.
+        policy: Box<ValidateClientCertificate>,
+    },
     /// An APIM policy this crate loads but does not run.
     Unimplemented(PolicyMeta),
 }
@@ -228,7 +274,8 @@ impl Statement {
             | Statement::SetStatus { meta, .. }
             | Statement::SetHeader { meta, .. }
             | Statement::SetBody { meta, .. }
-            | Statement::SetVariable { meta, .. } => meta,
+            | Statement::SetVariable { meta, .. }
+            | Statement::ValidateClientCertificate { meta, .. } => meta,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! throwing, a policy failing) skips the rest and runs `on-error` with `context.LastError` set;
 //! with no `on-error`, the caller gets the gateway's error response.
 
+mod client_certificate;
 mod headers;
 
 use std::sync::Arc;
@@ -195,6 +196,8 @@ enum Flow {
 
 /// A policy failure on its way to `on-error`.
 struct Failure {
+    /// The status the gateway answers with.
+    status: u16,
     error: Box<LastError>,
 }
 
@@ -230,7 +233,7 @@ impl Policy {
                 response: run.response,
                 variables: run.variables,
             },
-            Err(failure) => run.on_error(self, *failure.error),
+            Err(failure) => run.on_error(self, failure),
         }
     }
 }
@@ -246,16 +249,17 @@ impl<'a> Run<'a> {
         Ok(None)
     }
 
-    fn on_error(mut self, policy: &Policy, error: LastError) -> Outcome {
+    fn on_error(mut self, policy: &Policy, failure: Failure) -> Outcome {
+        let error = *failure.error;
         if !policy.has_on_error() {
             return Outcome::Error {
-                status: 500,
+                status: failure.status,
                 error,
                 variables: self.variables,
             };
         }
         self.section = Section::OnError;
-        self.response = Response::with_status(500);
+        self.response = Response::with_status(failure.status);
         match self.statements(policy.section(Section::OnError)) {
             Ok(Flow::Returned(response)) => Outcome::Returned {
                 response,
@@ -341,6 +345,19 @@ impl<'a> Run<'a> {
                     None => self.variables.push((name.clone(), value)),
                 }
                 Ok(Flow::Continue)
+            }
+            Statement::ValidateClientCertificate { meta, policy } => {
+                match client_certificate::validate(policy, self.context) {
+                    Ok(()) => Ok(Flow::Continue),
+                    // ignore-error="true": proceed to the next policy.
+                    Err(_) if policy.ignore_error => Ok(Flow::Continue),
+                    Err(refusal) => {
+                        let mut failure =
+                            self.failure(meta, refusal.reason, refusal.message.to_owned(), None);
+                        failure.status = 401;
+                        Err(failure)
+                    }
+                }
             }
             Statement::Unimplemented(meta) => Err(self.failure(
                 meta,
@@ -473,6 +490,7 @@ impl<'a> Run<'a> {
         exception: Option<Exception>,
     ) -> Failure {
         Failure {
+            status: 500,
             error: Box::new(LastError {
                 source: meta.name.clone(),
                 reason: Some(reason.to_owned()),

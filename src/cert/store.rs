@@ -149,6 +149,12 @@ pub(crate) struct Root {
     pub(crate) spki: Vec<u8>,
     pub(crate) not_before: i64,
     pub(crate) not_after: i64,
+    /// OpenSSL would accept it as the issuer of a chain (`X509_check_ca`).
+    pub(crate) may_be_ca: bool,
+    /// KeyUsage, if present, allows cRLSign.
+    pub(crate) may_sign_crls: bool,
+    /// Carries a critical extension OpenSSL does not handle.
+    pub(crate) unhandled_critical: bool,
 }
 
 /// Builder for [`TrustStore`]; inputs are checked in [`TrustStoreBuilder::build`].
@@ -223,6 +229,9 @@ impl TrustStoreBuilder {
                 spki: facts.spki.to_vec(),
                 not_before: facts.not_before,
                 not_after: facts.not_after,
+                may_be_ca: facts.openssl_may_be_ca(),
+                may_sign_crls: facts.may_sign_crls(),
+                unhandled_critical: facts.unhandled_critical,
                 der: der.clone(),
             });
             anchors.push(anchor);
@@ -446,6 +455,29 @@ pub(crate) mod der {
     const GENERALIZED_TIME: u8 = 0x18;
     /// id-ce-keyUsage (2.5.29.15).
     const OID_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
+    /// id-ce-basicConstraints (2.5.29.19).
+    const OID_BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
+    /// The extensions OpenSSL 3 handles when critical (`X509_supported_extension`): Netscape
+    /// cert type, key usage, subject alt name, basic constraints, certificate policies, CRL
+    /// distribution points, EKU, RFC 3779 IP and AS blocks, OCSP no-check, policy constraints,
+    /// proxy cert info, name constraints, policy mappings, inhibit any-policy.
+    const OPENSSL_HANDLED_EXTENSIONS: &[&[u8]] = &[
+        &[0x60, 0x86, 0x48, 0x01, 0x86, 0xf8, 0x42, 0x01, 0x01],
+        &[0x55, 0x1d, 0x0f],
+        &[0x55, 0x1d, 0x11],
+        &[0x55, 0x1d, 0x13],
+        &[0x55, 0x1d, 0x20],
+        &[0x55, 0x1d, 0x1f],
+        &[0x55, 0x1d, 0x25],
+        &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x07],
+        &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x08],
+        &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x05],
+        &[0x55, 0x1d, 0x24],
+        &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x0e],
+        &[0x55, 0x1d, 0x1e],
+        &[0x55, 0x1d, 0x21],
+        &[0x55, 0x1d, 0x36],
+    ];
 
     fn digits(bytes: &[u8]) -> Option<i64> {
         let mut v: i64 = 0;
@@ -532,6 +564,13 @@ pub(crate) mod der {
         pub(crate) not_after: i64,
         /// The KeyUsage BIT STRING contents (first byte = unused bits), if present.
         pub(crate) key_usage: Option<&'a [u8]>,
+        /// BasicConstraints `cA`, if the extension is present.
+        pub(crate) basic_constraints_ca: Option<bool>,
+        /// Whether the certificate is v1 (no version field).
+        pub(crate) v1: bool,
+        /// Whether a critical extension is present that OpenSSL does not handle
+        /// (`X509_supported_extension`).
+        pub(crate) unhandled_critical: bool,
     }
 
     impl<'a> CertFacts<'a> {
@@ -540,7 +579,8 @@ pub(crate) mod der {
             let (cert, _) = expect(der, SEQUENCE)?;
             let (tbs, _) = expect(cert, SEQUENCE)?;
             let mut rest = tbs;
-            if rest.first() == Some(&0xa0) {
+            let v1 = rest.first() != Some(&0xa0);
+            if !v1 {
                 rest = tlv(rest)?.2;
             }
             let (_serial, rest) = expect(rest, 0x02)?;
@@ -552,6 +592,8 @@ pub(crate) mod der {
             let (subject, rest) = expect(rest, SEQUENCE)?;
             let (spki, mut rest) = expect(rest, SEQUENCE)?;
             let mut key_usage = None;
+            let mut basic_constraints_ca = None;
+            let mut unhandled_critical = false;
             while let Some((tag, contents, next)) = tlv(rest) {
                 rest = next;
                 if tag != 0xa3 {
@@ -562,12 +604,24 @@ pub(crate) mod der {
                     let (ext, next) = expect(exts, SEQUENCE)?;
                     exts = next;
                     let (oid, mut body) = expect(ext, 0x06)?;
+                    let mut critical = false;
                     if body.first() == Some(&0x01) {
-                        body = tlv(body)?.2;
+                        let (_, flag, after) = tlv(body)?;
+                        critical = flag.iter().any(|b| *b != 0);
+                        body = after;
                     }
                     let (value, _) = expect(body, 0x04)?;
                     if oid == OID_KEY_USAGE {
                         key_usage = Some(expect(value, 0x03)?.0);
+                    } else if oid == OID_BASIC_CONSTRAINTS {
+                        let (bc, _) = expect(value, SEQUENCE)?;
+                        basic_constraints_ca = Some(match tlv(bc) {
+                            Some((0x01, flag, _)) => flag.iter().any(|b| *b != 0),
+                            _ => false,
+                        });
+                    }
+                    if critical && !OPENSSL_HANDLED_EXTENSIONS.contains(&oid) {
+                        unhandled_critical = true;
                     }
                 }
             }
@@ -578,6 +632,9 @@ pub(crate) mod der {
                 not_before,
                 not_after,
                 key_usage,
+                basic_constraints_ca,
+                v1,
+                unhandled_critical,
             })
         }
 
@@ -586,6 +643,28 @@ pub(crate) mod der {
             match self.key_usage {
                 None => true,
                 Some(bits) => bits.get(1).is_some_and(|b| b & 0x04 != 0),
+            }
+        }
+
+        /// Whether KeyUsage, when present, asserts cRLSign (bit 6).
+        pub(crate) fn may_sign_crls(&self) -> bool {
+            match self.key_usage {
+                None => true,
+                Some(bits) => bits.get(1).is_some_and(|b| b & 0x02 != 0),
+            }
+        }
+
+        /// OpenSSL's `X509_check_ca(x) != 0`, the test it applies to the trust anchor of a
+        /// chain of two or more certificates: KeyUsage (if present) allows keyCertSign, and
+        /// BasicConstraints says cA, or is absent on a self-issued v1 certificate or one with
+        /// KeyUsage.
+        pub(crate) fn openssl_may_be_ca(&self) -> bool {
+            if !self.may_sign_certificates() {
+                return false;
+            }
+            match self.basic_constraints_ca {
+                Some(ca) => ca,
+                None => (self.v1 && self.issuer == self.subject) || self.key_usage.is_some(),
             }
         }
     }

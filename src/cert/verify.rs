@@ -16,6 +16,13 @@
 //! - **Roots must be within their validity period**: webpki does not check trust-anchor dates;
 //!   we do, through webpki's path callback, so another valid root with the same name can still
 //!   be chosen.
+//! - **The root of a chain of two or more certificates is checked as OpenSSL checks it**
+//!   (`check_chain_extensions` covers the trust anchor): no critical extension OpenSSL does not
+//!   handle (HasNotSupportedCriticalExtension), `X509_check_ca` (KeyUsage allows keyCertSign;
+//!   BasicConstraints cA, or no BasicConstraints on a self-issued v1 certificate or one with
+//!   KeyUsage; else InvalidBasicConstraints), and with revocation checking, cRLSign in its
+//!   KeyUsage (its CRL cannot be trusted otherwise: RevocationStatusUnknown). webpki ignores
+//!   all of these for trust anchors.
 //! - **Intermediates must assert keyCertSign** when they carry KeyUsage (OpenSSL's
 //!   `X509_V_ERR_KEYUSAGE_NO_CERTSIGN`, which .NET reports as InvalidBasicConstraints); webpki
 //!   ignores KeyUsage on CA certificates.
@@ -49,7 +56,7 @@ use webpki::{
 
 use super::algorithms::ALL;
 use super::store::der::CertFacts;
-use super::store::{Crl, TrustStore};
+use super::store::{Crl, Root, TrustStore};
 
 /// Which revocation policy a verification uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -209,20 +216,15 @@ fn hex_upper(bytes: &[u8]) -> String {
     s
 }
 
-/// A root as the path callback needs it.
-struct RootFacts<'a> {
-    subject: &'a [u8],
-    spki: &'a [u8],
-    not_before: i64,
-    not_after: i64,
-}
-
 /// The .NET checks webpki does not do, run on each candidate path that webpki has otherwise
-/// verified: CA key usage of the intermediates and validity of the root.
+/// verified: CA key usage of the intermediates; for the root (which webpki takes on trust):
+/// validity, an unhandled critical extension, OpenSSL's `X509_check_ca`, and (when revocation
+/// is checked) cRLSign in its KeyUsage, since the certificate below it needs its CRL.
 fn check_path(
     path: &VerifiedPath<'_>,
-    roots: &[RootFacts<'_>],
+    roots: &[Root],
     at: i64,
+    revocation_checked: bool,
 ) -> Result<(), webpki::Error> {
     for cert in path.intermediate_certificates() {
         let der = cert.der();
@@ -240,6 +242,18 @@ fn check_path(
     };
     let mut result = Ok(());
     for root in std::iter::once(first).chain(matching) {
+        if root.unhandled_critical {
+            result = Err(webpki::Error::UnsupportedCriticalExtension);
+            continue;
+        }
+        if !root.may_be_ca {
+            result = Err(webpki::Error::EndEntityUsedAsCa);
+            continue;
+        }
+        if revocation_checked && !root.may_sign_crls {
+            result = Err(webpki::Error::IssuerNotCrlSigner);
+            continue;
+        }
         result = match check_validity(root.not_before, root.not_after, at) {
             Ok(()) => return Ok(()),
             Err(VerifyError::NotYetValid { not_before, .. }) => {
@@ -433,16 +447,8 @@ pub fn verify_general(
             .build()
     });
 
-    let roots: Vec<RootFacts<'_>> = store
-        .roots
-        .iter()
-        .map(|r| RootFacts {
-            subject: &r.subject,
-            spki: &r.spki,
-            not_before: r.not_before,
-            not_after: r.not_after,
-        })
-        .collect();
+    let roots: &[Root] = &store.roots;
+    let revocation_checked = revocation.is_some();
     let max_intermediates = options.max_intermediates;
     let callback = |path: &VerifiedPath<'_>| -> Result<(), webpki::Error> {
         if let Some(max) = max_intermediates
@@ -450,7 +456,7 @@ pub fn verify_general(
         {
             return Err(webpki::Error::MaximumPathDepthExceeded);
         }
-        check_path(path, &roots, at)
+        check_path(path, roots, at, revocation_checked)
     };
 
     let intermediates_storage: Vec<CertificateDer<'_>>;

@@ -1,13 +1,531 @@
-//! STUB until verification lands (replaced at merge).
-#![allow(missing_docs, dead_code)]
-use thiserror::Error;
+//! Chain verification with .NET `X509Certificate2.Verify()` semantics and APIM's
+//! `VerifyNoRevocation()`, on rustls-webpki.
+//!
+//! All webpki usage is behind [`verify_chain`] (and [`verify_general`] for the conformance
+//! runner), because webpki 0.104 changes this API.
+//!
+//! # .NET rules applied on top of webpki
+//!
+//! `Verify()` builds an `X509Chain` with the default policy (spec: dotnet-x509.md §5):
+//!
+//! - **No EKU check** (empty `ApplicationPolicy`): an accept-all EKU validator is used, so a
+//!   certificate with only serverAuth verifies.
+//! - **A self-signed leaf** is a one-element chain: it verifies only if it is itself an uploaded
+//!   root (byte-identical) and `at` is within its validity. Revocation is not checked for it
+//!   (`ExcludeRoot`).
+//! - **Roots must be within their validity period**: webpki does not check trust-anchor dates;
+//!   we do, through webpki's path callback, so another valid root with the same name can still
+//!   be chosen.
+//! - **The root of a chain of two or more certificates is checked as OpenSSL checks it**
+//!   (`check_chain_extensions` covers the trust anchor): no critical extension OpenSSL does not
+//!   handle (HasNotSupportedCriticalExtension), `X509_check_ca` (KeyUsage allows keyCertSign;
+//!   BasicConstraints cA, or no BasicConstraints on a self-issued v1 certificate or one with
+//!   KeyUsage; else InvalidBasicConstraints), and with revocation checking, cRLSign in its
+//!   KeyUsage (its CRL cannot be trusted otherwise: RevocationStatusUnknown). webpki ignores
+//!   all of these for trust anchors.
+//! - **Intermediates must assert keyCertSign** when they carry KeyUsage (OpenSSL's
+//!   `X509_V_ERR_KEYUSAGE_NO_CERTSIGN`, which .NET reports as InvalidBasicConstraints); webpki
+//!   ignores KeyUsage on CA certificates.
+//! - **Revocation** ([`RevocationMode::Online`]): the leaf and every intermediate must have a
+//!   definite status from a CRL of its issuer that is current at `at`
+//!   (`thisUpdate <= at < nextUpdate`); no CRL, or only expired / not-yet-valid ones, is
+//!   RevocationStatusUnknown, a failure for `Verify()`. The root is not checked (`ExcludeRoot`).
+//!   [`RevocationMode::NoCheck`] skips revocation entirely.
+//! - Time is always an explicit parameter (Unix seconds; times before 1970 are treated as
+//!   1970-01-01T00:00:00Z, since webpki cannot represent them).
+//!
+//! # Known differences from .NET (for the divergence ledger)
+//!
+//! - No network: CRL distribution points, OCSP and AIA issuer downloads are never fetched; the
+//!   uploaded CRLs are the only revocation source and the uploaded intermediates the only
+//!   intermediates.
+//! - webpki rejects a leaf with `cA=TRUE` (`CaUsedAsEndEntity`) that OpenSSL would accept, and
+//!   an EKU extension that is present but empty.
+//! - webpki matches issuers by name only (no AKID/SKI preference); paths that exist in both
+//!   give the same answer, but the error reported for a failed path may differ.
+//! - RSA keys under 1024 or over 8192 bits are rejected (see `algorithms`).
+
+use std::time::Duration;
+
+use rustls_pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
+use webpki::{
+    CertRevocationList, EndEntityCert, ExpirationPolicy, ExtendedKeyUsageValidator,
+    KeyPurposeIdIter, RevocationCheckDepth, RevocationOptionsBuilder, UnknownStatusPolicy,
+    VerifiedPath,
+};
+
+use super::algorithms::ALL;
+use super::store::der::CertFacts;
+use super::store::{Crl, Root, TrustStore};
+
+/// Which revocation policy a verification uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RevocationMode {
+    /// .NET `Verify()`: `X509RevocationMode.Online` with `ExcludeRoot`: the leaf and every
+    /// intermediate must have a definite CRL status; unknown is a failure.
     Online,
+    /// APIM `VerifyNoRevocation()`: `X509RevocationMode.NoCheck`.
     NoCheck,
 }
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
+
+/// Why a chain did not verify. The names follow .NET's `X509ChainStatusFlags` where one fits.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum VerifyError {
-    #[error("untrusted root")]
+    /// The certificate is self-signed and not an uploaded root (`UntrustedRoot`).
+    #[error("the certificate is self-signed and not a trusted root")]
     UntrustedRoot,
+    /// No issuer could be found for some certificate in the chain (`PartialChain`).
+    #[error("no path to a trusted root: an issuer certificate was not found")]
+    PartialChain,
+    /// A certificate in the chain had expired at `at` (`NotTimeValid`).
+    #[error("a certificate in the chain expired at {not_after} (checked at {at})")]
+    Expired {
+        /// notAfter of the expired certificate (Unix seconds).
+        not_after: i64,
+        /// Evaluation time (Unix seconds).
+        at: i64,
+    },
+    /// A certificate in the chain was not yet valid at `at` (`NotTimeValid`).
+    #[error("a certificate in the chain is not valid before {not_before} (checked at {at})")]
+    NotYetValid {
+        /// notBefore of the certificate (Unix seconds).
+        not_before: i64,
+        /// Evaluation time (Unix seconds).
+        at: i64,
+    },
+    /// A certificate's notBefore is after its notAfter.
+    #[error("a certificate in the chain has notBefore after notAfter")]
+    InvalidValidityPeriod,
+    /// A certificate in the chain is revoked (`Revoked`).
+    #[error("certificate with serial number {serial} is revoked")]
+    Revoked {
+        /// Serial number of the revoked certificate, uppercase hex as .NET `SerialNumber`
+        /// shows it (empty if it could not be determined).
+        serial: String,
+    },
+    /// The revocation status of the leaf or an intermediate is unknown: no current CRL from
+    /// its issuer, or the CRL is not valid (`RevocationStatusUnknown` + `OfflineRevocation`).
+    #[error("revocation status unknown (no current CRL from the issuer)")]
+    RevocationStatusUnknown,
+    /// A signature in the chain does not verify (`NotSignatureValid`).
+    #[error("a signature in the chain is not valid")]
+    BadSignature,
+    /// A signature algorithm or public key type in the chain is not supported.
+    #[error("unsupported signature algorithm or key in the chain")]
+    UnsupportedSignatureAlgorithm,
+    /// Basic constraints, path length or CA key usage violated (`InvalidBasicConstraints`).
+    #[error("basic constraints violated (CA flag, path length or key usage)")]
+    InvalidBasicConstraints,
+    /// A name constraint is violated (`HasNotPermittedNameConstraint` and friends).
+    #[error("a name constraint is violated")]
+    NameConstraints,
+    /// An unknown critical extension is present (`HasNotSupportedCriticalExtension`).
+    #[error("unsupported critical extension")]
+    UnsupportedCriticalExtension,
+    /// The required extended key usage is missing (only with [`GeneralOptions::required_eku`]).
+    #[error("required extended key usage not present")]
+    RequiredEkuNotFound,
+    /// The certificate is not valid for the requested name (only with
+    /// [`GeneralOptions::subject_name`]).
+    #[error("certificate is not valid for the requested name")]
+    NameMismatch,
+    /// The certificate is distrusted.
+    #[error("certificate is distrusted")]
+    Distrusted,
+    /// Path building gave up (too many candidates or signatures, or the path is too long).
+    #[error("path building limit exceeded")]
+    PathBuildingLimit,
+    /// The certificate (or one in the chain) cannot be parsed.
+    #[error("malformed certificate: {0}")]
+    Malformed(String),
+    /// Any other webpki error.
+    #[error("certificate verification failed: {0}")]
+    Other(String),
+}
+
+/// Accepts any (well-formed) EKU: .NET's default chain policy has no application policy.
+struct AnyEku;
+
+impl ExtendedKeyUsageValidator for AnyEku {
+    fn validate(&self, iter: KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
+        for id in iter {
+            id?;
+        }
+        Ok(())
+    }
+}
+
+/// Requires one EKU OID (DER contents) when the extension is present, or always.
+struct RequiredEku<'a> {
+    oid: &'a [u8],
+    always: bool,
+}
+
+impl ExtendedKeyUsageValidator for RequiredEku<'_> {
+    fn validate(&self, iter: KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
+        let wanted = webpki::KeyPurposeId::new(self.oid);
+        let mut empty = true;
+        for id in iter {
+            empty = false;
+            if id? == wanted {
+                return Ok(());
+            }
+        }
+        if empty && !self.always {
+            return Ok(());
+        }
+        #[allow(deprecated)]
+        Err(webpki::Error::RequiredEkuNotFound)
+    }
+}
+
+fn unix_time(at: i64) -> UnixTime {
+    UnixTime::since_unix_epoch(Duration::from_secs(u64::try_from(at).unwrap_or(0)))
+}
+
+fn seconds(t: UnixTime) -> i64 {
+    i64::try_from(t.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// webpki's inclusive validity check, for certificates it does not check itself.
+fn check_validity(not_before: i64, not_after: i64, at: i64) -> Result<(), VerifyError> {
+    if not_before > not_after {
+        return Err(VerifyError::InvalidValidityPeriod);
+    }
+    if at < not_before {
+        return Err(VerifyError::NotYetValid { not_before, at });
+    }
+    if at > not_after {
+        return Err(VerifyError::Expired { not_after, at });
+    }
+    Ok(())
+}
+
+/// Uppercase hex, as .NET's `SerialNumber`.
+fn hex_upper(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = String::with_capacity(bytes.len().saturating_mul(2));
+    for &b in bytes {
+        for nibble in [b >> 4, b & 0x0f] {
+            if let Some(&c) = HEX.get(usize::from(nibble)) {
+                s.push(char::from(c));
+            }
+        }
+    }
+    s
+}
+
+/// The .NET checks webpki does not do, run on each candidate path that webpki has otherwise
+/// verified: CA key usage of the intermediates; for the root (which webpki takes on trust):
+/// validity, an unhandled critical extension, OpenSSL's `X509_check_ca`, and (when revocation
+/// is checked) cRLSign in its KeyUsage, since the certificate below it needs its CRL.
+fn check_path(
+    path: &VerifiedPath<'_>,
+    roots: &[Root],
+    at: i64,
+    revocation_checked: bool,
+) -> Result<(), webpki::Error> {
+    for cert in path.intermediate_certificates() {
+        let der = cert.der();
+        let facts = CertFacts::parse(der.as_ref()).ok_or(webpki::Error::BadDer)?;
+        if !facts.may_sign_certificates() {
+            return Err(webpki::Error::EndEntityUsedAsCa);
+        }
+    }
+    let anchor = path.anchor();
+    let mut matching = roots.iter().filter(|r| {
+        r.subject == anchor.subject.as_ref() && r.spki == anchor.subject_public_key_info.as_ref()
+    });
+    let Some(first) = matching.next() else {
+        return Ok(());
+    };
+    let mut result = Ok(());
+    for root in std::iter::once(first).chain(matching) {
+        if root.unhandled_critical {
+            result = Err(webpki::Error::UnsupportedCriticalExtension);
+            continue;
+        }
+        if !root.may_be_ca {
+            result = Err(webpki::Error::EndEntityUsedAsCa);
+            continue;
+        }
+        if revocation_checked && !root.may_sign_crls {
+            result = Err(webpki::Error::IssuerNotCrlSigner);
+            continue;
+        }
+        result = match check_validity(root.not_before, root.not_after, at) {
+            Ok(()) => return Ok(()),
+            Err(VerifyError::NotYetValid { not_before, .. }) => {
+                Err(webpki::Error::CertNotValidYet {
+                    time: unix_time(at),
+                    not_before: unix_time(not_before),
+                })
+            }
+            Err(VerifyError::Expired { not_after, .. }) => Err(webpki::Error::CertExpired {
+                time: unix_time(at),
+                not_after: unix_time(not_after),
+            }),
+            Err(_) => Err(webpki::Error::InvalidCertValidity),
+        };
+    }
+    result
+}
+
+/// Maps a webpki error to ours. `at` is the (clamped) evaluation time.
+fn map_error(err: webpki::Error, leaf_self_issued: bool) -> VerifyError {
+    use webpki::Error as E;
+    #[allow(deprecated)]
+    match err {
+        E::UnknownIssuer if leaf_self_issued => VerifyError::UntrustedRoot,
+        E::UnknownIssuer => VerifyError::PartialChain,
+        E::CertExpired { time, not_after } => VerifyError::Expired {
+            not_after: seconds(not_after),
+            at: seconds(time),
+        },
+        E::CertNotValidYet { time, not_before } => VerifyError::NotYetValid {
+            not_before: seconds(not_before),
+            at: seconds(time),
+        },
+        E::InvalidCertValidity => VerifyError::InvalidValidityPeriod,
+        E::CertRevoked => VerifyError::Revoked {
+            serial: String::new(),
+        },
+        E::UnknownRevocationStatus
+        | E::CrlExpired { .. }
+        | E::InvalidCrlSignatureForPublicKey
+        | E::IssuerNotCrlSigner
+        | E::UnsupportedCrlSignatureAlgorithm
+        | E::UnsupportedCrlSignatureAlgorithmContext(_)
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKey
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_)
+        | E::UnsupportedRevocationReasonsPartitioning
+        | E::UnsupportedIndirectCrl
+        | E::UnsupportedCrlIssuingDistributionPoint => VerifyError::RevocationStatusUnknown,
+        E::InvalidSignatureForPublicKey => VerifyError::BadSignature,
+        E::UnsupportedSignatureAlgorithm
+        | E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKey
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+        | E::SignatureAlgorithmMismatch => VerifyError::UnsupportedSignatureAlgorithm,
+        E::CaUsedAsEndEntity | E::EndEntityUsedAsCa | E::PathLenConstraintViolated => {
+            VerifyError::InvalidBasicConstraints
+        }
+        E::NameConstraintViolation
+        | E::MalformedNameConstraint
+        | E::InvalidNetworkMaskConstraint => VerifyError::NameConstraints,
+        E::UnsupportedCriticalExtension => VerifyError::UnsupportedCriticalExtension,
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
+            VerifyError::RequiredEkuNotFound
+        }
+        E::CertNotValidForName(_) => VerifyError::NameMismatch,
+        E::CertDistrusted => VerifyError::Distrusted,
+        E::MaximumPathBuildCallsExceeded
+        | E::MaximumSignatureChecksExceeded
+        | E::MaximumNameConstraintComparisonsExceeded
+        | E::MaximumPathDepthExceeded => VerifyError::PathBuildingLimit,
+        E::BadDer
+        | E::BadDerTime
+        | E::TrailingData(_)
+        | E::MalformedExtensions
+        | E::ExtensionValueInvalid
+        | E::InvalidSerialNumber
+        | E::UnsupportedCertVersion
+        | E::MalformedDnsIdentifier => VerifyError::Malformed(format!("{err:?}")),
+        other => VerifyError::Other(format!("{other:?}")),
+    }
+}
+
+/// Finds which certificate a CRL revoked: the leaf, or else the first intermediate listed by a
+/// current CRL of its issuer. Returns its serial in .NET's hex form.
+fn revoked_serial(
+    leaf: &EndEntityCert<'_>,
+    intermediates: &[CertificateDer<'_>],
+    crls: &[&CertRevocationList<'_>],
+) -> String {
+    let listed = |issuer: &[u8], serial: &[u8]| {
+        crls.iter()
+            .any(|crl| crl.issuer() == issuer && matches!(crl.find_serial(serial), Ok(Some(_))))
+    };
+    if listed(leaf.issuer(), leaf.serial()) {
+        return hex_upper(leaf.serial());
+    }
+    for der in intermediates {
+        if let Ok(cert) = EndEntityCert::try_from(der)
+            && listed(cert.issuer(), cert.serial())
+        {
+            return hex_upper(cert.serial());
+        }
+    }
+    String::new()
+}
+
+/// Options for [`verify_general`], the entry point behind both the .NET rules and the
+/// x509-limbo conformance runner.
+#[derive(Debug, Clone, Default)]
+pub struct GeneralOptions<'a> {
+    /// Evaluation time, Unix seconds.
+    pub at: i64,
+    /// Extra intermediates presented with the leaf (in addition to the store's).
+    pub extra_intermediates: &'a [&'a [u8]],
+    /// Whether revocation is checked; `None` means no check.
+    pub revocation: Option<RevocationMode>,
+    /// Required EKU OID (DER contents, e.g. serverAuth `2B 06 01 05 05 07 03 01`); `None` means
+    /// any EKU (the .NET default).
+    pub required_eku: Option<&'a [u8]>,
+    /// When `required_eku` is set: also require the leaf to carry an EKU extension.
+    pub eku_must_be_present: bool,
+    /// DNS name or IP address the leaf must be valid for (webpki's subject-name rules).
+    pub subject_name: Option<&'a str>,
+    /// Maximum number of intermediates in the path (webpki's own limit is 6).
+    pub max_intermediates: Option<usize>,
+}
+
+/// Verifies `leaf_der` against `store` at `at_unix` with .NET `Verify()` ([`RevocationMode::Online`])
+/// or `VerifyNoRevocation()` ([`RevocationMode::NoCheck`]) semantics (see the module docs).
+/// Uncached; [`TrustStore::verify`] is the cached form.
+///
+/// # Errors
+/// The reason the chain is not valid. Never panics, whatever the input.
+pub fn verify_chain(
+    leaf_der: &[u8],
+    store: &TrustStore,
+    at_unix: i64,
+    mode: RevocationMode,
+) -> Result<(), VerifyError> {
+    verify_general(
+        leaf_der,
+        store,
+        &GeneralOptions {
+            at: at_unix,
+            revocation: match mode {
+                RevocationMode::Online => Some(RevocationMode::Online),
+                RevocationMode::NoCheck => None,
+            },
+            ..GeneralOptions::default()
+        },
+    )
+}
+
+/// The general verifier: [`verify_chain`] plus the knobs a conformance suite needs (required
+/// EKU, subject name, extra intermediates, path length). With default options (other than
+/// `at` and `revocation`) it is exactly [`verify_chain`].
+///
+/// # Errors
+/// The reason the chain is not valid. Never panics, whatever the input.
+pub fn verify_general(
+    leaf_der: &[u8],
+    store: &TrustStore,
+    options: &GeneralOptions<'_>,
+) -> Result<(), VerifyError> {
+    let at = options.at.max(0);
+    let facts = CertFacts::parse(leaf_der)
+        .ok_or_else(|| VerifyError::Malformed("cannot parse the certificate".into()))?;
+    let leaf_cert = CertificateDer::from(leaf_der);
+    let leaf = EndEntityCert::try_from(&leaf_cert).map_err(|e| map_error(e, false))?;
+
+    // A self-signed leaf that is itself an uploaded root: a one-element chain. ExcludeRoot
+    // means no revocation check; only its dates matter.
+    if store.roots.iter().any(|r| r.der == leaf_der) {
+        check_validity(facts.not_before, facts.not_after, at)?;
+        return check_name(&leaf, options);
+    }
+
+    let crls: Vec<&CertRevocationList<'static>> = match options.revocation {
+        Some(RevocationMode::Online) => store
+            .crls
+            .iter()
+            .filter(|c| c.is_current(at))
+            .map(|c: &Crl| &c.list)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let revocation = RevocationOptionsBuilder::new(&crls).ok().map(|b| {
+        b.with_depth(RevocationCheckDepth::Chain)
+            .with_status_policy(UnknownStatusPolicy::Deny)
+            .with_expiration_policy(ExpirationPolicy::Enforce)
+            .build()
+    });
+
+    let roots: &[Root] = &store.roots;
+    let revocation_checked = revocation.is_some();
+    let max_intermediates = options.max_intermediates;
+    let callback = |path: &VerifiedPath<'_>| -> Result<(), webpki::Error> {
+        if let Some(max) = max_intermediates
+            && path.intermediate_certificates().count() > max
+        {
+            return Err(webpki::Error::MaximumPathDepthExceeded);
+        }
+        check_path(path, roots, at, revocation_checked)
+    };
+
+    let intermediates_storage: Vec<CertificateDer<'_>>;
+    let intermediates: &[CertificateDer<'_>] = if options.extra_intermediates.is_empty() {
+        &store.intermediates
+    } else {
+        intermediates_storage = options
+            .extra_intermediates
+            .iter()
+            .map(|d| CertificateDer::from(*d))
+            .chain(
+                store
+                    .intermediates
+                    .iter()
+                    .map(|c| CertificateDer::from(c.as_ref())),
+            )
+            .collect();
+        &intermediates_storage
+    };
+    let anchors: &[TrustAnchor<'static>] = &store.anchors;
+    let time = unix_time(at);
+    let self_issued = facts.issuer == facts.subject;
+
+    let result = match options.required_eku {
+        None => leaf.verify_for_usage(
+            ALL,
+            anchors,
+            intermediates,
+            time,
+            AnyEku,
+            revocation,
+            Some(&callback),
+        ),
+        Some(oid) => leaf.verify_for_usage(
+            ALL,
+            anchors,
+            intermediates,
+            time,
+            RequiredEku {
+                oid,
+                always: options.eku_must_be_present,
+            },
+            revocation,
+            Some(&callback),
+        ),
+    };
+    match result {
+        Ok(_) => {}
+        Err(webpki::Error::CertRevoked) => {
+            return Err(VerifyError::Revoked {
+                serial: revoked_serial(&leaf, intermediates, &crls),
+            });
+        }
+        Err(e) => return Err(map_error(e, self_issued)),
+    }
+    if options.revocation == Some(RevocationMode::Online) && crls.is_empty() {
+        // The leaf (at least) needed a CRL and there is none current.
+        return Err(VerifyError::RevocationStatusUnknown);
+    }
+    check_name(&leaf, options)
+}
+
+fn check_name(leaf: &EndEntityCert<'_>, options: &GeneralOptions<'_>) -> Result<(), VerifyError> {
+    let Some(name) = options.subject_name else {
+        return Ok(());
+    };
+    let server_name = ServerName::try_from(name)
+        .map_err(|_| VerifyError::NameMismatch)?
+        .to_owned();
+    leaf.verify_is_valid_for_subject_name(&server_name)
+        .map_err(|e| map_error(e, false))
 }

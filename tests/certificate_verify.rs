@@ -1,0 +1,580 @@
+//! Chain verification with .NET `Verify()` / APIM `VerifyNoRevocation()` semantics, over the
+//! test PKI in tests/data/pki (see its README; regenerate with tests/data/make-fixtures.sh).
+//!
+//! Expected answers come from the .NET rules (spec dotnet-x509.md §5, apim-policies.md §4.3):
+//! `Verify()` = chain to a trusted root, every element in its validity period, leaf and
+//! intermediates with a definite revocation status (root excluded), no EKU requirement;
+//! `VerifyNoRevocation()` = the same without revocation.
+
+use std::sync::Arc;
+
+use apim_policy::cert::store::{Crl, StoreError, TrustStore};
+use apim_policy::cert::verify::{RevocationMode, VerifyError, verify_chain};
+use sha1::{Digest, Sha1};
+
+use RevocationMode::{NoCheck, Online};
+
+/// 2030-01-01T00:00:00Z, the evaluation time of the fixtures README.
+const AT: i64 = 1_893_456_000;
+/// 2001-06-01T00:00:00Z: inside `expired`'s validity, before every CRL's thisUpdate.
+const Y2001: i64 = 991_353_600;
+/// 2019-06-01T00:00:00Z: before the long-lived certificates' notBefore.
+const Y2019: i64 = 1_559_347_200;
+/// 2020-01-01T00:00:00Z: notBefore of the long-lived certificates and thisUpdate of the CRLs.
+const Y2020: i64 = 1_577_836_800;
+/// 2095-01-01T00:00:00Z: inside `not-yet-valid`'s validity.
+const Y2095: i64 = 3_944_678_400;
+/// 2120-01-01T00:00:00Z: notAfter of the long-lived certificates and nextUpdate of the CRLs.
+const Y2120: i64 = 4_733_510_400;
+/// 2121-01-01T00:00:00Z: after everything.
+const Y2121: i64 = 4_765_132_800;
+
+fn der(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/data/pki/{name}.der", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn crl(name: &str) -> Crl {
+    let path = format!("{}/tests/data/pki/{name}.crl", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap();
+    let mut crls = Crl::load(&bytes).unwrap();
+    assert_eq!(crls.len(), 1);
+    crls.pop().unwrap()
+}
+
+fn thumbprint(der: &[u8]) -> [u8; 20] {
+    Sha1::digest(der).into()
+}
+
+/// Which uploaded material a case runs against.
+#[derive(Debug, Clone, Copy)]
+enum Store {
+    /// root + intermediate, root.crl + intermediate.crl, plus the EC and Ed25519 chains with
+    /// their CRLs.
+    Full,
+    /// root + intermediate, no CRLs.
+    NoCrls,
+    /// root only (the intermediate is not uploaded), CRLs.
+    NoIntermediate,
+    /// root + intermediate, only intermediate.crl (nothing covers the intermediate).
+    NoRootCrl,
+    /// root + intermediate, root.crl + the intermediate CRL that expired in 2021.
+    ExpiredIntermediateCrl,
+    /// root + intermediate, the root CRL that revokes the intermediate + intermediate.crl.
+    IntermediateRevoked,
+    /// Full + the untrusted intermediate uploaded as an intermediate (its root is not).
+    FullWithUntrustedIntermediate,
+    /// The self-signed client certificate uploaded as a root (no CRLs).
+    SelfSignedRoot,
+    /// The expired root with its leaf, and root -> expired intermediate (no CRLs for them).
+    ExpiredCas,
+}
+
+fn build(store: Store) -> TrustStore {
+    let b = TrustStore::builder();
+    let main = |b: apim_policy::cert::store::TrustStoreBuilder| {
+        b.add_root(&der("root"))
+            .add_intermediate(&der("intermediate"))
+    };
+    let others = |b: apim_policy::cert::store::TrustStoreBuilder| {
+        b.add_root(&der("ec-root"))
+            .add_intermediate(&der("ec-intermediate"))
+            .add_root(&der("ed25519-root"))
+            .add_crl(crl("ec-root"))
+            .add_crl(crl("ec-intermediate"))
+            .add_crl(crl("ed25519-root"))
+    };
+    let b = match store {
+        Store::Full => others(main(b))
+            .add_crl(crl("root"))
+            .add_crl(crl("intermediate")),
+        Store::NoCrls => main(b),
+        Store::NoIntermediate => b
+            .add_root(&der("root"))
+            .add_crl(crl("root"))
+            .add_crl(crl("intermediate")),
+        Store::NoRootCrl => main(b).add_crl(crl("intermediate")),
+        Store::ExpiredIntermediateCrl => main(b)
+            .add_crl(crl("root"))
+            .add_crl(crl("intermediate-expired")),
+        Store::IntermediateRevoked => main(b)
+            .add_crl(crl("root-revokes-intermediate"))
+            .add_crl(crl("intermediate")),
+        Store::FullWithUntrustedIntermediate => others(main(b))
+            .add_intermediate(&der("untrusted-intermediate"))
+            .add_crl(crl("root"))
+            .add_crl(crl("intermediate")),
+        Store::SelfSignedRoot => b.add_root(&der("self-signed")),
+        Store::ExpiredCas => b
+            .add_root(&der("root"))
+            .add_root(&der("expired-root"))
+            .add_intermediate(&der("expired-intermediate")),
+    };
+    b.build().unwrap()
+}
+
+/// The expected .NET answer: `true`, or `false` with the status we report for it.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    Ok,
+    UntrustedRoot,
+    PartialChain,
+    Expired,
+    NotYetValid,
+    Revoked(&'static str),
+    Unknown,
+    BadSignature,
+    /// `false`; .NET reports several statuses at once and we report one of them.
+    AnyFailure,
+}
+
+fn check(expect: Expect, got: &Result<(), VerifyError>) -> bool {
+    match (expect, got) {
+        (Expect::Ok, Ok(())) => true,
+        (Expect::UntrustedRoot, Err(VerifyError::UntrustedRoot)) => true,
+        (Expect::PartialChain, Err(VerifyError::PartialChain)) => true,
+        (Expect::Expired, Err(VerifyError::Expired { .. })) => true,
+        (Expect::NotYetValid, Err(VerifyError::NotYetValid { .. })) => true,
+        (Expect::Revoked(s), Err(VerifyError::Revoked { serial })) => serial == s,
+        (Expect::Unknown, Err(VerifyError::RevocationStatusUnknown)) => true,
+        (Expect::BadSignature, Err(VerifyError::BadSignature)) => true,
+        (Expect::AnyFailure, Err(_)) => true,
+        _ => false,
+    }
+}
+
+/// (store, leaf fixture, time, expected with Online = Verify(), expected with NoCheck =
+/// VerifyNoRevocation()).
+const CASES: &[(Store, &str, i64, Expect, Expect)] = &[
+    // The good chain with CRLs: both true.
+    (Store::Full, "good", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "good", Y2020, Expect::Ok, Expect::Ok),
+    (Store::Full, "good", Y2120 - 1, Expect::Ok, Expect::Ok),
+    // At nextUpdate the CRLs are expired: status unknown; the certificates are still valid
+    // (notAfter is inclusive) so VerifyNoRevocation() holds.
+    (Store::Full, "good", Y2120, Expect::Unknown, Expect::Ok),
+    (Store::Full, "good", Y2121, Expect::Expired, Expect::Expired),
+    (
+        Store::Full,
+        "good",
+        Y2019,
+        Expect::NotYetValid,
+        Expect::NotYetValid,
+    ),
+    // No EKU check: a serverAuth-only certificate verifies.
+    (Store::Full, "server-auth-only", AT, Expect::Ok, Expect::Ok),
+    // Every signature algorithm.
+    (Store::Full, "rsa-sha1", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "rsa-sha384", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "rsa-sha512", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "rsa-pss-sha256", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "rsa-pss-sha384", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "rsa-pss-sha512", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "ec-p256-sha1", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "ec-p256-sha256", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "ec-p256-sha384", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "ec-p256-sha512", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "ec-p384-sha1", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "ec-p384-sha256", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "ec-p384-sha384", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "ec-p384-sha512", AT, Expect::Ok, Expect::Ok),
+    (Store::Full, "ed25519-good", AT, Expect::Ok, Expect::Ok),
+    // Time validity of the leaf.
+    (Store::Full, "expired", AT, Expect::Expired, Expect::Expired),
+    // In 2001 `expired` is valid but its issuers are not yet (and no CRL is current).
+    (
+        Store::Full,
+        "expired",
+        Y2001,
+        Expect::AnyFailure,
+        Expect::NotYetValid,
+    ),
+    (
+        Store::Full,
+        "not-yet-valid",
+        AT,
+        Expect::NotYetValid,
+        Expect::NotYetValid,
+    ),
+    (Store::Full, "not-yet-valid", Y2095, Expect::Ok, Expect::Ok),
+    // Revocation.
+    (
+        Store::Full,
+        "revoked",
+        AT,
+        Expect::Revoked("2003"),
+        Expect::Ok,
+    ),
+    (
+        Store::IntermediateRevoked,
+        "good",
+        AT,
+        Expect::Revoked("1000"),
+        Expect::Ok,
+    ),
+    (
+        Store::IntermediateRevoked,
+        "revoked",
+        AT,
+        Expect::AnyFailure,
+        Expect::Ok,
+    ),
+    (Store::NoCrls, "good", AT, Expect::Unknown, Expect::Ok),
+    (Store::NoCrls, "revoked", AT, Expect::Unknown, Expect::Ok),
+    (Store::NoRootCrl, "good", AT, Expect::Unknown, Expect::Ok),
+    (
+        Store::ExpiredIntermediateCrl,
+        "good",
+        AT,
+        Expect::Unknown,
+        Expect::Ok,
+    ),
+    // Trust.
+    (
+        Store::Full,
+        "untrusted-good",
+        AT,
+        Expect::BadSignature,
+        Expect::BadSignature,
+    ),
+    (
+        Store::FullWithUntrustedIntermediate,
+        "untrusted-good",
+        AT,
+        Expect::AnyFailure,
+        Expect::AnyFailure,
+    ),
+    (
+        Store::Full,
+        "untrusted-intermediate",
+        AT,
+        Expect::AnyFailure,
+        Expect::AnyFailure,
+    ),
+    (
+        Store::Full,
+        "untrusted-root",
+        AT,
+        Expect::AnyFailure,
+        Expect::AnyFailure,
+    ),
+    (
+        Store::NoIntermediate,
+        "good",
+        AT,
+        Expect::PartialChain,
+        Expect::PartialChain,
+    ),
+    (
+        Store::Full,
+        "self-signed",
+        AT,
+        Expect::UntrustedRoot,
+        Expect::UntrustedRoot,
+    ),
+    (
+        Store::SelfSignedRoot,
+        "self-signed",
+        AT,
+        Expect::Ok,
+        Expect::Ok,
+    ),
+    (
+        Store::SelfSignedRoot,
+        "self-signed",
+        Y2121,
+        Expect::Expired,
+        Expect::Expired,
+    ),
+    (
+        Store::SelfSignedRoot,
+        "self-signed",
+        Y2019,
+        Expect::NotYetValid,
+        Expect::NotYetValid,
+    ),
+    (
+        Store::SelfSignedRoot,
+        "good",
+        AT,
+        Expect::PartialChain,
+        Expect::PartialChain,
+    ),
+    // Expired CAs: webpki does not check the root's dates; we do.
+    (
+        Store::ExpiredCas,
+        "expired-root-leaf",
+        AT,
+        Expect::AnyFailure,
+        Expect::Expired,
+    ),
+    (
+        Store::ExpiredCas,
+        "expired-intermediate-leaf",
+        AT,
+        Expect::Expired,
+        Expect::Expired,
+    ),
+];
+
+#[test]
+fn table() {
+    let mut failures = Vec::new();
+    for &(store_kind, leaf, at, online, nocheck) in CASES {
+        let store = build(store_kind);
+        let leaf_der = der(leaf);
+        for (mode, expect) in [(Online, online), (NoCheck, nocheck)] {
+            let uncached = verify_chain(&leaf_der, &store, at, mode);
+            let cached = store.verify(&leaf_der, &thumbprint(&leaf_der), at, mode);
+            let cached_again = store.verify(&leaf_der, &thumbprint(&leaf_der), at, mode);
+            if !check(expect, &uncached) || cached != uncached || cached_again != uncached {
+                failures.push(format!(
+                    "{store_kind:?} {leaf} at {at} {mode:?}: expected {expect:?}, got {uncached:?} (cached {cached:?}, again {cached_again:?})"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn error_details() {
+    let store = build(Store::Full);
+    assert_eq!(
+        verify_chain(&der("expired"), &store, AT, NoCheck),
+        Err(VerifyError::Expired {
+            not_after: 1_009_843_200, // 2002-01-01T00:00:00Z
+            at: AT
+        })
+    );
+    assert_eq!(
+        verify_chain(&der("not-yet-valid"), &store, AT, NoCheck),
+        Err(VerifyError::NotYetValid {
+            not_before: 3_786_912_000, // 2090-01-01T00:00:00Z
+            at: AT
+        })
+    );
+    // The expired root's notAfter, not the leaf's.
+    let expired_cas = build(Store::ExpiredCas);
+    assert_eq!(
+        verify_chain(&der("expired-root-leaf"), &expired_cas, AT, NoCheck),
+        Err(VerifyError::Expired {
+            not_after: 1_009_843_200,
+            at: AT
+        })
+    );
+}
+
+#[test]
+fn cache_window() {
+    let store = build(Store::Full);
+    let good = der("good");
+    let tp = thumbprint(&good);
+    // Everything in the good chain changes state only at 2020-01-01 and 2120-01-01 (CRL
+    // nextUpdate) / 2120-01-01T00:00:01 (certificate notAfter + 1 s).
+    assert_eq!(store.window(&good, AT), (Y2020, Y2120));
+    assert_eq!(store.window(&good, Y2120), (Y2120, Y2120 + 1));
+    assert_eq!(store.window(&good, Y2121), (Y2120 + 1, i64::MAX));
+    assert_eq!(store.window(&good, Y2019).1, Y2020);
+
+    assert_eq!(store.cached_results(), 0);
+    assert_eq!(store.verify(&good, &tp, AT, Online), Ok(()));
+    assert_eq!(store.cached_results(), 1);
+    // Inside the window: same answer, no new entry.
+    assert_eq!(
+        store.verify(&good, &tp, AT + 86_400 * 365 * 50, Online),
+        Ok(())
+    );
+    assert_eq!(store.cached_results(), 1);
+    // Outside the window: recomputed, different answers.
+    assert_eq!(
+        store.verify(&good, &tp, Y2120, Online),
+        Err(VerifyError::RevocationStatusUnknown)
+    );
+    assert!(matches!(
+        store.verify(&good, &tp, Y2121, Online),
+        Err(VerifyError::Expired { .. })
+    ));
+    assert!(matches!(
+        store.verify(&good, &tp, Y2019, Online),
+        Err(VerifyError::NotYetValid { .. })
+    ));
+    // And back inside.
+    assert_eq!(store.verify(&good, &tp, AT, Online), Ok(()));
+    // The modes are cached separately.
+    assert_eq!(store.verify(&good, &tp, Y2120, NoCheck), Ok(()));
+    assert_eq!(
+        store.verify(&good, &tp, Y2120, Online),
+        Err(VerifyError::RevocationStatusUnknown)
+    );
+    assert_eq!(store.cached_results(), 2);
+}
+
+#[test]
+fn cache_is_bounded() {
+    let store = TrustStore::builder()
+        .add_root(&der("root"))
+        .add_intermediate(&der("intermediate"))
+        .cache_capacity(3)
+        .build()
+        .unwrap();
+    let leaves = [
+        "good",
+        "revoked",
+        "expired",
+        "not-yet-valid",
+        "rsa-sha1",
+        "server-auth-only",
+    ];
+    for leaf in leaves {
+        let d = der(leaf);
+        let expected = verify_chain(&d, &store, AT, NoCheck);
+        assert_eq!(
+            store.verify(&d, &thumbprint(&d), AT, NoCheck),
+            expected,
+            "{leaf}"
+        );
+        assert!(store.cached_results() <= 3);
+    }
+    let uncached = TrustStore::builder()
+        .add_root(&der("root"))
+        .cache_capacity(0)
+        .build()
+        .unwrap();
+    let d = der("good");
+    assert_eq!(
+        uncached.verify(&d, &thumbprint(&d), AT, NoCheck),
+        Err(VerifyError::PartialChain)
+    );
+    assert_eq!(uncached.cached_results(), 0);
+}
+
+#[test]
+fn shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<TrustStore>();
+    let store = Arc::new(build(Store::Full));
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let store = Arc::clone(&store);
+            std::thread::spawn(move || {
+                let leaf = if i % 2 == 0 {
+                    der("good")
+                } else {
+                    der("revoked")
+                };
+                let tp = thumbprint(&leaf);
+                (0..50)
+                    .map(|j| store.verify(&leaf, &tp, AT + j, Online).is_ok())
+                    .all(|ok| ok == (i % 2 == 0))
+            })
+        })
+        .collect();
+    for h in handles {
+        assert!(h.join().unwrap());
+    }
+}
+
+#[test]
+fn garbage_never_panics() {
+    let store = build(Store::Full);
+    let good = der("good");
+    let mut inputs: Vec<Vec<u8>> = vec![
+        vec![],
+        vec![0x30],
+        vec![0x30, 0x80],
+        vec![0x30, 0x84, 0xff, 0xff, 0xff, 0xff],
+        vec![0xff; 64],
+        b"-----BEGIN CERTIFICATE-----".to_vec(),
+        good[..good.len() / 2].to_vec(),
+    ];
+    // Deterministic single-byte mutations all over the certificate.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..300 {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let mut m = good.clone();
+        let pos = usize::try_from(seed >> 33).unwrap() % m.len();
+        m[pos] ^= u8::try_from((seed >> 8) & 0xff).unwrap() | 1;
+        inputs.push(m);
+    }
+    for input in &inputs {
+        for mode in [Online, NoCheck] {
+            let r = store.verify(input, &thumbprint(input), AT, mode);
+            if input.len() < 16 {
+                assert!(matches!(r, Err(VerifyError::Malformed(_))), "{r:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn tampered_signature_is_bad_signature() {
+    let store = build(Store::Full);
+    let mut d = der("good");
+    let last = d.len() - 1;
+    d[last] ^= 0x01;
+    assert_eq!(
+        verify_chain(&d, &store, AT, NoCheck),
+        Err(VerifyError::BadSignature)
+    );
+}
+
+#[test]
+fn bad_store_input_is_a_typed_error() {
+    assert!(matches!(
+        TrustStore::builder().add_root(b"not a certificate").build(),
+        Err(StoreError::BadRoot { index: 0, .. })
+    ));
+    assert!(matches!(
+        TrustStore::builder()
+            .add_root(&der("root"))
+            .add_intermediate(&[0x30, 0x03, 0x02, 0x01, 0x00])
+            .build(),
+        Err(StoreError::BadIntermediate { index: 0, .. })
+    ));
+    assert!(matches!(Crl::load(b""), Err(StoreError::NoCrl)));
+    assert!(matches!(Crl::load(b"hello"), Err(StoreError::NoCrl)));
+    assert!(matches!(
+        Crl::load(&[0x30, 0x00]),
+        Err(StoreError::BadCrl { index: 0, .. })
+    ));
+    // A certificate is not a CRL.
+    assert!(Crl::load(&der("good")).is_err());
+}
+
+#[test]
+fn pem_and_der_fixtures_agree() {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let dir = format!("{}/tests/data/pki", env!("CARGO_MANIFEST_DIR"));
+    let mut certs = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if let Some(stem) = name.strip_suffix(".crl.pem") {
+            let pem = Crl::load(&std::fs::read(&path).unwrap()).unwrap();
+            let der = crl(stem);
+            assert_eq!(pem.len(), 1);
+            assert_eq!(pem[0].this_update(), der.this_update(), "{name}");
+            assert_eq!(pem[0].next_update(), der.next_update(), "{name}");
+            assert_eq!(pem[0].issuer(), der.issuer(), "{name}");
+        } else if let Some(stem) = name.strip_suffix(".pem") {
+            let from_pem = CertificateDer::from_pem_file(&path).unwrap();
+            assert_eq!(from_pem.as_ref(), der(stem).as_slice(), "{name}");
+            certs += 1;
+        }
+    }
+    assert!(certs >= 30, "only {certs} certificates found");
+}
+
+#[test]
+fn crl_dates() {
+    let c = crl("intermediate");
+    assert_eq!((c.this_update(), c.next_update()), (Y2020, Y2120));
+    assert!(c.is_current(AT));
+    assert!(!c.is_current(Y2120));
+    assert!(!c.is_current(Y2019));
+    let expired = crl("intermediate-expired");
+    assert_eq!(expired.next_update(), 1_609_459_200); // 2021-01-01
+    assert!(!expired.is_current(AT));
+}

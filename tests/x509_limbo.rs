@@ -1,0 +1,174 @@
+//! x509-limbo conformance runner for `cert::verify::verify_general`.
+//!
+//! Runs every case of tests/data/x509-limbo/limbo.json.gz (see the README there) and classifies
+//! it as *pass* (our answer equals the expected one), *known divergence* (listed with a reason
+//! in tests/data/x509-limbo/divergences.txt) or *unexpected*. The test fails only on unexpected
+//! cases; ledger entries that now pass are reported (so the ledger can be tightened) but do not
+//! fail it.
+//!
+//! Each case's inputs map onto the verifier as follows: trusted certs → roots (those webpki
+//! cannot use as anchors are dropped), untrusted intermediates → extra intermediates, CRLs →
+//! [`RevocationMode::Online`] (no CRLs → no revocation check), `validation_time` → `at` (null →
+//! 2026-06-29T00:00:00Z, inside the validity of every such case), the case's EKU (or serverAuth /
+//! clientAuth by `validation_kind`) → required-if-present EKU, `expected_peer_name` (DNS or IP)
+//! → subject-name check, `max_chain_depth` → maximum number of intermediates.
+//!
+//! Set `LIMBO_WRITE_UNEXPECTED=path` to write the unexpected cases in ledger format.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use apim_policy::cert::store::{Crl, TrustStore};
+use apim_policy::cert::verify::{GeneralOptions, RevocationMode, VerifyError, verify_general};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+use serde_json::Value;
+
+const SERVER_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
+const CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
+/// Used when a case has no validation time: 2026-06-29T00:00:00Z.
+const DEFAULT_TIME: i64 = 1_782_691_200;
+
+fn data(name: &str) -> String {
+    format!("{}/tests/data/x509-limbo/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn pem_der(pem: &str) -> Option<Vec<u8>> {
+    CertificateDer::from_pem_slice(pem.as_bytes())
+        .ok()
+        .map(|c| c.as_ref().to_vec())
+}
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Runs one case; `Ok` means the chain was accepted (limbo's SUCCESS).
+fn run(tc: &Value) -> Result<(), String> {
+    let mut builder = TrustStore::builder().cache_capacity(0);
+    for pem in strings(&tc["trusted_certs"]) {
+        let Some(der) = pem_der(pem) else { continue };
+        if TrustStore::builder().add_root(&der).build().is_ok() {
+            builder = builder.add_root(&der);
+        }
+    }
+    let crl_pems = strings(&tc["crls"]);
+    for pem in &crl_pems {
+        if let Ok(crls) = Crl::load(pem.as_bytes()) {
+            builder = builder.add_crls(crls);
+        }
+    }
+    let store = builder.build().map_err(|e| format!("store: {e}"))?;
+    let leaf = pem_der(tc["peer_certificate"].as_str().unwrap_or_default())
+        .ok_or_else(|| "peer certificate is not PEM".to_string())?;
+    let intermediates: Vec<Vec<u8>> = strings(&tc["untrusted_intermediates"])
+        .into_iter()
+        .filter_map(pem_der)
+        .collect();
+    let intermediate_refs: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+    let at = match tc["validation_time"].as_str() {
+        Some(s) => time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+            .map_err(|e| format!("validation_time {s}: {e}"))?
+            .unix_timestamp(),
+        None => DEFAULT_TIME,
+    };
+    let ekus = strings(&tc["extended_key_usage"]);
+    let required_eku = if ekus.contains(&"serverAuth") {
+        SERVER_AUTH
+    } else if ekus.contains(&"clientAuth") {
+        CLIENT_AUTH
+    } else if tc["validation_kind"] == "CLIENT" {
+        CLIENT_AUTH
+    } else {
+        SERVER_AUTH
+    };
+    let name = match tc["expected_peer_name"]["kind"].as_str() {
+        Some("DNS") | Some("IP") => tc["expected_peer_name"]["value"].as_str(),
+        _ => None,
+    };
+    let options = GeneralOptions {
+        at,
+        extra_intermediates: &intermediate_refs,
+        revocation: (!crl_pems.is_empty()).then_some(RevocationMode::Online),
+        required_eku: Some(required_eku),
+        eku_must_be_present: false,
+        subject_name: name,
+        max_intermediates: tc["max_chain_depth"]
+            .as_u64()
+            .and_then(|d| usize::try_from(d).ok()),
+    };
+    verify_general(&leaf, &store, &options).map_err(|e: VerifyError| format!("{e:?}"))
+}
+
+fn load_ledger() -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(data("divergences.txt")).unwrap();
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (id, reason) = l.split_once('\t').unwrap_or((l, ""));
+            (id.trim().to_string(), reason.trim().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn x509_limbo() {
+    let mut gz = flate2::read::GzDecoder::new(std::fs::File::open(data("limbo.json.gz")).unwrap());
+    let mut json = String::new();
+    gz.read_to_string(&mut json).unwrap();
+    let suite: Value = serde_json::from_str(&json).unwrap();
+    let cases = suite["testcases"].as_array().unwrap();
+    assert!(cases.len() > 9000, "suite has only {} cases", cases.len());
+    let ledger = load_ledger();
+
+    let (mut pass, mut known) = (0usize, 0usize);
+    let mut unexpected = Vec::new();
+    let mut stale = Vec::new();
+    for tc in cases {
+        let id = tc["id"].as_str().unwrap();
+        let expected_success = tc["expected_result"] == "SUCCESS";
+        let result = run(tc);
+        let matches = result.is_ok() == expected_success;
+        match (matches, ledger.contains_key(id)) {
+            (true, false) => pass += 1,
+            (true, true) => {
+                pass += 1;
+                stale.push(id.to_string());
+            }
+            (false, true) => known += 1,
+            (false, false) => unexpected.push(format!(
+                "{id}\texpected {} got {}",
+                tc["expected_result"].as_str().unwrap_or("?"),
+                match &result {
+                    Ok(()) => "SUCCESS".to_string(),
+                    Err(e) => format!("FAILURE ({e})"),
+                }
+            )),
+        }
+    }
+    eprintln!(
+        "x509-limbo: {} cases: {pass} pass, {known} known divergences, {} unexpected, {} ledger entries now pass",
+        cases.len(),
+        unexpected.len(),
+        stale.len()
+    );
+    for id in &stale {
+        eprintln!("ledger entry now passes: {id}");
+    }
+    if let Ok(path) = std::env::var("LIMBO_WRITE_UNEXPECTED") {
+        std::fs::write(path, unexpected.join("\n") + "\n").unwrap();
+    }
+    let unknown_ids: Vec<&String> = ledger
+        .keys()
+        .filter(|id| !cases.iter().any(|tc| tc["id"] == id.as_str()))
+        .collect();
+    assert!(unknown_ids.is_empty(), "ledger ids not in the suite: {unknown_ids:?}");
+    assert!(
+        unexpected.is_empty(),
+        "{} unexpected results:\n{}",
+        unexpected.len(),
+        unexpected.iter().take(100).cloned().collect::<Vec<_>>().join("\n")
+    );
+}

@@ -170,10 +170,10 @@ pub fn parse_document(text: &str, limits: &XmlLimits) -> Result<Element, XmlErro
         ));
     }
     let prepared = prepare(text, limits);
-    if let Some(e) = &prepared.error {
-        if e.fatal {
-            return Err(XmlError::new(e.kind, e.offset, e.message.clone()));
-        }
+    if let Some(e) = &prepared.error
+        && e.fatal
+    {
+        return Err(XmlError::new(e.kind, e.offset, e.message.clone()));
     }
     let base = if text.starts_with('\u{FEFF}') {
         '\u{FEFF}'.len_utf8()
@@ -190,8 +190,15 @@ pub fn parse_document(text: &str, limits: &XmlLimits) -> Result<Element, XmlErro
     match (parsed, &prepared.error) {
         (Err(e), pre) => {
             let xml = xml_error(&e, text, masked, base, &prepared);
+            // Errors roxmltree can only notice at the end of the text are found there.
+            let found_at = match e {
+                roxmltree::Error::UnclosedRootNode
+                | roxmltree::Error::UnexpectedEndOfStream
+                | roxmltree::Error::NoRootNode => text.len(),
+                _ => xml.offset,
+            };
             match pre {
-                Some(p) if p.from <= xml.offset => {
+                Some(p) if p.from <= found_at => {
                     Err(XmlError::new(p.kind, p.offset, p.message.clone()))
                 }
                 _ => Err(xml),
@@ -227,7 +234,9 @@ fn xml_error(
     let plain = {
         let full = e.to_string();
         let suffix = format!(" at {pos}");
-        full.strip_suffix(&suffix).map(str::to_owned).unwrap_or(full)
+        full.strip_suffix(&suffix)
+            .map(str::to_owned)
+            .unwrap_or(full)
     };
     match e {
         E::UnexpectedCloseTag(expected, actual, _) => XmlError::new(
@@ -256,10 +265,30 @@ fn xml_error(
             prepared.unclosed.unwrap_or(text.len()),
             "an element is never closed",
         ),
-        E::UnexpectedEndOfStream => {
-            XmlError::new(XmlErrorKind::Syntax, text.len(), "unexpected end of the text")
+        E::UnexpectedEndOfStream => XmlError::new(
+            XmlErrorKind::Syntax,
+            text.len(),
+            "unexpected end of the text",
+        ),
+        _ => {
+            let hint = stray_quote_hint(text, at, &prepared.protected);
+            XmlError::new(XmlErrorKind::Syntax, at, format!("{plain}{hint}"))
         }
-        _ => XmlError::new(XmlErrorKind::Syntax, at, plain),
+    }
+}
+
+/// A hint for an XML error right after the closing quote of an expression value, the mark of a
+/// quote too many such as `condition="@(x == "a")")"`.
+fn stray_quote_hint(text: &str, at: usize, protected: &[Protected]) -> &'static str {
+    let Some(quote) = at.checked_sub(1) else {
+        return "";
+    };
+    let after_expression = protected.iter().any(|p| p.end == quote);
+    let is_quote = matches!(text.as_bytes().get(quote), Some(b'"' | b'\''));
+    if after_expression && is_quote {
+        " right after the quote that closes the policy expression's value (is a quote out of place?)"
+    } else {
+        ""
     }
 }
 
@@ -288,10 +317,7 @@ fn offset_of(s: &str, row: u32, col: u32) -> usize {
         .char_indices()
         .take_while(|(_, c)| *c != '\n')
         .nth(cols)
-        .map_or_else(
-            || line.find('\n').unwrap_or(line.len()),
-            |(i, _)| i,
-        );
+        .map_or_else(|| line.find('\n').unwrap_or(line.len()), |(i, _)| i);
     line_start.saturating_add(within)
 }
 

@@ -210,12 +210,7 @@ impl Prepass<'_> {
 
     /// Scans the expression at `start`; on failure builds the error to report.
     fn expression(&mut self, start: usize) -> Result<usize, PrepassError> {
-        match scan_expression(
-            self.text,
-            start,
-            true,
-            self.limits.max_expression_nesting,
-        ) {
+        match scan_expression(self.text, start, true, self.limits.max_expression_nesting) {
             Ok(end) => Ok(end),
             Err(ScanError::Unterminated { detail, at }) => {
                 let open = if self.byte(start.saturating_add(1)) == Some(b'{') {
@@ -228,9 +223,7 @@ impl Prepass<'_> {
                     XmlErrorKind::UnterminatedExpression,
                     start,
                     start,
-                    format!(
-                        "unterminated policy expression `{open}`: {detail} (at {where_}) before the end of the text"
-                    ),
+                    format!("unterminated policy expression `{open}`: {detail} (at {where_})"),
                 ))
             }
             Err(ScanError::Mismatched {

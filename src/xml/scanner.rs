@@ -14,7 +14,12 @@ pub(crate) enum ScanError {
     /// `at` where that open construct began.
     Unterminated { detail: &'static str, at: usize },
     /// A closing bracket at `at` does not match the innermost open one, opened at `open`.
-    Mismatched { found: char, expected: char, at: usize, open: usize },
+    Mismatched {
+        found: char,
+        expected: char,
+        at: usize,
+        open: usize,
+    },
     /// More than the allowed number of nested brackets; `at` is the bracket that went over.
     TooDeep { at: usize },
 }
@@ -34,7 +39,11 @@ enum Mode {
     /// C# code.
     Code,
     /// A string literal that began at `at`.
-    Str { interpolated: bool, verbatim: bool, at: usize },
+    Str {
+        interpolated: bool,
+        verbatim: bool,
+        at: usize,
+    },
 }
 
 /// Decodes one XML character or entity reference at byte `pos` of `text`.
@@ -45,10 +54,11 @@ enum Mode {
 pub(crate) fn decode_at(text: &str, pos: usize, entities: bool) -> Option<(char, usize)> {
     let rest = text.get(pos..)?;
     let c = rest.chars().next()?;
-    if entities && c == '&' {
-        if let Some(found) = entity(rest) {
-            return Some(found);
-        }
+    if entities
+        && c == '&'
+        && let Some(found) = entity(rest)
+    {
+        return Some(found);
     }
     Some((c, c.len_utf8()))
 }
@@ -323,14 +333,14 @@ pub(crate) fn scan_expression(
                             at: str_at,
                         });
                     }
+                    // `{{` is a literal brace.
+                    '{' if interpolated && r.eat('{') => {}
                     '{' if interpolated => {
-                        if !r.eat('{') {
-                            if stack.len() >= max {
-                                return Err(ScanError::TooDeep { at });
-                            }
-                            stack.push(Frame::Hole { verbatim, at });
-                            mode = Mode::Code;
+                        if stack.len() >= max {
+                            return Err(ScanError::TooDeep { at });
                         }
+                        stack.push(Frame::Hole { verbatim, at });
+                        mode = Mode::Code;
                     }
                     '}' if interpolated => {
                         let _ = r.eat('}');
@@ -430,7 +440,10 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert!(matches!(end("@(a"), Err(ScanError::Unterminated { at: 1, .. })));
+        assert!(matches!(
+            end("@(a"),
+            Err(ScanError::Unterminated { at: 1, .. })
+        ));
         assert!(matches!(
             end("@(a]"),
             Err(ScanError::Mismatched { at: 3, open: 1, .. })

@@ -52,9 +52,7 @@ impl TextValue {
             .partition_point(|s| s.decoded <= byte)
             .saturating_sub(1);
         match self.segments.get(index) {
-            Some(s) if s.linear => s
-                .original
-                .saturating_add(byte.saturating_sub(s.decoded)),
+            Some(s) if s.linear => s.original.saturating_add(byte.saturating_sub(s.decoded)),
             Some(s) => s.original,
             None => usize::try_from(self.span.start).unwrap_or(0),
         }
@@ -170,7 +168,10 @@ impl Builder {
                         self.had_reference = true;
                         self.push_atomic(d, at);
                         // Skip the rest of the reference.
-                        while chars.peek().is_some_and(|(j, _)| *j < i.saturating_add(len)) {
+                        while chars
+                            .peek()
+                            .is_some_and(|(j, _)| *j < i.saturating_add(len))
+                        {
                             let _ = chars.next();
                         }
                     }
@@ -183,12 +184,19 @@ impl Builder {
                     let content = body.get(..body_len).unwrap_or("");
                     self.line_breaks(content, at.saturating_add(9), '\n');
                     let total = body_len.saturating_add(12);
-                    while chars.peek().is_some_and(|(j, _)| *j < i.saturating_add(total)) {
+                    while chars
+                        .peek()
+                        .is_some_and(|(j, _)| *j < i.saturating_add(total))
+                    {
                         let _ = chars.next();
                     }
                 }
                 '\r' => {
-                    let replacement = if context == Context::Attribute { ' ' } else { '\n' };
+                    let replacement = if context == Context::Attribute {
+                        ' '
+                    } else {
+                        '\n'
+                    };
                     if chars.peek().is_some_and(|(_, n)| *n == '\n') {
                         let _ = chars.next();
                         self.push_atomic(replacement, at);

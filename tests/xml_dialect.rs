@@ -365,6 +365,31 @@ fn bom_declaration_comments_and_cdata() {
 }
 
 #[test]
+fn single_quoted_expressions_with_char_literals_and_apos() {
+    let text = r#"<r a='@(c == '\'' || c == ')' || s == "it's")' b='@(c == &apos;x&apos;)' />"#;
+    let root = parse(text);
+    let a = &root.attribute("a").unwrap().value;
+    assert_eq!(a.as_str(), r#"@(c == '\'' || c == ')' || s == "it's")"#);
+    assert!(a.is_expression());
+    let b = &root.attribute("b").unwrap().value;
+    assert_eq!(b.as_str(), "@(c == 'x')");
+    assert!(b.is_expression());
+}
+
+#[test]
+fn positions_after_a_byte_order_mark() {
+    let text = "\u{FEFF}<a>\n<b x=1/></a>";
+    let e = parse_err(text);
+    assert_eq!(e.kind, XmlErrorKind::Syntax);
+    assert_eq!(pos(text, e.offset), (2, 6));
+    let text = "\u{FEFF}<a b=\"@(\"é\")\"/>";
+    let root = parse(text);
+    assert_eq!(root.span.start, 3);
+    let b = &root.attribute("b").unwrap().value;
+    assert_eq!(b.original_offset(0), text.find('@').unwrap());
+}
+
+#[test]
 fn text_around_an_expression_is_not_an_expression() {
     let root = parse(r#"<r a="Bearer @(token("x"))" b=" @(x) " c="@(x) @(y)"><v>  @(1)  </v></r>"#);
     let a = &root.attribute("a").unwrap().value;
@@ -410,6 +435,7 @@ fn stray_quote_after_the_expression() {
     let stray = text.find("\")\" >").unwrap() + 1;
     assert_eq!(pos(text, e.offset), pos(text, stray));
     assert_eq!(pos(text, e.offset), (2, 34));
+    assert!(e.message.contains("quote out of place"), "{}", e.message);
 }
 
 #[test]

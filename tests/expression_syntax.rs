@@ -253,3 +253,163 @@ fn type_testing() {
         ("x is System.String", "(is x System.String)"),
     ]);
 }
+
+#[test]
+fn member_access_calls_and_indexers() {
+    check(&[
+        ("a.b.c", "(. (. a b) c)"),
+        ("a?.b", "(?. a b)"),
+        ("a?.b.c", "(. (?. a b) c)"),
+        ("a?[0]", "(?index a 0)"),
+        ("a?[\"k\"]?.Value", "(?. (?index a \"k\") Value)"),
+        ("a[1, 2]", "(index a 1 2)"),
+        ("a[i][j]", "(index (index a i) j)"),
+        ("f()", "(call f)"),
+        ("f(1, \"x\")", "(call f 1 \"x\")"),
+        ("f()()", "(call (call f))"),
+        ("a.f(x).g(y)", "(call (. (call (. a f) x) g) y)"),
+        ("f(name: 1, other: x)", "(call f name:1 other:x)"),
+        ("f(a ? b : c)", "(call f (? a b c))"),
+        ("int.TryParse(s, out var n)", "(call (. int TryParse) s (out (outvar n)))"),
+        ("int.TryParse(s, out int n)", "(call (. int TryParse) s (out (outvar int n)))"),
+        ("d.TryGetValue(k, out List<string> v)", "(call (. d TryGetValue) k (out (outvar List<string> v)))"),
+        ("int.TryParse(s, out n)", "(call (. int TryParse) s (out n))"),
+        ("f(ref x, in y)", "(call f (ref x) (in y))"),
+        ("f(result: out var r)", "(call f result:(out (outvar r)))"),
+        ("x.@default", "(. x default)"),
+        ("context.Request.MatchedParameters(\"x\")", "(call (. (. context Request) MatchedParameters) \"x\")"),
+    ]);
+}
+
+#[test]
+fn generic_names() {
+    check(&[
+        (
+            "context.Variables.GetValueOrDefault<string>(\"x\")",
+            "(call (. (. context Variables) GetValueOrDefault <string>) \"x\")",
+        ),
+        (
+            "context.Variables.GetValueOrDefault<string>(\"x\", \"\")",
+            "(call (. (. context Variables) GetValueOrDefault <string>) \"x\" \"\")",
+        ),
+        ("body.As<JObject>()", "(call (. body As <JObject>))"),
+        ("body.As<JObject>(preserveContent: true)", "(call (. body As <JObject>) preserveContent:true)"),
+        ("t.Value<int?>(\"n\")", "(call (. t Value <int?>) \"n\")"),
+        ("t.Value<byte[]>(\"n\")", "(call (. t Value <byte[]>) \"n\")"),
+        ("F<int>(x)", "(call (gname F <int>) x)"),
+        ("F<List<int>>(x)", "(call (gname F <List<int>>) x)"),
+        ("F<Dictionary<string, List<int>>>()", "(call (gname F <Dictionary<string,List<int>>>))"),
+        ("x.ToObject<JArray>().Count", "(. (call (. x ToObject <JArray>)) Count)"),
+        ("Enumerable.Empty<string>()", "(call (. Enumerable Empty <string>))"),
+        // §6.2.5: not followed by one of the listed tokens, so `<` and `>` are operators.
+        ("F(G<A, B>(7))", "(call F (call (gname G <A,B>) 7))"),
+        ("F(G < A, B > 7)", "(call F (< G A) (> B 7))"),
+        ("a < b", "(< a b)"),
+        ("a < b && c > d", "(&& (< a b) (> c d))"),
+        ("x.Count < 5 && y > 2", "(&& (< (. x Count) 5) (> y 2))"),
+        ("a < b > c", "(> (< a b) c)"),
+        ("a<b>>c", "(< a (>> b c))"),
+        ("a < b >> c", "(< a (>> b c))"),
+        ("x.Value<bool>() == true", "(== (call (. x Value <bool>)) true)"),
+    ]);
+}
+
+#[test]
+fn casts_and_parentheses() {
+    check(&[
+        ("(string)x", "(cast string x)"),
+        ("(string)context.Variables[\"x\"]", "(cast string (index (. context Variables) \"x\"))"),
+        ("(IResponse)context.Response", "(cast IResponse (. context Response))"),
+        ("(Jwt)x", "(cast Jwt x)"),
+        ("(JObject)JToken.Parse(s)", "(cast JObject (call (. JToken Parse) s))"),
+        ("(int)-x", "(cast int (- x))"),
+        ("(int?)x", "(cast int? x)"),
+        ("(byte[])x", "(cast byte[] x)"),
+        ("(List<string>)x", "(cast List<string> x)"),
+        ("(System.String)x", "(cast System.String x)"),
+        ("(T)(U)x", "(cast T (cast U x))"),
+        ("(T)!x", "(cast T (! x))"),
+        ("(T)~x", "(cast T (~ x))"),
+        ("(T)(x)", "(cast T x)"),
+        ("(T)1", "(cast T 1)"),
+        ("(T)\"s\"", "(cast T \"s\")"),
+        ("(T)null", "(cast T null)"),
+        ("(T)new X()", "(cast T (new X ()))"),
+        ("(string)x == \"a\"", "(== (cast string x) \"a\")"),
+        ("((string)x).Length", "(. (cast string x) Length)"),
+        ("(int)x.Count", "(cast int (. x Count))"),
+        // Not casts: the token after `)` is an operator.
+        ("(a)-b", "(- a b)"),
+        ("(a)+b", "(+ a b)"),
+        ("(a) * b", "(* a b)"),
+        ("(a).b", "(. a b)"),
+        ("(a)[0]", "(index a 0)"),
+        ("(a) is int", "(is a int)"),
+        ("(a) as string", "(as a string)"),
+        ("(a)", "a"),
+        ("((a))", "a"),
+        ("(a ? b : c)", "(? a b c)"),
+        ("(a < b)", "(< a b)"),
+        ("(x?.y)", "(?. x y)"),
+    ]);
+}
+
+#[test]
+fn lambdas() {
+    check(&[
+        ("c => c.Value", "(lambda (c) (. c Value))"),
+        ("(a, b) => a + b", "(lambda (a b) (+ a b))"),
+        ("() => 1", "(lambda () 1)"),
+        ("(string s) => s.Length", "(lambda ((string s)) (. s Length))"),
+        ("(string a, int b) => a", "(lambda ((string a) (int b)) a)"),
+        ("x => { return x; }", "(lambda (x) {(return x)})"),
+        ("() => { }", "(lambda () {})"),
+        ("a => b => a + b", "(lambda (a) (lambda (b) (+ a b)))"),
+        ("x => x == null ? 0 : 1", "(lambda (x) (? (== x null) 0 1))"),
+        (
+            "context.Deployment.Certificates.Any(c => c.Value.Thumbprint == t)",
+            "(call (. (. (. context Deployment) Certificates) Any) (lambda (c) (== (. (. c Value) Thumbprint) t)))",
+        ),
+        (
+            "list.Where(x => x.Length > 2).Select((x, i) => x + i).FirstOrDefault()",
+            "(call (. (call (. (call (. list Where) (lambda (x) (> (. x Length) 2))) Select) (lambda (x i) (+ x i))) FirstOrDefault))",
+        ),
+        ("f((x) => x, y)", "(call f (lambda (x) x) y)"),
+        ("f((x), y)", "(call f x y)"),
+    ]);
+}
+
+#[test]
+fn object_creation() {
+    check(&[
+        ("new JObject()", "(new JObject ())"),
+        ("new X(1, \"a\")", "(new X (1 \"a\"))"),
+        ("new string('x', 3)", "(new string ('x' 3))"),
+        ("new JObject(new JProperty(\"a\", 1))", "(new JObject ((new JProperty (\"a\" 1))))"),
+        ("new JObject { [\"k\"] = v }", "(new JObject () (obj ([\"k\"] v)))"),
+        (
+            "new JObject { [\"a\"] = 1, [\"b\"] = \"x\", }",
+            "(new JObject () (obj ([\"a\"] 1) ([\"b\"] \"x\")))",
+        ),
+        ("new X(1) { Prop = v, Other = 2 }", "(new X (1) (obj (Prop v) (Other 2)))"),
+        ("new X { Prop = v }", "(new X () (obj (Prop v)))"),
+        ("new List<string> { \"a\" }", "(new List<string> () (coll \"a\"))"),
+        ("new List<string>() { \"a\", \"b\" }", "(new List<string> () (coll \"a\" \"b\"))"),
+        (
+            "new Dictionary<string,int> { { \"a\", 1 }, { \"b\", 2 } }",
+            "(new Dictionary<string,int> () (coll {\"a\" 1} {\"b\" 2}))",
+        ),
+        ("new List<int> { }", "(new List<int> () (coll))"),
+        ("new[] { 1, 2 }", "(new[] () (coll 1 2))"),
+        ("new[] { \"a\" }.Contains(x)", "(call (. (new[] () (coll \"a\")) Contains) x)"),
+        ("new byte[16]", "(new byte[] (16))"),
+        ("new int[2, 3]", "(new int[,] (2 3))"),
+        ("new int[n][]", "(new int[][] (n))"),
+        ("new string[] { \"a\", \"b\" }", "(new string[] () (coll \"a\" \"b\"))"),
+        ("new int[,] { { 1, 2 }, { 3, 4 } }", "(new int[,] () (coll {1 2} {3 4}))"),
+        ("new int[2] { 1, 2 }", "(new int[] (2) (coll 1 2))"),
+        ("new System.Text.StringBuilder()", "(new System.Text.StringBuilder ())"),
+        ("new Uri(u).Host", "(. (new Uri (u)) Host)"),
+        ("new int?()", "(new int? ())"),
+    ]);
+}

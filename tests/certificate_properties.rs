@@ -15,7 +15,9 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 fn unix(rfc3339: &str) -> i64 {
-    OffsetDateTime::parse(rfc3339, &Rfc3339).unwrap().unix_timestamp()
+    OffsetDateTime::parse(rfc3339, &Rfc3339)
+        .unwrap()
+        .unix_timestamp()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -36,8 +38,10 @@ fn name_type(s: &str) -> X509NameType {
 
 #[test]
 fn dotnet_props_expectations() {
-    let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/cert_property_expectations.json")).unwrap()).unwrap();
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{DIR}/cert_property_expectations.json")).unwrap(),
+    )
+    .unwrap();
     let mut checked = 0;
     for style in [NameStyle::Windows, NameStyle::Linux] {
         for entry in json["certs"].as_array().unwrap() {
@@ -47,7 +51,11 @@ fn dotnet_props_expectations() {
             let s = |k: &str| entry.get(k).and_then(Value::as_str);
             if let Some(v) = s("Subject") {
                 assert_eq!(cert.subject(), v, "{ctx}");
-                assert_eq!(format_name(cert.subject_name_der(), NameFlags::REVERSED, style), v, "{ctx}");
+                assert_eq!(
+                    format_name(cert.subject_name_der(), NameFlags::REVERSED, style),
+                    v,
+                    "{ctx}"
+                );
                 checked += 1;
             }
             if let Some(v) = s("Issuer") {
@@ -55,7 +63,11 @@ fn dotnet_props_expectations() {
                 checked += 1;
             }
             assert_eq!(cert.serial_number(), s("SerialNumber").unwrap(), "{ctx}");
-            assert_eq!(hex(cert.serial_number_bytes()), s("SerialNumber").unwrap(), "{ctx}");
+            assert_eq!(
+                hex(cert.serial_number_bytes()),
+                s("SerialNumber").unwrap(),
+                "{ctx}"
+            );
             checked += 1;
             if let Some(v) = s("GetSerialNumber_hex_little_endian") {
                 let mut le = cert.serial_number_bytes().to_vec();
@@ -101,13 +113,20 @@ fn dotnet_props_expectations() {
                 }
             }
         }
-        for (file, thumb) in json["locally_computed_sha1_thumbprints_not_from_dotnet_tests"].as_object().unwrap() {
+        for (file, thumb) in json["locally_computed_sha1_thumbprints_not_from_dotnet_tests"]
+            .as_object()
+            .unwrap()
+        {
             let cert = Certificate::from_der_with_style(&read(file), style).unwrap();
             assert_eq!(cert.thumbprint(), thumb.as_str().unwrap(), "{file}");
             checked += 1;
         }
     }
-    assert_eq!(checked, 2 * 27, "every expectation must be checked in both styles");
+    assert_eq!(
+        checked,
+        2 * 27,
+        "every expectation must be checked in both styles"
+    );
 }
 
 #[test]
@@ -116,8 +135,14 @@ fn ms_pem_equals_ms_cer() {
     assert_eq!(from_pem.len(), 1);
     let from_der = Certificate::from_der(&read("MS.cer")).unwrap();
     assert_eq!(from_pem[0].der(), from_der.der());
-    assert_eq!(from_pem[0].thumbprint(), "108E2BA23632620C427C570B6D9DB51AC31387FE");
-    assert_eq!(from_der.signature_algorithm_friendly_name(), Some("sha1RSA"));
+    assert_eq!(
+        from_pem[0].thumbprint(),
+        "108E2BA23632620C427C570B6D9DB51AC31387FE"
+    );
+    assert_eq!(
+        from_der.signature_algorithm_friendly_name(),
+        Some("sha1RSA")
+    );
     assert_eq!(from_der.public_key_friendly_name(), Some("RSA"));
     assert_eq!(from_der.common_names(), ["Microsoft Corporation"]);
 }
@@ -135,7 +160,10 @@ fn spec_section7_ca_certificate() {
         assert_eq!(c.subject(), "CN=Contoso CA, O=Contoso, C=US");
         assert_eq!(c.issuer(), "CN=Contoso CA, O=Contoso, C=US");
         // GetName() (legacy) = DER order.
-        assert_eq!(format_name(c.subject_name_der(), NameFlags::NONE, style), "C=US, O=Contoso, CN=Contoso CA");
+        assert_eq!(
+            format_name(c.subject_name_der(), NameFlags::NONE, style),
+            "C=US, O=Contoso, CN=Contoso CA"
+        );
         assert_eq!(c.thumbprint(), "6997087FED604821088A3C28DCDA5A4143D08128");
         assert_eq!(c.serial_number(), "00C0FFEE");
         assert_eq!(c.not_before(), unix("2024-01-01T00:00:00Z"));
@@ -157,13 +185,22 @@ fn spec_section7_ca_certificate() {
         assert!(ku.critical);
         assert_eq!(hex(&ku.value), "03020106");
         // SKI.
-        assert_eq!(hex(&ext(c, "2.5.29.14").value), "041433CA6BC5E920E6BEC2A16CE07A70E8282BCD68D1");
-        assert_eq!(c.get_name_info(X509NameType::SimpleName, false), "Contoso CA");
+        assert_eq!(
+            hex(&ext(c, "2.5.29.14").value),
+            "041433CA6BC5E920E6BEC2A16CE07A70E8282BCD68D1"
+        );
+        assert_eq!(
+            c.get_name_info(X509NameType::SimpleName, false),
+            "Contoso CA"
+        );
         assert_eq!(c.get_name_info(X509NameType::DnsName, false), "Contoso CA");
         assert_eq!(c.get_name_info(X509NameType::EmailName, false), "");
         assert_eq!(c.get_name_info(X509NameType::UpnName, false), "");
         assert_eq!(c.get_name_info(X509NameType::UrlName, false), "");
-        assert_eq!(c.get_name_info(X509NameType::DnsFromAlternativeName, false), "");
+        assert_eq!(
+            c.get_name_info(X509NameType::DnsFromAlternativeName, false),
+            ""
+        );
         assert!(c.dns_names().is_empty());
         assert_eq!(c.common_names(), ["Contoso CA"]);
         assert!(c.subject_dn().unwrap().equivalent(c.issuer_dn().unwrap()));
@@ -195,13 +232,19 @@ fn spec_section7_leaf_certificate() {
         assert_eq!(hex(&ext(c, "2.5.29.15").value), "030205A0");
         // EKU clientAuth.
         assert_eq!(hex(&ext(c, "2.5.29.37").value), "300A06082B06010505070302");
-        assert_eq!(hex(&ext(c, "2.5.29.14").value), "04140B6993F12D0755DF63A9622AFEE00AAC88CB69DB");
+        assert_eq!(
+            hex(&ext(c, "2.5.29.14").value),
+            "04140B6993F12D0755DF63A9622AFEE00AAC88CB69DB"
+        );
         assert_eq!(c.dns_names(), ["client.contoso.com"]);
         assert_eq!(c.common_names(), ["client.contoso.com"]);
         let ni = |t, i| c.get_name_info(t, i).to_owned();
         assert_eq!(ni(X509NameType::SimpleName, false), "client.contoso.com");
         assert_eq!(ni(X509NameType::DnsName, false), "client.contoso.com");
-        assert_eq!(ni(X509NameType::DnsFromAlternativeName, false), "client.contoso.com");
+        assert_eq!(
+            ni(X509NameType::DnsFromAlternativeName, false),
+            "client.contoso.com"
+        );
         assert_eq!(ni(X509NameType::EmailName, false), "alice@contoso.com");
         assert_eq!(ni(X509NameType::UpnName, false), "alice@contoso.com");
         assert_eq!(ni(X509NameType::UrlName, false), "");
@@ -216,7 +259,10 @@ fn spec_section7_leaf_certificate() {
 #[test]
 fn name_type_numbers() {
     assert_eq!(X509NameType::from_i32(0), Some(X509NameType::SimpleName));
-    assert_eq!(X509NameType::from_i32(4), Some(X509NameType::DnsFromAlternativeName));
+    assert_eq!(
+        X509NameType::from_i32(4),
+        Some(X509NameType::DnsFromAlternativeName)
+    );
     assert_eq!(X509NameType::from_i32(6), None);
     assert_eq!(X509NameType::from_i32(-1), None);
 }

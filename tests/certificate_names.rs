@@ -554,6 +554,15 @@ fn encoder_rules() {
     // ForceUTF8Encoding writes UTF8String.
     let der = encode_dn_string("CN=abc", NameFlags::FORCE_UTF8_ENCODING).unwrap();
     assert_eq!(der, unhex("300E310C300A06035504030C03616263"));
+    // .NET never clears hadEscapedQuote: after a `""` value, a later lone quote is dropped by
+    // ExtractValue. parse_dn_string keeps it.
+    let der = encode_dn_string("CN=\"a\"\"b\", O=x\"y", NameFlags::NONE).unwrap();
+    assert_eq!(
+        format_name(&der, NameFlags::NONE, NameStyle::Windows),
+        "CN=\"a\"\"b\", O=xy"
+    );
+    let dn = parse_dn_string("CN=\"a\"\"b\", O=x\"y").unwrap();
+    assert_eq!(dn.rdns()[1][0].value.as_text(), Some("x\"y"));
     // '+' is plain data for the .NET encoder.
     let der = encode_dn_string("CN=A+B", NameFlags::NONE).unwrap();
     assert_eq!(

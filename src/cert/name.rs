@@ -1063,6 +1063,24 @@ struct TextOptions<'s> {
     separators: &'s [char],
     no_quotes: bool,
     plus_is_separator: bool,
+    /// .NET never clears `hadEscapedQuote`: once a value had `""`, every later value goes
+    /// through `ExtractValue` too. Reproduced for the encoder only.
+    sticky_escape: bool,
+}
+
+/// .NET `ExtractValue`: drops every quote not preceded by a dropped quote (`""` -> `"`).
+fn extract_value(chars: &[char]) -> String {
+    let mut out = String::with_capacity(chars.len());
+    let mut skipped = false;
+    for &c in chars {
+        if c == '"' && !skipped {
+            skipped = true;
+            continue;
+        }
+        skipped = false;
+        out.push(c);
+    }
+    out
 }
 
 /// The .NET `ParseDistinguishedName` state machine, optionally extended with `+` between the
@@ -1091,11 +1109,11 @@ fn parse_text(s: &str, opts: &TextOptions<'_>) -> Result<Vec<Vec<(String, String
                  pos: usize|
      -> Result<(), NameError> {
         let o = oid.take().ok_or(syntax(pos, "missing attribute type"))?;
-        let raw: String = chars.get(start..end).unwrap_or(&[]).iter().collect();
+        let slice = chars.get(start..end).unwrap_or(&[]);
         let value = if escaped {
-            raw.replace("\"\"", "\"")
+            extract_value(slice)
         } else {
-            raw
+            slice.iter().collect()
         };
         current.push((o, value));
         if end_rdn {
@@ -1149,7 +1167,9 @@ fn parse_text(s: &str, opts: &TextOptions<'_>) -> Result<Vec<Vec<(String, String
                             resolve_attribute_key(&key)
                                 .ok_or(syntax(tag_start, "unknown or invalid attribute type"))?,
                         );
-                        escaped_quote = false;
+                        if !opts.sticky_escape {
+                            escaped_quote = false;
+                        }
                         state = State::SeekValueStart;
                         break;
                     }
@@ -1220,7 +1240,9 @@ fn parse_text(s: &str, opts: &TextOptions<'_>) -> Result<Vec<Vec<(String, String
                             is_sep,
                             pos,
                         )?;
-                        escaped_quote = false;
+                        if !opts.sticky_escape {
+                            escaped_quote = false;
+                        }
                         state = State::SeekTag;
                         break;
                     }
@@ -1283,6 +1305,7 @@ pub fn parse_dn_string(s: &str) -> Result<DistinguishedName, NameError> {
         separators: &[',', ';'],
         no_quotes: false,
         plus_is_separator: true,
+        sticky_escape: false,
     };
     let rdns = parse_text(s, &opts)?;
     Ok(DistinguishedName {
@@ -1322,6 +1345,7 @@ pub fn encode_dn_string(s: &str, flags: NameFlags) -> Result<Vec<u8>, NameError>
         separators,
         no_quotes: flags.contains(NameFlags::DO_NOT_USE_QUOTES),
         plus_is_separator: false,
+        sticky_escape: true,
     };
     let mut rdns = parse_text(s, &opts)?;
     if flags.contains(NameFlags::REVERSED) {

@@ -10,8 +10,8 @@
 use sha1::{Digest, Sha1};
 
 use crate::cert::name::{
-    AttributeValue, DerError, DerReader, DistinguishedName, NameFlags, NameStyle, Tlv,
-    decode_oid, hex_upper, oid_friendly_name,
+    AttributeValue, DerError, DerReader, DistinguishedName, NameFlags, NameStyle, Tlv, decode_oid,
+    hex_upper, oid_friendly_name,
 };
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
@@ -99,7 +99,9 @@ impl X509NameType {
 
     /// The .NET enum value for a number, if valid.
     pub fn from_i32(v: i32) -> Option<X509NameType> {
-        usize::try_from(v).ok().and_then(|i| Self::ALL.get(i).copied())
+        usize::try_from(v)
+            .ok()
+            .and_then(|i| Self::ALL.get(i).copied())
     }
 }
 
@@ -335,7 +337,10 @@ impl Certificate {
         } else {
             &self.name_info_subject
         };
-        table.get(name_type as usize).map(String::as_str).unwrap_or("")
+        table
+            .get(name_type as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 }
 
@@ -415,19 +420,26 @@ fn read_time(r: &mut DerReader<'_>) -> Result<i64, CertError> {
         _ => return Err(bad("time must end in Z (UTC)").into()),
     }
     let field = |i: usize| digits(fixed.get(i..i.saturating_add(2)).unwrap_or(&[]), tlv.offset);
-    let (month, day, hour, minute, second) = (field(0)?, field(2)?, field(4)?, field(6)?, field(8)?);
+    let (month, day, hour, minute, second) =
+        (field(0)?, field(2)?, field(4)?, field(6)?, field(8)?);
     let month = time::Month::try_from(u8::try_from(month).map_err(|_| bad("invalid month"))?)
         .map_err(|_| bad("invalid month"))?;
     let year = i32::try_from(year).map_err(|_| bad("invalid year"))?;
-    let date = time::Date::from_calendar_date(year, month, u8::try_from(day).map_err(|_| bad("invalid day"))?)
-        .map_err(|_| bad("invalid date"))?;
+    let date = time::Date::from_calendar_date(
+        year,
+        month,
+        u8::try_from(day).map_err(|_| bad("invalid day"))?,
+    )
+    .map_err(|_| bad("invalid date"))?;
     let t = time::Time::from_hms(
         u8::try_from(hour).map_err(|_| bad("invalid hour"))?,
         u8::try_from(minute).map_err(|_| bad("invalid minute"))?,
         u8::try_from(second).map_err(|_| bad("invalid second"))?,
     )
     .map_err(|_| bad("invalid time of day"))?;
-    Ok(time::PrimitiveDateTime::new(date, t).assume_utc().unix_timestamp())
+    Ok(time::PrimitiveDateTime::new(date, t)
+        .assume_utc()
+        .unix_timestamp())
 }
 
 fn ia5(tlv: &Tlv<'_>) -> Option<String> {
@@ -462,9 +474,15 @@ fn read_alt_names(value: &[u8], into: &mut AltNames) {
             }
             0xA0 => {
                 let mut o = gn.reader();
-                let Ok(oid_tlv) = o.read_expect(0x06, "") else { return };
-                let Ok(oid) = decode_oid(oid_tlv.content) else { return };
-                let Ok(explicit) = o.read_expect(0xA0, "") else { return };
+                let Ok(oid_tlv) = o.read_expect(0x06, "") else {
+                    return;
+                };
+                let Ok(oid) = decode_oid(oid_tlv.content) else {
+                    return;
+                };
+                let Ok(explicit) = o.read_expect(0xA0, "") else {
+                    return;
+                };
                 if !o.is_empty() {
                     return;
                 }
@@ -481,7 +499,9 @@ fn read_alt_names(value: &[u8], into: &mut AltNames) {
             }
             0xA4 => {
                 let mut d = gn.reader();
-                let Ok(name) = d.read_expect(0x30, "") else { return };
+                let Ok(name) = d.read_expect(0x30, "") else {
+                    return;
+                };
                 if !d.is_empty() {
                     return;
                 }
@@ -517,13 +537,25 @@ fn value_string(v: &AttributeValue) -> String {
     }
 }
 
-/// The name's attributes most specific first: RDNs from last to first, each RDN's attributes
-/// in encoded order (.NET's `ReadReverseRdns`).
-fn reverse_attrs(dn: &DistinguishedName) -> impl Iterator<Item = (&str, &AttributeValue)> {
-    dn.rdns()
-        .iter()
-        .rev()
-        .flat_map(|rdn| rdn.iter().map(|a| (a.oid.as_str(), &a.value)))
+/// The name's attributes most specific first. Windows: RDNs from last to first, each RDN's
+/// attributes in encoded order (.NET's managed `ReadReverseRdns`). Linux: OpenSSL's flattened
+/// entry list walked from its end, so a multi-valued RDN is also read backwards.
+fn reverse_attrs(dn: &DistinguishedName, style: NameStyle) -> Vec<(&str, &AttributeValue)> {
+    match style {
+        NameStyle::Windows => dn
+            .rdns()
+            .iter()
+            .rev()
+            .flat_map(|rdn| rdn.iter().map(|a| (a.oid.as_str(), &a.value)))
+            .collect(),
+        NameStyle::Linux => dn
+            .attributes()
+            .map(|a| (a.oid.as_str(), &a.value))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect(),
+    }
 }
 
 fn name_info(
@@ -533,7 +565,12 @@ fn name_info(
     style: NameStyle,
 ) -> String {
     let last_of = |oid: &str| -> Option<String> {
-        dn.and_then(|d| reverse_attrs(d).find(|(o, _)| *o == oid).map(|(_, v)| value_string(v)))
+        dn.and_then(|d| {
+            reverse_attrs(d, style)
+                .into_iter()
+                .find(|(o, _)| *o == oid)
+                .map(|(_, v)| value_string(v))
+        })
     };
     match name_type {
         X509NameType::SimpleName => {
@@ -543,7 +580,7 @@ fn name_info(
             let mut e = None;
             let mut first_rdn = None;
             if let Some(d) = dn {
-                for (oid, v) in reverse_attrs(d) {
+                for (oid, v) in reverse_attrs(d, style) {
                     match oid {
                         OID_CN => {
                             cn = Some(value_string(v));
@@ -623,7 +660,9 @@ fn parse_certificate(input: &[u8], style: NameStyle) -> Result<Certificate, Cert
             check_integer(&int)?;
             match int.content {
                 [n @ 0..=2] => i32::from(*n) + 1,
-                _ => return Err(DerError::new(int.offset, "unsupported certificate version").into()),
+                _ => {
+                    return Err(DerError::new(int.offset, "unsupported certificate version").into());
+                }
             }
         }
         None => 1,
@@ -704,14 +743,21 @@ fn parse_certificate(input: &[u8], style: NameStyle) -> Result<Certificate, Cert
         (Some(dn), _) => dn.name(style),
         (None, _) => String::new(),
     };
-    let issuer = issuer_dn.as_ref().map(|d| d.name(style)).unwrap_or_default();
+    let issuer = issuer_dn
+        .as_ref()
+        .map(|d| d.name(style))
+        .unwrap_or_default();
 
     // GetNameInfo reads values without the strict string checks (OpenSSL does not validate
     // PrintableString; crypt32 is lenient), so use the lenient reading here.
-    let lenient_subject = DistinguishedName::parse_with_style(subject_tlv.raw, NameStyle::Windows).ok();
-    let lenient_issuer = DistinguishedName::parse_with_style(issuer_tlv.raw, NameStyle::Windows).ok();
-    let name_info_subject = X509NameType::ALL.map(|nt| name_info(nt, lenient_subject.as_ref(), &san, style));
-    let name_info_issuer = X509NameType::ALL.map(|nt| name_info(nt, lenient_issuer.as_ref(), &ian, style));
+    let lenient_subject =
+        DistinguishedName::parse_with_style(subject_tlv.raw, NameStyle::Windows).ok();
+    let lenient_issuer =
+        DistinguishedName::parse_with_style(issuer_tlv.raw, NameStyle::Windows).ok();
+    let name_info_subject =
+        X509NameType::ALL.map(|nt| name_info(nt, lenient_subject.as_ref(), &san, style));
+    let name_info_issuer =
+        X509NameType::ALL.map(|nt| name_info(nt, lenient_issuer.as_ref(), &ian, style));
     let common_names = lenient_subject
         .as_ref()
         .map(|d| d.text_values(OID_CN).map(str::to_owned).collect())

@@ -162,8 +162,14 @@ impl<'a> DerReader<'a> {
             v
         };
         let end = p.checked_add(len).ok_or(err("length overflow"))?;
-        let content = self.data.get(p..end).ok_or(err("element runs past the end of its container"))?;
-        let raw = self.data.get(start..end).ok_or(err("element runs past the end of its container"))?;
+        let content = self
+            .data
+            .get(p..end)
+            .ok_or(err("element runs past the end of its container"))?;
+        let raw = self
+            .data
+            .get(start..end)
+            .ok_or(err("element runs past the end of its container"))?;
         self.pos = end;
         Ok(Tlv {
             tag,
@@ -175,7 +181,11 @@ impl<'a> DerReader<'a> {
     }
 
     /// Reads the next element and checks its identifier octet.
-    pub(crate) fn read_expect(&mut self, tag: u8, message: &'static str) -> Result<Tlv<'a>, DerError> {
+    pub(crate) fn read_expect(
+        &mut self,
+        tag: u8,
+        message: &'static str,
+    ) -> Result<Tlv<'a>, DerError> {
         let at = self.offset();
         match self.peek_tag() {
             Some(t) if t == tag => self.read(),
@@ -308,8 +318,12 @@ pub(crate) fn hex_upper(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     let mut s = String::with_capacity(bytes.len().saturating_mul(2));
     for b in bytes {
-        s.push(char::from(DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
-        s.push(char::from(DIGITS.get(usize::from(b & 0x0F)).copied().unwrap_or(b'0')));
+        s.push(char::from(
+            DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+        ));
+        s.push(char::from(
+            DIGITS.get(usize::from(b & 0x0F)).copied().unwrap_or(b'0'),
+        ));
     }
     s
 }
@@ -676,7 +690,10 @@ const OPENSSL_LONG_NAMES: &[(&str, &str)] = &[
     ("1.2.840.113549.1.9.7", "challengePassword"),
     ("1.2.840.113549.1.9.8", "unstructuredAddress"),
     ("1.3.6.1.4.1.311.60.2.1.1", "jurisdictionLocalityName"),
-    ("1.3.6.1.4.1.311.60.2.1.2", "jurisdictionStateOrProvinceName"),
+    (
+        "1.3.6.1.4.1.311.60.2.1.2",
+        "jurisdictionStateOrProvinceName",
+    ),
     ("1.3.6.1.4.1.311.60.2.1.3", "jurisdictionCountryName"),
     ("1.3.6.1.5.5.7.9.1", "dateOfBirth"),
     ("1.3.6.1.5.5.7.9.2", "placeOfBirth"),
@@ -736,22 +753,21 @@ pub fn attribute_key(oid: &str, style: NameStyle) -> Cow<'static, str> {
 /// Resolves an attribute key written in text (`CN`, `ST`, `OID.2.5.4.3`, `2.5.4.3`, `E`,
 /// `businessCategory`, ...) to a validated dotted OID. Names compare case-insensitively.
 pub fn resolve_attribute_key(key: &str) -> Option<String> {
-    let oid: Cow<'_, str> = if key.len() > 4
-        && key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("OID."))
-    {
-        Cow::Borrowed(key.get(4..).unwrap_or(""))
-    } else if let Some((o, _)) = DOTNET_OIDS
-        .iter()
-        .map(|(o, n)| (*o, *n))
-        .chain(DOTNET_NAME_ALIASES.iter().map(|(n, o)| (*o, *n)))
-        .chain(EXTRA_KEY_ALIASES.iter().map(|(n, o)| (*o, *n)))
-        .chain(OPENSSL_LONG_NAMES.iter().map(|(o, n)| (*o, *n)))
-        .find(|(_, n)| n.eq_ignore_ascii_case(key))
-    {
-        Cow::Borrowed(o)
-    } else {
-        Cow::Borrowed(key)
-    };
+    let oid: Cow<'_, str> =
+        if key.len() > 4 && key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("OID.")) {
+            Cow::Borrowed(key.get(4..).unwrap_or(""))
+        } else if let Some((o, _)) = DOTNET_OIDS
+            .iter()
+            .map(|(o, n)| (*o, *n))
+            .chain(DOTNET_NAME_ALIASES.iter().map(|(n, o)| (*o, *n)))
+            .chain(EXTRA_KEY_ALIASES.iter().map(|(n, o)| (*o, *n)))
+            .chain(OPENSSL_LONG_NAMES.iter().map(|(o, n)| (*o, *n)))
+            .find(|(_, n)| n.eq_ignore_ascii_case(key))
+        {
+            Cow::Borrowed(o)
+        } else {
+            Cow::Borrowed(key)
+        };
     encode_oid(&oid).map(|_| oid.into_owned())
 }
 
@@ -803,7 +819,12 @@ fn decode_value(tlv: &Tlv<'_>, style: NameStyle) -> Result<AttributeValue, NameE
             }
             let units: Vec<u16> = c
                 .chunks_exact(2)
-                .map(|p| u16::from_be_bytes([p.first().copied().unwrap_or(0), p.get(1).copied().unwrap_or(0)]))
+                .map(|p| {
+                    u16::from_be_bytes([
+                        p.first().copied().unwrap_or(0),
+                        p.get(1).copied().unwrap_or(0),
+                    ])
+                })
                 .collect();
             if style == NameStyle::Linux && units.iter().any(|u| (0xD800..=0xDFFF).contains(u)) {
                 return Err(bad("BMPString"));
@@ -857,11 +878,14 @@ impl DistinguishedName {
             let mut atv_reader = set.reader();
             let mut rdn = Vec::new();
             while !atv_reader.is_empty() {
-                let atv = atv_reader.read_expect(0x30, "expected SEQUENCE (AttributeTypeAndValue)")?;
+                let atv =
+                    atv_reader.read_expect(0x30, "expected SEQUENCE (AttributeTypeAndValue)")?;
                 let mut r = atv.reader();
                 let oid_tlv = r.read_expect(0x06, "expected OBJECT IDENTIFIER")?;
-                let oid = decode_oid(oid_tlv.content)
-                    .map_err(|m| NameError::Der { offset: oid_tlv.offset, message: m })?;
+                let oid = decode_oid(oid_tlv.content).map_err(|m| NameError::Der {
+                    offset: oid_tlv.offset,
+                    message: m,
+                })?;
                 let value_tlv = r.read()?;
                 r.finish("data after the attribute value")?;
                 let value = decode_value(&value_tlv, style)?;
@@ -906,7 +930,8 @@ impl DistinguishedName {
         let quote = !flags.contains(NameFlags::DO_NOT_USE_QUOTES);
         let dn_sep = if flags.contains(NameFlags::USE_SEMICOLONS) {
             "; "
-        } else if flags.contains(NameFlags::USE_NEW_LINES) && !flags.contains(NameFlags::USE_COMMAS) {
+        } else if flags.contains(NameFlags::USE_NEW_LINES) && !flags.contains(NameFlags::USE_COMMAS)
+        {
             style.new_line()
         } else {
             ", "
@@ -968,8 +993,16 @@ impl DistinguishedName {
         if self.rdns.len() != other.rdns.len() {
             return false;
         }
-        let same = self.rdns.iter().zip(other.rdns.iter()).all(|(a, b)| rdn_eq(a, b));
-        same || self.rdns.iter().zip(other.rdns.iter().rev()).all(|(a, b)| rdn_eq(a, b))
+        let same = self
+            .rdns
+            .iter()
+            .zip(other.rdns.iter())
+            .all(|(a, b)| rdn_eq(a, b));
+        same || self
+            .rdns
+            .iter()
+            .zip(other.rdns.iter().rev())
+            .all(|(a, b)| rdn_eq(a, b))
     }
 }
 
@@ -979,10 +1012,7 @@ fn rdn_eq(a: &[Attribute], b: &[Attribute]) -> bool {
     }
     let mut used = vec![false; b.len()];
     a.iter().all(|x| {
-        let found = b
-            .iter()
-            .zip(used.iter())
-            .position(|(y, u)| !*u && x == y);
+        let found = b.iter().zip(used.iter()).position(|(y, u)| !*u && x == y);
         match found.and_then(|i| used.get_mut(i)) {
             Some(slot) => {
                 *slot = true;
@@ -1000,7 +1030,8 @@ pub fn needs_quoting(v: &str) -> bool {
     v.is_empty()
         || v.chars().next().is_some_and(ws)
         || v.chars().next_back().is_some_and(ws)
-        || v.chars().any(|c| matches!(c, ',' | '+' | '=' | '"' | '\n' | '<' | '>' | '#' | ';'))
+        || v.chars()
+            .any(|c| matches!(c, ',' | '+' | '=' | '"' | '\n' | '<' | '>' | '#' | ';'))
 }
 
 /// `X500DistinguishedName.Decode(flags)`: the .NET string for a DER `Name`. Any DER or string
@@ -1032,6 +1063,24 @@ struct TextOptions<'s> {
     separators: &'s [char],
     no_quotes: bool,
     plus_is_separator: bool,
+    /// .NET never clears `hadEscapedQuote`: once a value had `""`, every later value goes
+    /// through `ExtractValue` too. Reproduced for the encoder only.
+    sticky_escape: bool,
+}
+
+/// .NET `ExtractValue`: drops every quote not preceded by a dropped quote (`""` -> `"`).
+fn extract_value(chars: &[char]) -> String {
+    let mut out = String::with_capacity(chars.len());
+    let mut skipped = false;
+    for &c in chars {
+        if c == '"' && !skipped {
+            skipped = true;
+            continue;
+        }
+        skipped = false;
+        out.push(c);
+    }
+    out
 }
 
 /// The .NET `ParseDistinguishedName` state machine, optionally extended with `+` between the
@@ -1051,17 +1100,21 @@ fn parse_text(s: &str, opts: &TextOptions<'_>) -> Result<Vec<Vec<(String, String
 
     // Closes the current attribute; `end_rdn` also closes the RDN.
     let flush = |oid: &mut Option<String>,
-                     current: &mut Vec<(String, String)>,
-                     rdns: &mut Vec<Vec<(String, String)>>,
-                     start: usize,
-                     end: usize,
-                     escaped: bool,
-                     end_rdn: bool,
-                     pos: usize|
+                 current: &mut Vec<(String, String)>,
+                 rdns: &mut Vec<Vec<(String, String)>>,
+                 start: usize,
+                 end: usize,
+                 escaped: bool,
+                 end_rdn: bool,
+                 pos: usize|
      -> Result<(), NameError> {
         let o = oid.take().ok_or(syntax(pos, "missing attribute type"))?;
-        let raw: String = chars.get(start..end).unwrap_or(&[]).iter().collect();
-        let value = if escaped { raw.replace("\"\"", "\"") } else { raw };
+        let slice = chars.get(start..end).unwrap_or(&[]);
+        let value = if escaped {
+            extract_value(slice)
+        } else {
+            slice.iter().collect()
+        };
         current.push((o, value));
         if end_rdn {
             rdns.push(std::mem::take(current));
@@ -1105,12 +1158,18 @@ fn parse_text(s: &str, opts: &TextOptions<'_>) -> Result<Vec<Vec<(String, String
                 }
                 State::SeekEquals => {
                     if c == '=' {
-                        let key: String = chars.get(tag_start..tag_end).unwrap_or(&[]).iter().collect();
+                        let key: String = chars
+                            .get(tag_start..tag_end)
+                            .unwrap_or(&[])
+                            .iter()
+                            .collect();
                         oid = Some(
                             resolve_attribute_key(&key)
                                 .ok_or(syntax(tag_start, "unknown or invalid attribute type"))?,
                         );
-                        escaped_quote = false;
+                        if !opts.sticky_escape {
+                            escaped_quote = false;
+                        }
                         state = State::SeekValueStart;
                         break;
                     }
@@ -1181,7 +1240,9 @@ fn parse_text(s: &str, opts: &TextOptions<'_>) -> Result<Vec<Vec<(String, String
                             is_sep,
                             pos,
                         )?;
-                        escaped_quote = false;
+                        if !opts.sticky_escape {
+                            escaped_quote = false;
+                        }
                         state = State::SeekTag;
                         break;
                     }
@@ -1199,7 +1260,16 @@ fn parse_text(s: &str, opts: &TextOptions<'_>) -> Result<Vec<Vec<(String, String
     let end = chars.len();
     match state {
         State::SeekValueStart => {
-            flush(&mut oid, &mut current, &mut rdns, end, end, false, true, end)?;
+            flush(
+                &mut oid,
+                &mut current,
+                &mut rdns,
+                end,
+                end,
+                false,
+                true,
+                end,
+            )?;
         }
         State::SeekValueEnd | State::MaybeEndQuote | State::SeekComma => {
             flush(
@@ -1235,6 +1305,7 @@ pub fn parse_dn_string(s: &str) -> Result<DistinguishedName, NameError> {
         separators: &[',', ';'],
         no_quotes: false,
         plus_is_separator: true,
+        sticky_escape: false,
     };
     let rdns = parse_text(s, &opts)?;
     Ok(DistinguishedName {
@@ -1274,6 +1345,7 @@ pub fn encode_dn_string(s: &str, flags: NameFlags) -> Result<Vec<u8>, NameError>
         separators,
         no_quotes: flags.contains(NameFlags::DO_NOT_USE_QUOTES),
         plus_is_separator: false,
+        sticky_escape: true,
     };
     let mut rdns = parse_text(s, &opts)?;
     if flags.contains(NameFlags::REVERSED) {
@@ -1292,7 +1364,10 @@ pub fn encode_dn_string(s: &str, flags: NameFlags) -> Result<Vec<u8>, NameError>
             write_tlv(&mut atv, 0x06, &oid_bytes);
             if oid == OID_EMAIL {
                 if !value.is_ascii() {
-                    return Err(NameError::InvalidString { offset: 0, kind: "IA5String" });
+                    return Err(NameError::InvalidString {
+                        offset: 0,
+                        kind: "IA5String",
+                    });
                 }
                 write_tlv(&mut atv, 0x16, value.as_bytes());
             } else if !force_utf8 && value.bytes().all(is_printable_char) {

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use apim_policy::cert::certificate::Certificate;
-use apim_policy::cert::store::{Crl, TrustStore};
+use apim_policy::cert::store::Crl;
 use apim_policy::context::{Context, Deployment, EvaluationTime};
 use apim_policy::policy::Policy;
 
@@ -24,20 +24,17 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
 
     // Built once per gateway: the uploaded CA certificates and CRLs, and the uploaded client certificate.
-    let mut store = TrustStore::builder()
-        .add_root(load("root.pem")?.der())?
-        .add_intermediate(load("intermediate.pem")?.der())?;
+    let good = Arc::new(load("good.pem")?);
+    let mut deployment = Deployment::builder()
+        .root(Arc::new(load("root.pem")?))
+        .intermediate(Arc::new(load("intermediate.pem")?))
+        .certificate("partner-a", Arc::clone(&good));
     for crl in ["root.crl", "intermediate.crl"] {
         for crl in Crl::load(&std::fs::read(pki.join(crl))?)? {
-            store = store.add_crl(crl);
+            deployment = deployment.crl(crl);
         }
     }
-    let good = Arc::new(load("good.pem")?);
-    let deployment = Arc::new(
-        Deployment::new()
-            .with_trust_store(Arc::new(store.build()?))
-            .with_certificate("partner-a", Arc::clone(&good)),
-    );
+    let deployment = Arc::new(deployment.build()?);
 
     // Loaded once: the policy, with every expression compiled.
     let text = std::fs::read_to_string(root.join("examples/policies/client-certificate.xml"))?;
@@ -48,8 +45,14 @@ fn main() -> Result<(), Box<dyn Error>> {
     let requests = [
         ("no client certificate", None),
         ("the uploaded, valid certificate", Some(good)),
-        ("an expired certificate", Some(Arc::new(load("expired.pem")?))),
-        ("a revoked certificate", Some(Arc::new(load("revoked.pem")?))),
+        (
+            "an expired certificate",
+            Some(Arc::new(load("expired.pem")?)),
+        ),
+        (
+            "a revoked certificate",
+            Some(Arc::new(load("revoked.pem")?)),
+        ),
     ];
     for (what, certificate) in requests {
         let context = Context::new(Arc::clone(&deployment))

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use apim_policy::cert::certificate::Certificate;
-use apim_policy::cert::store::{Crl, TrustStore};
+use apim_policy::cert::store::Crl;
 use apim_policy::context::{Context, Deployment, EvaluationTime};
 use apim_policy::policy::Policy;
 use clap::{Parser, Subcommand};
@@ -138,32 +138,24 @@ fn eval(
         }
         None => EvaluationTime::now(),
     };
-    let mut store = TrustStore::builder();
+    let mut deployment = Deployment::builder();
     for path in ca_certs {
         for cert in certificates(path)? {
-            store = store
-                .add_root(cert.der())
-                .map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
+            deployment = deployment.root(Arc::new(cert));
         }
     }
     for path in intermediates {
         for cert in certificates(path)? {
-            store = store
-                .add_intermediate(cert.der())
-                .map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
+            deployment = deployment.intermediate(Arc::new(cert));
         }
     }
     for path in crls {
-        for crl in
-            Crl::load(&read(path)?).map_err(|e| bad_input(format!("{}: {e}", path.display())))?
-        {
-            store = store.add_crl(crl);
+        let loaded =
+            Crl::load(&read(path)?).map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
+        for crl in loaded {
+            deployment = deployment.crl(crl);
         }
     }
-    let store = store
-        .build()
-        .map_err(|e| bad_input(format!("trust store: {e}")))?;
-    let mut deployment = Deployment::new().with_trust_store(Arc::new(store));
     for spec in deployment_certs {
         let Some((id, file)) = spec.split_once('=') else {
             return Err(bad_input(format!(
@@ -176,8 +168,11 @@ fn eval(
             )));
         }
         let cert = first_certificate(Path::new(file))?;
-        deployment = deployment.with_certificate(id, Arc::new(cert));
+        deployment = deployment.certificate(id, Arc::new(cert));
     }
+    let deployment = deployment
+        .build()
+        .map_err(|e| bad_input(format!("CA certificates: {e}")))?;
     let client = match client_cert {
         Some(path) => Some(Arc::new(first_certificate(path)?)),
         None => None,

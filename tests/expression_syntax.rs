@@ -130,7 +130,10 @@ fn interpolated_strings() {
         ("$\"a{b}c\"", "(interp \"a\" (hole b) \"c\")"),
         ("$\"{x,5}\"", "(interp (hole x ,5))"),
         ("$\"{x,-5:F2}\"", "(interp (hole x ,(- 5) :\"F2\"))"),
-        ("$\"{d:yyyy-MM-dd HH:mm}\"", "(interp (hole d :\"yyyy-MM-dd HH:mm\"))"),
+        (
+            "$\"{d:yyyy-MM-dd HH:mm}\"",
+            "(interp (hole d :\"yyyy-MM-dd HH:mm\"))",
+        ),
         ("$\"{{literal}}\"", "(interp \"{literal}\")"),
         ("$\"a{{{b}}}c\"", "(interp \"a{\" (hole b) \"}c\")"),
         ("$\"\\t{x}\\n\"", "(interp \"\\t\" (hole x) \"\\n\")"),
@@ -140,10 +143,16 @@ fn interpolated_strings() {
         ),
         ("$\"{(a ? b : c)}\"", "(interp (hole (? a b c)))"),
         ("$\"{f(a, b)}\"", "(interp (hole (call f a b)))"),
-        ("$\"{new[] { 1, 2 }.Length}\"", "(interp (hole (. (new[] () (coll 1 2)) Length)))"),
+        (
+            "$\"{new[] { 1, 2 }.Length}\"",
+            "(interp (hole (. (new[] () (coll 1 2)) Length)))",
+        ),
         ("$\"{$\"{x}\"}\"", "(interp (hole (interp (hole x))))"),
         ("$@\"c:\\{x}\\\"", "(interp \"c:\\\\\" (hole x) \"\\\\\")"),
-        ("@$\"say \"\"{x}\"\"\"", "(interp \"say \\\"\" (hole x) \"\\\"\")"),
+        (
+            "@$\"say \"\"{x}\"\"\"",
+            "(interp \"say \\\"\" (hole x) \"\\\"\")",
+        ),
         ("$@\"a\n{x}\"", "(interp \"a\\n\" (hole x))"),
         ("$\"{ x /* c */ }\"", "(interp (hole x))"),
     ]);
@@ -160,7 +169,10 @@ fn keywords_and_names() {
         ("@class", "class"),
         ("_x1", "_x1"),
         ("var", "var"),
-        ("string.IsNullOrEmpty(s)", "(call (. string IsNullOrEmpty) s)"),
+        (
+            "string.IsNullOrEmpty(s)",
+            "(call (. string IsNullOrEmpty) s)",
+        ),
         ("int.Parse(s)", "(call (. int Parse) s)"),
         ("bool.TrueString", "(. bool TrueString)"),
         ("object.Equals(a, b)", "(call (. object Equals) a b)"),
@@ -168,7 +180,10 @@ fn keywords_and_names() {
         ("nameof(x)", "(call nameof x)"),
         ("typeof(string)", "(typeof string)"),
         ("typeof(List<string>)", "(typeof List<string>)"),
-        ("typeof(System.Text.Encoding)", "(typeof System.Text.Encoding)"),
+        (
+            "typeof(System.Text.Encoding)",
+            "(typeof System.Text.Encoding)",
+        ),
         ("default(int)", "(default int)"),
         ("default(int?)", "(default int?)"),
         ("default", "(default)"),
@@ -239,7 +254,10 @@ fn type_testing() {
     check(&[
         ("x is string", "(is x string)"),
         ("x is string s", "(is x string s)"),
-        ("x is JObject o && o.Count > 0", "(&& (is x JObject o) (> (. o Count) 0))"),
+        (
+            "x is JObject o && o.Count > 0",
+            "(&& (is x JObject o) (> (. o Count) 0))",
+        ),
         ("x as string", "(as x string)"),
         ("x as string ?? \"\"", "(?? (as x string) \"\")"),
         ("a + b is int", "(is (+ a b) int)"),
@@ -270,14 +288,29 @@ fn member_access_calls_and_indexers() {
         ("a.f(x).g(y)", "(call (. (call (. a f) x) g) y)"),
         ("f(name: 1, other: x)", "(call f name:1 other:x)"),
         ("f(a ? b : c)", "(call f (? a b c))"),
-        ("int.TryParse(s, out var n)", "(call (. int TryParse) s (out (outvar n)))"),
-        ("int.TryParse(s, out int n)", "(call (. int TryParse) s (out (outvar int n)))"),
-        ("d.TryGetValue(k, out List<string> v)", "(call (. d TryGetValue) k (out (outvar List<string> v)))"),
-        ("int.TryParse(s, out n)", "(call (. int TryParse) s (out n))"),
+        (
+            "int.TryParse(s, out var n)",
+            "(call (. int TryParse) s (out (outvar n)))",
+        ),
+        (
+            "int.TryParse(s, out int n)",
+            "(call (. int TryParse) s (out (outvar int n)))",
+        ),
+        (
+            "d.TryGetValue(k, out List<string> v)",
+            "(call (. d TryGetValue) k (out (outvar List<string> v)))",
+        ),
+        (
+            "int.TryParse(s, out n)",
+            "(call (. int TryParse) s (out n))",
+        ),
         ("f(ref x, in y)", "(call f (ref x) (in y))"),
         ("f(result: out var r)", "(call f result:(out (outvar r)))"),
         ("x.@default", "(. x default)"),
-        ("context.Request.MatchedParameters(\"x\")", "(call (. (. context Request) MatchedParameters) \"x\")"),
+        (
+            "context.Request.MatchedParameters(\"x\")",
+            "(call (. (. context Request) MatchedParameters) \"x\")",
+        ),
     ]);
 }
 
@@ -293,14 +326,29 @@ fn generic_names() {
             "(call (. (. context Variables) GetValueOrDefault <string>) \"x\" \"\")",
         ),
         ("body.As<JObject>()", "(call (. body As <JObject>))"),
-        ("body.As<JObject>(preserveContent: true)", "(call (. body As <JObject>) preserveContent:true)"),
+        (
+            "body.As<JObject>(preserveContent: true)",
+            "(call (. body As <JObject>) preserveContent:true)",
+        ),
         ("t.Value<int?>(\"n\")", "(call (. t Value <int?>) \"n\")"),
-        ("t.Value<byte[]>(\"n\")", "(call (. t Value <byte[]>) \"n\")"),
+        (
+            "t.Value<byte[]>(\"n\")",
+            "(call (. t Value <byte[]>) \"n\")",
+        ),
         ("F<int>(x)", "(call (gname F <int>) x)"),
         ("F<List<int>>(x)", "(call (gname F <List<int>>) x)"),
-        ("F<Dictionary<string, List<int>>>()", "(call (gname F <Dictionary<string,List<int>>>))"),
-        ("x.ToObject<JArray>().Count", "(. (call (. x ToObject <JArray>)) Count)"),
-        ("Enumerable.Empty<string>()", "(call (. Enumerable Empty <string>))"),
+        (
+            "F<Dictionary<string, List<int>>>()",
+            "(call (gname F <Dictionary<string,List<int>>>))",
+        ),
+        (
+            "x.ToObject<JArray>().Count",
+            "(. (call (. x ToObject <JArray>)) Count)",
+        ),
+        (
+            "Enumerable.Empty<string>()",
+            "(call (. Enumerable Empty <string>))",
+        ),
         // §6.2.5: not followed by one of the listed tokens, so `<` and `>` are operators.
         ("F(G<A, B>(7))", "(call F (call (gname G <A,B>) 7))"),
         ("F(G < A, B > 7)", "(call F (< G A) (> B 7))"),
@@ -310,7 +358,10 @@ fn generic_names() {
         ("a < b > c", "(> (< a b) c)"),
         ("a<b>>c", "(< a (>> b c))"),
         ("a < b >> c", "(< a (>> b c))"),
-        ("x.Value<bool>() == true", "(== (call (. x Value <bool>)) true)"),
+        (
+            "x.Value<bool>() == true",
+            "(== (call (. x Value <bool>)) true)",
+        ),
     ]);
 }
 
@@ -318,10 +369,19 @@ fn generic_names() {
 fn casts_and_parentheses() {
     check(&[
         ("(string)x", "(cast string x)"),
-        ("(string)context.Variables[\"x\"]", "(cast string (index (. context Variables) \"x\"))"),
-        ("(IResponse)context.Response", "(cast IResponse (. context Response))"),
+        (
+            "(string)context.Variables[\"x\"]",
+            "(cast string (index (. context Variables) \"x\"))",
+        ),
+        (
+            "(IResponse)context.Response",
+            "(cast IResponse (. context Response))",
+        ),
         ("(Jwt)x", "(cast Jwt x)"),
-        ("(JObject)JToken.Parse(s)", "(cast JObject (call (. JToken Parse) s))"),
+        (
+            "(JObject)JToken.Parse(s)",
+            "(cast JObject (call (. JToken Parse) s))",
+        ),
         ("(int)-x", "(cast int (- x))"),
         ("(int?)x", "(cast int? x)"),
         ("(byte[])x", "(cast byte[] x)"),
@@ -360,7 +420,10 @@ fn lambdas() {
         ("c => c.Value", "(lambda (c) (. c Value))"),
         ("(a, b) => a + b", "(lambda (a b) (+ a b))"),
         ("() => 1", "(lambda () 1)"),
-        ("(string s) => s.Length", "(lambda ((string s)) (. s Length))"),
+        (
+            "(string s) => s.Length",
+            "(lambda ((string s)) (. s Length))",
+        ),
         ("(string a, int b) => a", "(lambda ((string a) (int b)) a)"),
         ("x => { return x; }", "(lambda (x) {(return x)})"),
         ("() => { }", "(lambda () {})"),
@@ -385,30 +448,57 @@ fn object_creation() {
         ("new JObject()", "(new JObject ())"),
         ("new X(1, \"a\")", "(new X (1 \"a\"))"),
         ("new string('x', 3)", "(new string ('x' 3))"),
-        ("new JObject(new JProperty(\"a\", 1))", "(new JObject ((new JProperty (\"a\" 1))))"),
-        ("new JObject { [\"k\"] = v }", "(new JObject () (obj ([\"k\"] v)))"),
+        (
+            "new JObject(new JProperty(\"a\", 1))",
+            "(new JObject ((new JProperty (\"a\" 1))))",
+        ),
+        (
+            "new JObject { [\"k\"] = v }",
+            "(new JObject () (obj ([\"k\"] v)))",
+        ),
         (
             "new JObject { [\"a\"] = 1, [\"b\"] = \"x\", }",
             "(new JObject () (obj ([\"a\"] 1) ([\"b\"] \"x\")))",
         ),
-        ("new X(1) { Prop = v, Other = 2 }", "(new X (1) (obj (Prop v) (Other 2)))"),
+        (
+            "new X(1) { Prop = v, Other = 2 }",
+            "(new X (1) (obj (Prop v) (Other 2)))",
+        ),
         ("new X { Prop = v }", "(new X () (obj (Prop v)))"),
-        ("new List<string> { \"a\" }", "(new List<string> () (coll \"a\"))"),
-        ("new List<string>() { \"a\", \"b\" }", "(new List<string> () (coll \"a\" \"b\"))"),
+        (
+            "new List<string> { \"a\" }",
+            "(new List<string> () (coll \"a\"))",
+        ),
+        (
+            "new List<string>() { \"a\", \"b\" }",
+            "(new List<string> () (coll \"a\" \"b\"))",
+        ),
         (
             "new Dictionary<string,int> { { \"a\", 1 }, { \"b\", 2 } }",
             "(new Dictionary<string,int> () (coll {\"a\" 1} {\"b\" 2}))",
         ),
         ("new List<int> { }", "(new List<int> () (coll))"),
         ("new[] { 1, 2 }", "(new[] () (coll 1 2))"),
-        ("new[] { \"a\" }.Contains(x)", "(call (. (new[] () (coll \"a\")) Contains) x)"),
+        (
+            "new[] { \"a\" }.Contains(x)",
+            "(call (. (new[] () (coll \"a\")) Contains) x)",
+        ),
         ("new byte[16]", "(new byte[] (16))"),
         ("new int[2, 3]", "(new int[,] (2 3))"),
         ("new int[n][]", "(new int[][] (n))"),
-        ("new string[] { \"a\", \"b\" }", "(new string[] () (coll \"a\" \"b\"))"),
-        ("new int[,] { { 1, 2 }, { 3, 4 } }", "(new int[,] () (coll {1 2} {3 4}))"),
+        (
+            "new string[] { \"a\", \"b\" }",
+            "(new string[] () (coll \"a\" \"b\"))",
+        ),
+        (
+            "new int[,] { { 1, 2 }, { 3, 4 } }",
+            "(new int[,] () (coll {1 2} {3 4}))",
+        ),
         ("new int[2] { 1, 2 }", "(new int[] (2) (coll 1 2))"),
-        ("new System.Text.StringBuilder()", "(new System.Text.StringBuilder ())"),
+        (
+            "new System.Text.StringBuilder()",
+            "(new System.Text.StringBuilder ())",
+        ),
         ("new Uri(u).Host", "(. (new Uri (u)) Host)"),
         ("new int?()", "(new int? ())"),
     ]);

@@ -10,8 +10,11 @@ use webpki::EndEntityCert;
 use super::algorithms;
 use super::certificate::Certificate;
 
-/// One DER TLV: `(tag, whole encoding, contents, rest)`.
-fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+/// One DER TLV: tag, whole encoding, contents, and what follows.
+type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
+/// Splits the first DER TLV off `input`.
+fn tlv(input: &[u8]) -> Option<Tlv<'_>> {
     let (&tag, rest) = input.split_first()?;
     let (&first, rest) = rest.split_first()?;
     let (len, rest) = if first < 0x80 {
@@ -22,9 +25,9 @@ fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
             return None;
         }
         let (bytes, rest) = rest.split_at_checked(count)?;
-        let len = bytes
-            .iter()
-            .try_fold(0usize, |acc, b| acc.checked_mul(256)?.checked_add(usize::from(*b)))?;
+        let len = bytes.iter().try_fold(0usize, |acc, b| {
+            acc.checked_mul(256)?.checked_add(usize::from(*b))
+        })?;
         (len, rest)
     };
     let header = input.len().checked_sub(rest.len())?;

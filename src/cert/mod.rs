@@ -7,6 +7,7 @@
 
 pub mod algorithms;
 pub mod certificate;
+pub mod issuer;
 pub mod name;
 pub mod store;
 pub mod verify;

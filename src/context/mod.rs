@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cert::certificate::Certificate;
-use crate::cert::store::TrustStore;
+use crate::cert::store::{Crl, StoreError, TrustStore};
+use crate::cert::verify::{RevocationMode, VerifyError};
 
 /// A certificate uploaded to the APIM instance, as `context.Deployment.Certificates` lists it.
 #[derive(Debug, Clone)]
@@ -20,46 +21,69 @@ pub struct DeploymentCertificate {
 }
 
 /// What the APIM instance has configured: `context.Deployment`, and the CA certificates and CRLs
-/// that `Verify()` uses. Build once, share with `Arc`.
+/// that `Verify()` uses. Build once with [`Deployment::builder`], share with `Arc`.
 #[derive(Debug, Default)]
 pub struct Deployment {
     certificates: Vec<DeploymentCertificate>,
-    trust_store: Arc<TrustStore>,
+    trust_store: Option<TrustStore>,
     ca_certificates: Vec<Arc<Certificate>>,
 }
 
 impl Deployment {
-    /// A deployment with no uploaded certificates and an empty trust store.
+    /// A deployment with no uploaded certificates: nothing verifies.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets the trust store (uploaded CA certificates and CRLs) that `Verify()` uses.
-    pub fn with_trust_store(mut self, trust_store: Arc<TrustStore>) -> Self {
-        self.trust_store = trust_store;
-        self
+    /// Starts building a deployment.
+    pub fn builder() -> DeploymentBuilder {
+        DeploymentBuilder::default()
     }
 
-    /// Records the uploaded CA certificates (roots and intermediates) as certificates, so
-    /// `validate-client-certificate` can match `issuer-thumbprint` against them. The trust
-    /// store used for verification is set with [`Deployment::with_trust_store`].
-    pub fn with_ca_certificates(mut self, certificates: Vec<Arc<Certificate>>) -> Self {
-        self.ca_certificates = certificates;
-        self
+    /// `context.Deployment.Certificates`, in the order they were added.
+    pub fn certificates(&self) -> &[DeploymentCertificate] {
+        &self.certificates
     }
 
-    /// The uploaded CA certificates.
+    /// The uploaded CA certificates (roots, then intermediates).
     pub fn ca_certificates(&self) -> &[Arc<Certificate>] {
         &self.ca_certificates
     }
 
+    /// Verifies `certificate` against the uploaded CA certificates and CRLs at `at`
+    /// (cached per certificate and mode within the window where the answer cannot change).
+    pub fn verify(
+        &self,
+        certificate: &Certificate,
+        at: EvaluationTime,
+        mode: RevocationMode,
+    ) -> Result<(), VerifyError> {
+        match &self.trust_store {
+            Some(store) => store.verify(
+                certificate.der(),
+                certificate.thumbprint_bytes(),
+                at.unix_seconds(),
+                mode,
+            ),
+            None => Err(VerifyError::UntrustedRoot),
+        }
+    }
+}
+
+/// Collects what an APIM instance has uploaded; [`DeploymentBuilder::build`] checks it all once.
+#[derive(Debug, Default)]
+pub struct DeploymentBuilder {
+    certificates: Vec<DeploymentCertificate>,
+    roots: Vec<Arc<Certificate>>,
+    intermediates: Vec<Arc<Certificate>>,
+    crls: Vec<Crl>,
+}
+
+impl DeploymentBuilder {
     /// Adds an uploaded certificate under `id` (`context.Deployment.Certificates[id]`).
     /// A later certificate with the same id replaces the earlier one, in place.
-    pub fn with_certificate(
-        mut self,
-        id: impl Into<Arc<str>>,
-        certificate: Arc<Certificate>,
-    ) -> Self {
+    #[must_use]
+    pub fn certificate(mut self, id: impl Into<Arc<str>>, certificate: Arc<Certificate>) -> Self {
         let id = id.into();
         match self.certificates.iter_mut().find(|c| c.id == id) {
             Some(existing) => existing.certificate = certificate,
@@ -70,14 +94,47 @@ impl Deployment {
         self
     }
 
-    /// `context.Deployment.Certificates`, in the order they were added.
-    pub fn certificates(&self) -> &[DeploymentCertificate] {
-        &self.certificates
+    /// Adds an uploaded trusted root CA certificate.
+    #[must_use]
+    pub fn root(mut self, certificate: Arc<Certificate>) -> Self {
+        self.roots.push(certificate);
+        self
     }
 
-    /// The trust store `Verify()` uses.
-    pub fn trust_store(&self) -> &TrustStore {
-        &self.trust_store
+    /// Adds an uploaded intermediate CA certificate (used to build chains, not trusted by itself).
+    #[must_use]
+    pub fn intermediate(mut self, certificate: Arc<Certificate>) -> Self {
+        self.intermediates.push(certificate);
+        self
+    }
+
+    /// Adds a certificate revocation list.
+    #[must_use]
+    pub fn crl(mut self, crl: Crl) -> Self {
+        self.crls.push(crl);
+        self
+    }
+
+    /// Builds the deployment and its trust store.
+    ///
+    /// # Errors
+    /// A CA certificate the verifier cannot use as a trust anchor or intermediate.
+    pub fn build(self) -> Result<Deployment, StoreError> {
+        let mut store = TrustStore::builder();
+        for root in &self.roots {
+            store = store.add_root(root.der());
+        }
+        for intermediate in &self.intermediates {
+            store = store.add_intermediate(intermediate.der());
+        }
+        let store = store.add_crls(self.crls).build()?;
+        let mut ca_certificates = self.roots;
+        ca_certificates.extend(self.intermediates);
+        Ok(Deployment {
+            certificates: self.certificates,
+            trust_store: Some(store),
+            ca_certificates,
+        })
     }
 }
 

@@ -171,7 +171,6 @@ pub enum LambdaBody {
     Block(Block),
 }
 
-#[allow(clippy::large_enum_variant)]
 /// Part of an interpolated string `$"a{b,5:F2}c"`.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)] // added by the parser work: clippy -D warnings failed here

@@ -499,13 +499,19 @@ impl Loader<'_> {
             if c.name != "identities" {
                 self.error(
                     Self::element_offset(c),
-                    format!("<validate-client-certificate> can contain only <identities>, not <{}>", c.name),
+                    format!(
+                        "<validate-client-certificate> can contain only <identities>, not <{}>",
+                        c.name
+                    ),
                 );
                 ok = false;
                 continue;
             }
             if seen_identities {
-                self.error(Self::element_offset(c), "<identities> appears more than once");
+                self.error(
+                    Self::element_offset(c),
+                    "<identities> appears more than once",
+                );
                 ok = false;
             }
             seen_identities = true;
@@ -537,8 +543,13 @@ impl Loader<'_> {
         if !ok {
             return None;
         }
-        let [validate_revocation, validate_trust, validate_not_before, validate_not_after, ignore_error] =
-            flags;
+        let [
+            validate_revocation,
+            validate_trust,
+            validate_not_before,
+            validate_not_after,
+            ignore_error,
+        ] = flags;
         Some(Statement::ValidateClientCertificate {
             meta,
             policy: Box::new(ValidateClientCertificate {

@@ -65,14 +65,20 @@ pub(crate) fn validate(
     if policy.validate_trust || policy.validate_revocation {
         // Dates the policy does not check must not fail the chain: build it at a time inside
         // the certificate's validity period instead.
-        let at = now.clamp(certificate.not_before(), certificate.not_after().max(certificate.not_before()));
+        let at = now.clamp(
+            certificate.not_before(),
+            certificate.not_after().max(certificate.not_before()),
+        );
         let mode = if policy.validate_revocation {
             RevocationMode::Online
         } else {
             RevocationMode::NoCheck
         };
-        let store = context.deployment().trust_store();
-        let result = store.verify(certificate.der(), certificate.thumbprint_bytes(), at, mode);
+        let result = context.deployment().verify(
+            certificate,
+            crate::context::EvaluationTime::from_unix_seconds(at),
+            mode,
+        );
         match result {
             Ok(()) => {}
             Err(VerifyError::Revoked { .. }) if policy.validate_revocation => return Err(REVOKED),

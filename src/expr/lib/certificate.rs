@@ -27,13 +27,12 @@ fn verify<'a>(target: &Value<'a>, context: &'a Context, mode: RevocationMode) ->
     let Some(certificate) = cert(target) else {
         return Value::Bool(false);
     };
-    let result = context.deployment().trust_store().verify(
-        certificate.der(),
-        certificate.thumbprint_bytes(),
-        context.time().unix_seconds(),
-        mode,
-    );
-    Value::Bool(result.is_ok())
+    Value::Bool(
+        context
+            .deployment()
+            .verify(certificate, context.time(), mode)
+            .is_ok(),
+    )
 }
 
 pub(crate) const MEMBERS: &[MemberDef] = &[

@@ -30,7 +30,10 @@ const CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
 const DEFAULT_TIME: i64 = 1_782_691_200;
 
 fn data(name: &str) -> String {
-    format!("{}/tests/data/x509-limbo/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/tests/data/x509-limbo/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 fn pem_der(pem: &str) -> Option<Vec<u8>> {
@@ -75,15 +78,9 @@ fn run(tc: &Value) -> Result<(), String> {
         None => DEFAULT_TIME,
     };
     let ekus = strings(&tc["extended_key_usage"]);
-    let required_eku = if ekus.contains(&"serverAuth") {
-        SERVER_AUTH
-    } else if ekus.contains(&"clientAuth") {
-        CLIENT_AUTH
-    } else if tc["validation_kind"] == "CLIENT" {
-        CLIENT_AUTH
-    } else {
-        SERVER_AUTH
-    };
+    let client = ekus.contains(&"clientAuth")
+        || (!ekus.contains(&"serverAuth") && tc["validation_kind"] == "CLIENT");
+    let required_eku = if client { CLIENT_AUTH } else { SERVER_AUTH };
     let name = match tc["expected_peer_name"]["kind"].as_str() {
         Some("DNS") | Some("IP") => tc["expected_peer_name"]["value"].as_str(),
         _ => None,
@@ -164,11 +161,19 @@ fn x509_limbo() {
         .keys()
         .filter(|id| !cases.iter().any(|tc| tc["id"] == id.as_str()))
         .collect();
-    assert!(unknown_ids.is_empty(), "ledger ids not in the suite: {unknown_ids:?}");
+    assert!(
+        unknown_ids.is_empty(),
+        "ledger ids not in the suite: {unknown_ids:?}"
+    );
     assert!(
         unexpected.is_empty(),
         "{} unexpected results:\n{}",
         unexpected.len(),
-        unexpected.iter().take(100).cloned().collect::<Vec<_>>().join("\n")
+        unexpected
+            .iter()
+            .take(100)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

@@ -68,6 +68,9 @@ enum Store {
     SelfSignedRoot,
     /// The expired root with its leaf, and root -> expired intermediate (no CRLs for them).
     ExpiredCas,
+    /// Main chain + the intermediate without keyCertSign + the root without cRLSign, with
+    /// root.crl, intermediate.crl and root-no-crlsign.crl.
+    CaKeyUsage,
 }
 
 fn build(store: Store) -> TrustStore {
@@ -109,6 +112,12 @@ fn build(store: Store) -> TrustStore {
             .add_root(&der("root"))
             .add_root(&der("expired-root"))
             .add_intermediate(&der("expired-intermediate")),
+        Store::CaKeyUsage => main(b)
+            .add_root(&der("root-no-crlsign"))
+            .add_intermediate(&der("no-certsign-intermediate"))
+            .add_crl(crl("root"))
+            .add_crl(crl("intermediate"))
+            .add_crl(crl("root-no-crlsign")),
     };
     b.build().unwrap()
 }
@@ -124,6 +133,7 @@ enum Expect {
     Revoked(&'static str),
     Unknown,
     BadSignature,
+    InvalidBasicConstraints,
     /// `false`; .NET reports several statuses at once and we report one of them.
     AnyFailure,
 }
@@ -138,6 +148,7 @@ fn check(expect: Expect, got: &Result<(), VerifyError>) -> bool {
         (Expect::Revoked(s), Err(VerifyError::Revoked { serial })) => serial == s,
         (Expect::Unknown, Err(VerifyError::RevocationStatusUnknown)) => true,
         (Expect::BadSignature, Err(VerifyError::BadSignature)) => true,
+        (Expect::InvalidBasicConstraints, Err(VerifyError::InvalidBasicConstraints)) => true,
         (Expect::AnyFailure, Err(_)) => true,
         _ => false,
     }
@@ -307,6 +318,24 @@ const CASES: &[(Store, &str, i64, Expect, Expect)] = &[
         AT,
         Expect::AnyFailure,
         Expect::Expired,
+    ),
+    // CA key usage as OpenSSL checks it: an issuer without keyCertSign is not a CA
+    // (InvalidBasicConstraints); a root without cRLSign cannot vouch for its CRL, so the status
+    // of what it issued is unknown.
+    (Store::CaKeyUsage, "good", AT, Expect::Ok, Expect::Ok),
+    (
+        Store::CaKeyUsage,
+        "no-certsign-leaf",
+        AT,
+        Expect::AnyFailure,
+        Expect::InvalidBasicConstraints,
+    ),
+    (
+        Store::CaKeyUsage,
+        "root-no-crlsign-leaf",
+        AT,
+        Expect::Unknown,
+        Expect::Ok,
     ),
     (
         Store::ExpiredCas,

@@ -78,15 +78,9 @@ fn run(tc: &Value) -> Result<(), String> {
         None => DEFAULT_TIME,
     };
     let ekus = strings(&tc["extended_key_usage"]);
-    let required_eku = if ekus.contains(&"serverAuth") {
-        SERVER_AUTH
-    } else if ekus.contains(&"clientAuth") {
-        CLIENT_AUTH
-    } else if tc["validation_kind"] == "CLIENT" {
-        CLIENT_AUTH
-    } else {
-        SERVER_AUTH
-    };
+    let client = ekus.contains(&"clientAuth")
+        || (!ekus.contains(&"serverAuth") && tc["validation_kind"] == "CLIENT");
+    let required_eku = if client { CLIENT_AUTH } else { SERVER_AUTH };
     let name = match tc["expected_peer_name"]["kind"].as_str() {
         Some("DNS") | Some("IP") => tc["expected_peer_name"]["value"].as_str(),
         _ => None,

@@ -39,8 +39,12 @@
 //! - No network: CRL distribution points, OCSP and AIA issuer downloads are never fetched; the
 //!   uploaded CRLs are the only revocation source and the uploaded intermediates the only
 //!   intermediates.
-//! - webpki rejects a leaf with `cA=TRUE` (`CaUsedAsEndEntity`) that OpenSSL would accept, and
+//! - webpki rejects a leaf with `cA=TRUE` (`CaUsedAsEndEntity`) that OpenSSL would accept (so
+//!   presenting an uploaded intermediate CA certificate as the client certificate fails), and
 //!   an EKU extension that is present but empty.
+//! - webpki rejects critical extensions it does not know (it knows fewer than OpenSSL: e.g. a
+//!   critical certificatePolicies or policyConstraints) on the leaf and intermediates.
+//! - webpki allows at most 6 intermediates (OpenSSL's default depth is 100).
 //! - webpki matches issuers by name only (no AKID/SKI preference); paths that exist in both
 //!   give the same answer, but the error reported for a failed path may differ.
 //! - RSA keys under 1024 or over 8192 bits are rejected (see `algorithms`).
@@ -272,7 +276,7 @@ fn check_path(
     result
 }
 
-/// Maps a webpki error to ours. `at` is the (clamped) evaluation time.
+/// Maps a webpki error to ours; `leaf_self_issued` turns "issuer not found" into UntrustedRoot.
 fn map_error(err: webpki::Error, leaf_self_issued: bool) -> VerifyError {
     use webpki::Error as E;
     #[allow(deprecated)]
@@ -368,7 +372,8 @@ pub struct GeneralOptions<'a> {
     pub at: i64,
     /// Extra intermediates presented with the leaf (in addition to the store's).
     pub extra_intermediates: &'a [&'a [u8]],
-    /// Whether revocation is checked; `None` means no check.
+    /// Revocation policy: `Some(Online)` checks CRLs as `Verify()` does; `None` or
+    /// `Some(NoCheck)` skips revocation.
     pub revocation: Option<RevocationMode>,
     /// Required EKU OID (DER contents, e.g. serverAuth `2B 06 01 05 05 07 03 01`); `None` means
     /// any EKU (the .NET default).
@@ -421,15 +426,24 @@ pub fn verify_general(
     let at = options.at.max(0);
     let facts = CertFacts::parse(leaf_der)
         .ok_or_else(|| VerifyError::Malformed("cannot parse the certificate".into()))?;
-    let leaf_cert = CertificateDer::from(leaf_der);
-    let leaf = EndEntityCert::try_from(&leaf_cert).map_err(|e| map_error(e, false))?;
 
     // A self-signed leaf that is itself an uploaded root: a one-element chain. ExcludeRoot
     // means no revocation check; only its dates matter.
     if store.roots.iter().any(|r| r.der == leaf_der) {
+        if facts.unhandled_critical {
+            return Err(VerifyError::UnsupportedCriticalExtension);
+        }
         check_validity(facts.not_before, facts.not_after, at)?;
+        if options.subject_name.is_none() {
+            return Ok(());
+        }
+        let leaf_cert = CertificateDer::from(leaf_der);
+        let leaf = EndEntityCert::try_from(&leaf_cert).map_err(|e| map_error(e, false))?;
         return check_name(&leaf, options);
     }
+
+    let leaf_cert = CertificateDer::from(leaf_der);
+    let leaf = EndEntityCert::try_from(&leaf_cert).map_err(|e| map_error(e, false))?;
 
     let crls: Vec<&CertRevocationList<'static>> = match options.revocation {
         Some(RevocationMode::Online) => store

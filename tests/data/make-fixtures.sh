@@ -62,6 +62,17 @@ keyUsage               = critical, keyCertSign, cRLSign
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid:always
 
+[ int_nocertsign_ext ]
+basicConstraints       = critical, CA:TRUE, pathlen:0
+keyUsage               = critical, digitalSignature, cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+
+[ root_nocrlsign_ext ]
+basicConstraints       = critical, CA:TRUE
+keyUsage               = critical, keyCertSign
+subjectKeyIdentifier   = hash
+
 [ leaf_ext ]
 basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature, keyEncipherment
@@ -144,7 +155,7 @@ sign() {
 serial_for() {
   case "$1" in
     root) echo 01 ;; untrusted-root) echo 02 ;; ec-root) echo 03 ;; ed25519-root) echo 04 ;;
-    self-signed) echo 05 ;; expired-root) echo 06 ;; *) echo 7F ;;
+    self-signed) echo 05 ;; expired-root) echo 06 ;; root-no-crlsign) echo 08 ;; *) echo 7F ;;
   esac
 }
 
@@ -240,5 +251,15 @@ newca ed25519-root 7000
 sign ed25519-root ed25519-good "/CN=ed25519-good.client.test$O" ed25519 $START $END leaf_ed_ext default
 crl ed25519-root default $START $END ed25519-root
 emit ed25519-root; emit ed25519-good
+
+# ---- CA key usage: an intermediate without keyCertSign, a root without cRLSign ---------------
+sign root no-certsign-intermediate "/CN=APIM Test No-CertSign Intermediate CA$O" rsa2048 $START $END int_nocertsign_ext sha256
+newca no-certsign-intermediate 9000
+sign no-certsign-intermediate no-certsign-leaf "/CN=no-certsign-leaf.client.test$O" rsa2048 $START $END leaf_ext sha256
+sign -selfsign root-no-crlsign "/CN=APIM Test No-CRLSign Root CA$O" rsa2048 $START $END root_nocrlsign_ext sha256
+newca root-no-crlsign 8000
+sign root-no-crlsign root-no-crlsign-leaf "/CN=root-no-crlsign-leaf.client.test$O" rsa2048 $START $END leaf_ext sha256
+crl root-no-crlsign sha256 $START $END root-no-crlsign
+emit no-certsign-intermediate; emit no-certsign-leaf; emit root-no-crlsign; emit root-no-crlsign-leaf
 
 echo "fixtures written to $out"

@@ -80,7 +80,7 @@ pub(crate) fn entity(s: &str) -> Option<(char, usize)> {
     }
     let body = s.strip_prefix("&#")?;
     // A character reference is short; refuse to look far for the `;`.
-    let semi = body.get(..body.len().min(12))?.find(';')?;
+    let semi = body.bytes().take(12).position(|b| b == b';')?;
     let digits = body.get(..semi)?;
     let value = if let Some(hex) = digits.strip_prefix('x') {
         if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -436,6 +436,8 @@ mod tests {
         assert_eq!(entity("&#34;"), Some(('"', 5)));
         assert_eq!(entity("&#0;"), None);
         assert_eq!(entity("&#;"), None);
+        // The look-ahead for `;` must not stop inside a multi-byte character.
+        assert_eq!(entity("&#x41;&#65;é€"), Some(('A', 6)));
     }
 
     #[test]

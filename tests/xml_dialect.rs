@@ -649,7 +649,7 @@ fn random_bytes_never_panic() {
         let bytes: Vec<u8> = (0..len)
             .map(|_| {
                 let r = rng.next();
-                if round % 2 == 0 {
+                if round.is_multiple_of(2) {
                     alphabet[(r % alphabet.len() as u64) as usize]
                 } else {
                     r as u8
@@ -746,7 +746,7 @@ fn gen_value(rng: &mut XorShift, quote: char) -> String {
         "\r\n", "\r", ">", "é€", "😀", "&apos;", "&quot;", "=",
     ];
     let other = if quote == '"' { "'" } else { "\"" };
-    if rng.next() % 5 == 0 {
+    if rng.next().is_multiple_of(5) {
         // Expressions that are also well-formed XML: a strict parser reads the same value.
         return pick(
             rng,
@@ -762,7 +762,7 @@ fn gen_value(rng: &mut XorShift, quote: char) -> String {
     let n = rng.next() % 6;
     let mut s = String::new();
     for _ in 0..n {
-        if rng.next() % 8 == 0 {
+        if rng.next().is_multiple_of(8) {
             s.push_str(other);
         } else {
             s.push_str(pick(rng, &pieces));
@@ -778,13 +778,13 @@ fn gen_element(rng: &mut XorShift, depth: u32, out: &mut String) {
     out.push_str(name);
     let attrs = rng.next() % 4;
     for i in 0..attrs {
-        let quote = if rng.next() % 2 == 0 { '"' } else { '\'' };
+        let quote = if rng.next().is_multiple_of(2) { '"' } else { '\'' };
         let ws = pick(rng, &[" ", "\n    ", "\t"]);
         out.push_str(&format!("{ws}n{i}{}={quote}", pick(rng, &["", " "])));
         out.push_str(&gen_value(rng, quote));
         out.push(quote);
     }
-    if depth > 4 || rng.next() % 4 == 0 {
+    if depth > 4 || rng.next().is_multiple_of(4) {
         out.push_str(pick(rng, &["/>", " />"]));
         return;
     }

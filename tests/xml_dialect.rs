@@ -644,7 +644,7 @@ fn truncations_of_real_policies_never_panic() {
 fn random_bytes_never_panic() {
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
     let alphabet: &[u8] = b"<>/=\"'@(){}[]&;#x!-?$\\ \n\tabc:\x00\xE2\x80\x94";
-    for round in 0..3000 {
+    for round in 0..3000u32 {
         let len = (rng.next() % 200) as usize;
         let bytes: Vec<u8> = (0..len)
             .map(|_| {

@@ -3,7 +3,8 @@
 //! It reads the text as XML would deliver it (predefined entities and character references are
 //! decoded on the fly, so `&quot;` is a quote) and skips everything C# would not count as a
 //! bracket: `"..."` strings with `\` escapes, verbatim `@"..."` strings with `""`, interpolated
-//! `$"..."` / `$@"..."` strings with their `{...}` holes (nested to any depth the limit allows),
+//! `$"..."` / `$@"..."` strings with their `{...}` holes (nested to any depth the limit allows;
+//! a hole's `:format` clause is literal),
 //! `'c'` character literals, `//` and `/* */` comments. Nesting is an explicit stack, never
 //! recursion, and is capped by [`XmlLimits::max_expression_nesting`](super::XmlLimits).
 
@@ -44,6 +45,9 @@ enum Mode {
         verbatim: bool,
         at: usize,
     },
+    /// The format clause of an interpolation hole (`{when:yyyy-MM-dd}`), literal text up to the
+    /// `}` that closes the hole.
+    Format,
 }
 
 /// Decodes one XML character or entity reference at byte `pos` of `text`.
@@ -256,6 +260,13 @@ pub(crate) fn scan_expression(
                             });
                         }
                     }
+                    // `global::X` is a qualified name, not a format clause.
+                    ':' if r.peek() == Some(':') => {
+                        let _ = r.next();
+                    }
+                    // A `:` directly inside an interpolation hole starts its format clause
+                    // (C# requires a conditional `?:` there to be parenthesised).
+                    ':' if matches!(stack.last(), Some(Frame::Hole { .. })) => mode = Mode::Format,
                     '(' | '[' | '{' => {
                         if stack.len() >= max {
                             return Err(ScanError::TooDeep { at });
@@ -300,6 +311,31 @@ pub(crate) fn scan_expression(
                         None => return Ok(r.pos),
                     },
                     _ => {}
+                }
+            }
+            Mode::Format => {
+                let Some((c, at)) = r.next() else {
+                    return Err(unterminated_frame(stack.last(), start));
+                };
+                if c == '}' {
+                    match stack.pop() {
+                        Some(Frame::Hole { verbatim, at: open }) => {
+                            mode = Mode::Str {
+                                interpolated: true,
+                                verbatim,
+                                at: open,
+                            };
+                        }
+                        // Format mode is only entered with a hole on top of the stack.
+                        _ => {
+                            return Err(ScanError::Mismatched {
+                                found: c,
+                                expected: ')',
+                                at,
+                                open: start,
+                            });
+                        }
+                    }
                 }
             }
             Mode::Str {
@@ -425,6 +461,12 @@ mod tests {
     fn strings_chars_and_comments_hide_brackets() {
         let s = r#"@(a(")") + ')' + @"x"")" + $"{b("}")}" + $@"{{ {c} }}" /* ) */ + d // )
 )tail"#;
+        assert_eq!(end(s), Ok(s.len() - 4));
+    }
+
+    #[test]
+    fn interpolation_format_clauses_are_literal() {
+        let s = r#"@($"{d:h 'o''clock'} {x,5:N2} {global::System.Math.PI} {(a ? b : c)}")tail"#;
         assert_eq!(end(s), Ok(s.len() - 4));
     }
 

@@ -778,7 +778,11 @@ fn gen_element(rng: &mut XorShift, depth: u32, out: &mut String) {
     out.push_str(name);
     let attrs = rng.next() % 4;
     for i in 0..attrs {
-        let quote = if rng.next().is_multiple_of(2) { '"' } else { '\'' };
+        let quote = if rng.next().is_multiple_of(2) {
+            '"'
+        } else {
+            '\''
+        };
         let ws = pick(rng, &[" ", "\n    ", "\t"]);
         out.push_str(&format!("{ws}n{i}{}={quote}", pick(rng, &["", " "])));
         out.push_str(&gen_value(rng, quote));

@@ -5,11 +5,11 @@
 //! distinguished name (`subject="O="Contoso, Inc.", CN=x"`). [`parse_document`] reads them the
 //! way the APIM policy toolkit does (spec `apim-policies.md` §7):
 //!
-//! 1. [`prepass`] finds every `@(...)` / `@{...}` with a C#-aware [`scanner`] and masks it (and any
+//! 1. `prepass` finds every `@(...)` / `@{...}` with a C#-aware `scanner` and masks it (and any
 //!    raw quote that cannot close its attribute value) with filler of the same length;
 //! 2. `roxmltree` parses the masked text, so the structure is checked by a real XML parser and
 //!    its positions are positions in the original text;
-//! 3. [`text`] decodes each attribute value and text node from the original text, restoring the
+//! 3. `text` decodes each attribute value and text node from the original text, restoring the
 //!    expressions verbatim (entities inside them decoded) and keeping a map from every decoded
 //!    byte back to the original, so an error deep inside an expression gets its true line:column.
 //!

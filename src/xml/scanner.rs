@@ -3,7 +3,8 @@
 //! It reads the text as XML would deliver it (predefined entities and character references are
 //! decoded on the fly, so `&quot;` is a quote) and skips everything C# would not count as a
 //! bracket: `"..."` strings with `\` escapes, verbatim `@"..."` strings with `""`, interpolated
-//! `$"..."` / `$@"..."` strings with their `{...}` holes (nested to any depth the limit allows),
+//! `$"..."` / `$@"..."` strings with their `{...}` holes (nested to any depth the limit allows;
+//! a hole's `:format` clause is literal),
 //! `'c'` character literals, `//` and `/* */` comments. Nesting is an explicit stack, never
 //! recursion, and is capped by [`XmlLimits::max_expression_nesting`](super::XmlLimits).
 
@@ -44,6 +45,9 @@ enum Mode {
         verbatim: bool,
         at: usize,
     },
+    /// The format clause of an interpolation hole (`{when:yyyy-MM-dd}`), literal text up to the
+    /// `}` that closes the hole.
+    Format,
 }
 
 /// Decodes one XML character or entity reference at byte `pos` of `text`.
@@ -80,7 +84,7 @@ pub(crate) fn entity(s: &str) -> Option<(char, usize)> {
     }
     let body = s.strip_prefix("&#")?;
     // A character reference is short; refuse to look far for the `;`.
-    let semi = body.get(..body.len().min(12))?.find(';')?;
+    let semi = body.bytes().take(12).position(|b| b == b';')?;
     let digits = body.get(..semi)?;
     let value = if let Some(hex) = digits.strip_prefix('x') {
         if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -256,6 +260,13 @@ pub(crate) fn scan_expression(
                             });
                         }
                     }
+                    // `global::X` is a qualified name, not a format clause.
+                    ':' if r.peek() == Some(':') => {
+                        let _ = r.next();
+                    }
+                    // A `:` directly inside an interpolation hole starts its format clause
+                    // (C# requires a conditional `?:` there to be parenthesised).
+                    ':' if matches!(stack.last(), Some(Frame::Hole { .. })) => mode = Mode::Format,
                     '(' | '[' | '{' => {
                         if stack.len() >= max {
                             return Err(ScanError::TooDeep { at });
@@ -300,6 +311,31 @@ pub(crate) fn scan_expression(
                         None => return Ok(r.pos),
                     },
                     _ => {}
+                }
+            }
+            Mode::Format => {
+                let Some((c, at)) = r.next() else {
+                    return Err(unterminated_frame(stack.last(), start));
+                };
+                if c == '}' {
+                    match stack.pop() {
+                        Some(Frame::Hole { verbatim, at: open }) => {
+                            mode = Mode::Str {
+                                interpolated: true,
+                                verbatim,
+                                at: open,
+                            };
+                        }
+                        // Format mode is only entered with a hole on top of the stack.
+                        _ => {
+                            return Err(ScanError::Mismatched {
+                                found: c,
+                                expected: ')',
+                                at,
+                                open: start,
+                            });
+                        }
+                    }
                 }
             }
             Mode::Str {
@@ -429,6 +465,12 @@ mod tests {
     }
 
     #[test]
+    fn interpolation_format_clauses_are_literal() {
+        let s = r#"@($"{d:h 'o''clock'} {x,5:N2} {global::System.Math.PI} {(a ? b : c)}")tail"#;
+        assert_eq!(end(s), Ok(s.len() - 4));
+    }
+
+    #[test]
     fn entities_are_decoded_while_scanning() {
         let s = "@(x == &quot;a)&quot;)rest";
         assert_eq!(end(s), Ok(s.len() - 4));
@@ -436,6 +478,8 @@ mod tests {
         assert_eq!(entity("&#34;"), Some(('"', 5)));
         assert_eq!(entity("&#0;"), None);
         assert_eq!(entity("&#;"), None);
+        // The look-ahead for `;` must not stop inside a multi-byte character.
+        assert_eq!(entity("&#x41;&#65;é€"), Some(('A', 6)));
     }
 
     #[test]

@@ -1,0 +1,57 @@
+//! Shared test helpers: the test PKI (tests/data/pki) and the seed policies (tests/data/policies).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use apim_policy::cert::certificate::Certificate;
+use apim_policy::cert::store::Crl;
+use apim_policy::context::{Context, Deployment, DeploymentBuilder, EvaluationTime};
+
+/// 2030-01-01T00:00:00Z: every test evaluates at this time (tests/data/pki/README.md).
+pub const AT: i64 = 1_893_456_000;
+pub const AT_RFC3339: &str = "2030-01-01T00:00:00Z";
+
+pub fn data(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(path)
+}
+
+pub fn pki(name: &str) -> PathBuf {
+    data("pki").join(name)
+}
+
+pub fn cert(name: &str) -> Arc<Certificate> {
+    let bytes = std::fs::read(pki(&format!("{name}.pem"))).unwrap();
+    Arc::new(Certificate::load(&bytes).unwrap().remove(0))
+}
+
+pub fn crl(name: &str) -> Crl {
+    Crl::load(&std::fs::read(pki(&format!("{name}.crl"))).unwrap())
+        .unwrap()
+        .remove(0)
+}
+
+/// The main chain's CA certificates uploaded, with or without its CRLs.
+pub fn main_chain(with_crls: bool) -> DeploymentBuilder {
+    let builder = Deployment::builder()
+        .root(cert("root"))
+        .intermediate(cert("intermediate"));
+    if with_crls {
+        builder.crl(crl("root")).crl(crl("intermediate"))
+    } else {
+        builder
+    }
+}
+
+pub fn context(deployment: Deployment, client: Option<&str>) -> Context {
+    Context::new(Arc::new(deployment))
+        .with_client_certificate(client.map(cert))
+        .at(EvaluationTime::from_unix_seconds(AT))
+}
+
+/// The text of a policy file under tests/data/policies.
+pub fn policy_text(name: &str) -> String {
+    std::fs::read_to_string(data("policies").join(name)).unwrap()
+}

@@ -13,7 +13,10 @@ pub fn expr(text: &str) -> String {
             check_expr_spans(text, &e);
             e_(&e)
         }
-        Err(err) => panic!("{text:?} failed to parse: {} at {:?}", err.message, err.span),
+        Err(err) => panic!(
+            "{text:?} failed to parse: {} at {:?}",
+            err.message, err.span
+        ),
     }
 }
 
@@ -28,12 +31,20 @@ pub fn block(text: &str) -> String {
             }
             out.join(" ")
         }
-        Err(err) => panic!("{text:?} failed to parse: {} at {:?}", err.message, err.span),
+        Err(err) => panic!(
+            "{text:?} failed to parse: {} at {:?}",
+            err.message, err.span
+        ),
     }
 }
 
 pub fn ty(t: &TypeRef) -> String {
-    let mut s = t.path.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(".");
+    let mut s = t
+        .path
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(".");
     if !t.type_args.is_empty() {
         s.push('<');
         s.push_str(&t.type_args.iter().map(ty).collect::<Vec<_>>().join(","));
@@ -160,7 +171,10 @@ fn init(i: &Initializer) -> String {
                     }
                 })
                 .collect();
-            format!("(coll{})", parts.iter().map(|p| format!(" {p}")).collect::<String>())
+            format!(
+                "(coll{})",
+                parts.iter().map(|p| format!(" {p}")).collect::<String>()
+            )
         }
         Initializer::Object(ms) => {
             let parts: Vec<String> = ms
@@ -174,7 +188,10 @@ fn init(i: &Initializer) -> String {
                     ),
                 })
                 .collect();
-            format!("(obj{})", parts.iter().map(|p| format!(" {p}")).collect::<String>())
+            format!(
+                "(obj{})",
+                parts.iter().map(|p| format!(" {p}")).collect::<String>()
+            )
         }
     }
 }
@@ -183,7 +200,9 @@ pub fn e_(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Literal(l) => lit(l),
         ExprKind::Name(n) => n.name.clone(),
-        ExprKind::GenericName { name, type_args } => format!("(gname {}{})", name.name, targs(type_args)),
+        ExprKind::GenericName { name, type_args } => {
+            format!("(gname {}{})", name.name, targs(type_args))
+        }
         ExprKind::Member {
             target,
             name,
@@ -206,10 +225,16 @@ pub fn e_(e: &Expr) -> String {
             null_conditional,
         } => {
             let a: String = args.iter().map(|a| format!(" {}", e_(a))).collect();
-            format!("({} {}{a})", if *null_conditional { "?index" } else { "index" }, e_(target))
+            format!(
+                "({} {}{a})",
+                if *null_conditional { "?index" } else { "index" },
+                e_(target)
+            )
         }
         ExprKind::Unary { op, operand } => format!("({} {})", unop(*op), e_(operand)),
-        ExprKind::Binary { op, left, right } => format!("({} {} {})", binop(*op), e_(left), e_(right)),
+        ExprKind::Binary { op, left, right } => {
+            format!("({} {} {})", binop(*op), e_(left), e_(right))
+        }
         ExprKind::Conditional {
             condition,
             when_true,
@@ -248,7 +273,10 @@ pub fn e_(e: &Expr) -> String {
                 None => "new[]".into(),
             };
             let a: Vec<String> = args.iter().map(arg).collect();
-            let i = initializer.as_ref().map(|i| format!(" {}", init(i))).unwrap_or_default();
+            let i = initializer
+                .as_ref()
+                .map(|i| format!(" {}", init(i)))
+                .unwrap_or_default();
             format!("({head} ({}){i})", a.join(" "))
         }
         ExprKind::Interpolated(parts) => {
@@ -283,7 +311,10 @@ pub fn e_(e: &Expr) -> String {
 }
 
 pub fn block_(b: &Block) -> String {
-    format!("{{{}}}", b.statements.iter().map(s_).collect::<Vec<_>>().join(" "))
+    format!(
+        "{{{}}}",
+        b.statements.iter().map(s_).collect::<Vec<_>>().join(" ")
+    )
 }
 
 fn decl(t: &Option<TypeRef>, ds: &[Declarator]) -> String {
@@ -364,7 +395,11 @@ pub fn s_(s: &Stmt) -> String {
                             SwitchLabel::Default => "default".into(),
                         })
                         .collect();
-                    let st: String = sec.statements.iter().map(|s| format!(" {}", s_(s))).collect();
+                    let st: String = sec
+                        .statements
+                        .iter()
+                        .map(|s| format!(" {}", s_(s)))
+                        .collect();
                     format!(" ({}{st})", labels.join(" "))
                 })
                 .collect();
@@ -406,7 +441,13 @@ pub fn s_(s: &Stmt) -> String {
             name,
             params: p,
             body: b,
-        } => format!("(fn {} {} {} {})", ty(return_type), name.name, params(p), body(b)),
+        } => format!(
+            "(fn {} {} {} {})",
+            ty(return_type),
+            name.name,
+            params(p),
+            body(b)
+        ),
         StmtKind::Empty => ";".into(),
     }
 }
@@ -460,7 +501,12 @@ pub fn check_expr_spans(text: &str, e: &Expr) {
             check_ident(text, name);
             type_args.iter().for_each(|t| check_type(text, t));
         }
-        ExprKind::Member { target, name, type_args, .. } => {
+        ExprKind::Member {
+            target,
+            name,
+            type_args,
+            ..
+        } => {
             inside(target);
             check_ident(text, name);
             type_args.iter().for_each(|t| check_type(text, t));
@@ -504,7 +550,11 @@ pub fn check_expr_spans(text: &str, e: &Expr) {
             check_type(text, ty);
             inside(operand);
         }
-        ExprKind::Is { operand, ty, binding } => {
+        ExprKind::Is {
+            operand,
+            ty,
+            binding,
+        } => {
             check_type(text, ty);
             inside(operand);
             if let Some(b) = binding {
@@ -521,7 +571,11 @@ pub fn check_expr_spans(text: &str, e: &Expr) {
                 check_type(text, t)
             }
         }
-        ExprKind::New { ty, args, initializer } => {
+        ExprKind::New {
+            ty,
+            args,
+            initializer,
+        } => {
             if let Some(t) = ty {
                 check_type(text, t);
             }
@@ -539,7 +593,10 @@ pub fn check_expr_spans(text: &str, e: &Expr) {
         }
         ExprKind::Interpolated(parts) => {
             for p in parts {
-                if let InterpolationPart::Hole { value, alignment, .. } = p {
+                if let InterpolationPart::Hole {
+                    value, alignment, ..
+                } = p
+                {
                     inside(value);
                     if let Some(a) = alignment {
                         inside(a);
@@ -585,12 +642,22 @@ pub fn check_stmt_spans(text: &str, s: &Stmt) {
             }
         }
         StmtKind::Block(x) => b(x),
-        StmtKind::ForEach { collection, body, name, .. } => {
+        StmtKind::ForEach {
+            collection,
+            body,
+            name,
+            ..
+        } => {
             check_ident(text, name);
             e(collection);
             st(body)
         }
-        StmtKind::For { init, condition, step, body } => {
+        StmtKind::For {
+            init,
+            condition,
+            step,
+            body,
+        } => {
             init.iter().for_each(st);
             condition.iter().for_each(e);
             step.iter().for_each(e);
@@ -602,9 +669,15 @@ pub fn check_stmt_spans(text: &str, s: &Stmt) {
         }
         StmtKind::Switch { value, sections } => {
             e(value);
-            sections.iter().for_each(|sec| sec.statements.iter().for_each(st));
+            sections
+                .iter()
+                .for_each(|sec| sec.statements.iter().for_each(st));
         }
-        StmtKind::Try { body, catches, finally } => {
+        StmtKind::Try {
+            body,
+            catches,
+            finally,
+        } => {
             b(body);
             catches.iter().for_each(|c| b(&c.body));
             if let Some(f) = finally {
@@ -616,5 +689,27 @@ pub fn check_stmt_spans(text: &str, s: &Stmt) {
             LambdaBody::Block(x) => b(x),
         },
         StmtKind::Break | StmtKind::Continue | StmtKind::Empty => {}
+    }
+}
+
+/// Every prefix and suffix of `text` (at character boundaries) parses or fails with an error
+/// whose span lies inside the text; nothing panics.
+pub fn no_panic_on_prefixes(text: &str) {
+    let limits = ParseLimits::default();
+    let cuts: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    for &cut in &cuts {
+        for piece in [&text[..cut], &text[cut..]] {
+            if let Err(e) = parse_expression(piece, &limits) {
+                check_span(piece, e.span, "error");
+                assert!(!e.message.is_empty());
+            }
+            if let Err(e) = parse_block(piece, &limits) {
+                check_span(piece, e.span, "error");
+            }
+        }
     }
 }

@@ -1251,6 +1251,7 @@ impl Parser<'_> {
 }
 
 /// Pops two operands and pushes `left op right`.
+#[allow(clippy::vec_box)] // the boxes become the tree's children as they are
 fn reduce(operands: &mut Vec<Box<Expr>>, op: BinaryOp) -> PResult<()> {
     let (Some(right), Some(left)) = (operands.pop(), operands.pop()) else {
         return Err(ParseError {

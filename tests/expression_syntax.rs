@@ -1060,20 +1060,19 @@ fn random_input_never_panics() {
         let text: String = (0..len)
             .map(|_| PIECES[(rng.next() % PIECES.len() as u64) as usize])
             .collect();
-        for result in [
+        let errors = [
             parse_expression(&text, &limits).err(),
             parse_block(&text, &limits).err(),
-        ] {
-            if let Some(e) = result {
-                assert!(
-                    e.span.start <= e.span.end && e.span.end as usize <= text.len(),
-                    "{text:?}: {e:?}"
-                );
-                assert!(
-                    text.is_char_boundary(e.span.start as usize)
-                        && text.is_char_boundary(e.span.end as usize)
-                );
-            }
+        ];
+        for e in errors.into_iter().flatten() {
+            assert!(
+                e.span.start <= e.span.end && e.span.end as usize <= text.len(),
+                "{text:?}: {e:?}"
+            );
+            assert!(
+                text.is_char_boundary(e.span.start as usize)
+                    && text.is_char_boundary(e.span.end as usize)
+            );
         }
     }
     // Random bytes turned into text.

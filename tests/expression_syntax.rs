@@ -3,11 +3,16 @@
 //! and associativity, §6.2.5 generic disambiguation, §12.9.7 cast disambiguation, §6.4.5 literals.
 
 mod sexpr;
+use apim_policy::diagnostic::Span;
+use apim_policy::expr::parser::{ParseLimits, parse_block, parse_expression};
 use sexpr::expr;
 
+/// Checks each case, and that every prefix of it (and every suffix) parses or fails cleanly,
+/// with an error span inside the text.
 fn check(cases: &[(&str, &str)]) {
     let mut failures = Vec::new();
     for (text, want) in cases {
+        sexpr::no_panic_on_prefixes(text);
         let got = std::panic::catch_unwind(|| expr(text)).unwrap_or_else(|_| "<panic>".into());
         if got != *want {
             failures.push(format!("{text}\n   want {want}\n    got {got}"));
@@ -502,4 +507,580 @@ fn object_creation() {
         ("new Uri(u).Host", "(. (new Uri (u)) Host)"),
         ("new int?()", "(new int? ())"),
     ]);
+}
+
+/// Every expression in the seed document (`client-certificate-authentication`), exactly as it
+/// stands between `@(` and `)` there.
+#[test]
+fn seed_client_certificate_expressions() {
+    check(&[
+        (
+            r#"context.Request.Certificate == null || !context.Request.Certificate.Verify() || context.Request.Certificate.Issuer != "trusted-issuer" || context.Request.Certificate.SubjectName.Name != "expected-subject-name""#,
+            r#"(|| (|| (|| (== (. (. context Request) Certificate) null) (! (call (. (. (. context Request) Certificate) Verify)))) (!= (. (. (. context Request) Certificate) Issuer) "trusted-issuer")) (!= (. (. (. (. context Request) Certificate) SubjectName) Name) "expected-subject-name"))"#,
+        ),
+        (
+            r#"context.Request.Certificate == null || !context.Request.Certificate.Verify() || context.Request.Certificate.Thumbprint != "DESIRED-THUMBPRINT-IN-UPPER-CASE""#,
+            r#"(|| (|| (== (. (. context Request) Certificate) null) (! (call (. (. (. context Request) Certificate) Verify)))) (!= (. (. (. context Request) Certificate) Thumbprint) "DESIRED-THUMBPRINT-IN-UPPER-CASE"))"#,
+        ),
+        (
+            r#"context.Request.Certificate == null || !context.Request.Certificate.Verify()  || !context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint)"#,
+            r#"(|| (|| (== (. (. context Request) Certificate) null) (! (call (. (. (. context Request) Certificate) Verify)))) (! (call (. (. (. context Deployment) Certificates) Any) (lambda (c) (== (. (. c Value) Thumbprint) (. (. (. context Request) Certificate) Thumbprint))))))"#,
+        ),
+        (
+            "context.Request.Certificate.VerifyNoRevocation()",
+            "(call (. (. (. context Request) Certificate) VerifyNoRevocation))",
+        ),
+    ]);
+}
+
+/// Forms listed in `real-world-usage.md` ("Expression members" and "Syntax met in practice").
+#[test]
+fn real_world_forms() {
+    check(&[
+        (
+            r#"context.Request.Headers.GetValueOrDefault("Authorization","").AsJwt()?.Subject"#,
+            r#"(?. (call (. (call (. (. (. context Request) Headers) GetValueOrDefault) "Authorization" "") AsJwt)) Subject)"#,
+        ),
+        (
+            r#"(string)context.Variables["x"]"#,
+            r#"(cast string (index (. context Variables) "x"))"#,
+        ),
+        (
+            r#"context.Variables.GetValueOrDefault<JObject>("body")["id"].Value<string>()"#,
+            r#"(call (. (index (call (. (. context Variables) GetValueOrDefault <JObject>) "body") "id") Value <string>))"#,
+        ),
+        (
+            r#"context.Request.Body.As<JObject>(preserveContent: true)"#,
+            r#"(call (. (. (. context Request) Body) As <JObject>) preserveContent:true)"#,
+        ),
+        (
+            r#"context.Response.StatusCode >= 500 && context.Response.StatusCode < 600"#,
+            r#"(&& (>= (. (. context Response) StatusCode) 500) (< (. (. context Response) StatusCode) 600))"#,
+        ),
+        (
+            r#"string.IsNullOrEmpty(context.Request.Headers.GetValueOrDefault("X-Id", ""))"#,
+            r#"(call (. string IsNullOrEmpty) (call (. (. (. context Request) Headers) GetValueOrDefault) "X-Id" ""))"#,
+        ),
+        (
+            r#"context.Request.Headers.GetValueOrDefault("Authorization","").Split(' ').Last()"#,
+            r#"(call (. (call (. (call (. (. (. context Request) Headers) GetValueOrDefault) "Authorization" "") Split) ' ') Last))"#,
+        ),
+        (
+            r#"Encoding.UTF8.GetString(Convert.FromBase64String(s))"#,
+            r#"(call (. (. Encoding UTF8) GetString) (call (. Convert FromBase64String) s))"#,
+        ),
+        (
+            r#"Convert.ToBase64String(Encoding.UTF8.GetBytes(u + ":" + p))"#,
+            r#"(call (. Convert ToBase64String) (call (. (. Encoding UTF8) GetBytes) (+ (+ u ":") p)))"#,
+        ),
+        (
+            r#"Regex.Match(s, @"^/users/(?<id>\d+)$").Groups["id"]?.Value"#,
+            r#"(?. (index (. (call (. Regex Match) s "^/users/(?<id>\\d+)$") Groups) "id") Value)"#,
+        ),
+        (
+            r#"new Random().Next(0, 100) < 10"#,
+            r#"(< (call (. (new Random ()) Next) 0 100) 10)"#,
+        ),
+        (
+            r#"Guid.NewGuid().ToString()"#,
+            r#"(call (. (call (. Guid NewGuid)) ToString))"#,
+        ),
+        (
+            r#"context.Variables.ContainsKey("x") ? (string)context.Variables["x"] : "none""#,
+            r#"(? (call (. (. context Variables) ContainsKey) "x") (cast string (index (. context Variables) "x")) "none")"#,
+        ),
+        (
+            r#"((IResponse)context.Variables["r"]).Body.As<JObject>()"#,
+            r#"(call (. (. (cast IResponse (index (. context Variables) "r")) Body) As <JObject>))"#,
+        ),
+        (
+            r#"((Jwt)context.Variables["jwt"]).Claims.GetValueOrDefault("sub", "")"#,
+            r#"(call (. (. (cast Jwt (index (. context Variables) "jwt")) Claims) GetValueOrDefault) "sub" "")"#,
+        ),
+        (
+            r#"context.Request.Url.Query.GetValueOrDefault("page") ?? "1""#,
+            r#"(?? (call (. (. (. (. context Request) Url) Query) GetValueOrDefault) "page") "1")"#,
+        ),
+        (
+            r#"$"{context.Request.OriginalUrl.Host}/{context.Api.Id}""#,
+            r#"(interp (hole (. (. (. context Request) OriginalUrl) Host)) "/" (hole (. (. context Api) Id)))"#,
+        ),
+        (
+            r#"context.User?.Email ?? "anonymous""#,
+            r#"(?? (?. (. context User) Email) "anonymous")"#,
+        ),
+        (
+            r#"JsonConvert.SerializeObject(new JObject(new JProperty("a", 1)), Formatting.None)"#,
+            r#"(call (. JsonConvert SerializeObject) (new JObject ((new JProperty ("a" 1)))) (. Formatting None))"#,
+        ),
+        (
+            r#"context.Request.MatchedParameters["id"]"#,
+            r#"(index (. (. context Request) MatchedParameters) "id")"#,
+        ),
+        (
+            r#"context.LastError.Source + ": " + context.LastError.Reason"#,
+            r#"(+ (+ (. (. context LastError) Source) ": ") (. (. context LastError) Reason))"#,
+        ),
+        (
+            r#"DateTime.UtcNow.ToString("o")"#,
+            r#"(call (. (. DateTime UtcNow) ToString) "o")"#,
+        ),
+        (
+            r#"context.Request.IpAddress.StartsWith("10.") == false"#,
+            r#"(== (call (. (. (. context Request) IpAddress) StartsWith) "10.") false)"#,
+        ),
+        (
+            r#"WebUtility.UrlDecode(x).Replace("+", " ").Substring(1, 2).Trim()"#,
+            r#"(call (. (call (. (call (. (call (. WebUtility UrlDecode) x) Replace) "+" " ") Substring) 1 2) Trim))"#,
+        ),
+    ]);
+}
+
+/// `(text, message, span)`: the parse fails with exactly this message at exactly this span.
+fn check_errors(cases: &[(&str, &str, (u32, u32))]) {
+    let mut failures = Vec::new();
+    for (text, message, (start, end)) in cases {
+        match parse_expression(text, &ParseLimits::default()) {
+            Ok(e) => failures.push(format!("{text:?} parsed as {}", sexpr::e_(&e))),
+            Err(err) => {
+                if err.message != *message || err.span != Span::new(*start, *end) {
+                    failures.push(format!(
+                        "{text:?}\n   want {message:?} at {start}..{end}\n    got {:?} at {}..{}",
+                        err.message, err.span.start, err.span.end
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn syntax_errors_have_exact_spans() {
+    check_errors(&[
+        // Unbalanced parentheses.
+        (
+            "(a || b",
+            "expected `)` to close the `(` opened at column 1, found the end of the text",
+            (7, 7),
+        ),
+        (
+            "f(a, g(b)",
+            "expected `)` to close the `(` opened at column 2, found the end of the text",
+            (9, 9),
+        ),
+        (
+            "(a\n|| b",
+            "expected `)` to close the `(` opened at line 1, column 1, found the end of the text",
+            (7, 7),
+        ),
+        (
+            "(a b)",
+            "expected `)` to close the `(` opened at column 1, found `b`",
+            (3, 4),
+        ),
+        (
+            "a[1",
+            "expected `]` to close the `[` opened at column 2, found the end of the text",
+            (3, 3),
+        ),
+        (
+            "a || b)",
+            "unexpected `)` after the end of the expression: there is no `(` for it to close",
+            (6, 7),
+        ),
+        // A stray `"` after the closing parenthesis.
+        (
+            r#"context.Request.Headers.GetValueOrDefault("a","")""#,
+            "unexpected `\"` after the end of the expression",
+            (49, 50),
+        ),
+        (
+            "a b",
+            "unexpected `b` after the end of the expression",
+            (2, 3),
+        ),
+        // Strings and characters.
+        (r#""abc"#, "unterminated string literal", (0, 1)),
+        (r#"f("abc)"#, "unterminated string literal", (2, 3)),
+        (r#"@"abc"#, "unterminated string literal", (0, 1)),
+        (
+            "\"ab\ncd\"",
+            "newline in string literal: it is not closed on this line (only verbatim strings `@\"...\"` may span lines)",
+            (3, 3),
+        ),
+        (r#""\q""#, "unrecognized escape sequence `\\q`", (1, 3)),
+        (
+            r#""\u12""#,
+            "the escape `\\u` needs 4 hexadecimal digits",
+            (1, 5),
+        ),
+        (
+            r#""\U00110000""#,
+            "`\\U00110000` is not a valid Unicode code point",
+            (1, 11),
+        ),
+        ("'a", "unterminated character literal", (0, 1)),
+        (
+            "'ab'",
+            "too many characters in character literal (a `char` holds one UTF-16 code unit; use a string)",
+            (0, 4),
+        ),
+        ("''", "empty character literal", (0, 2)),
+        // Interpolated strings.
+        (r#"$"{x}"#, "unterminated interpolated string", (0, 1)),
+        (
+            r#"$"a}b""#,
+            "a `}` in an interpolated string must be doubled as `}}`",
+            (3, 4),
+        ),
+        (
+            r#"$"{}""#,
+            "expected an expression, found the end of the text",
+            (3, 3),
+        ),
+        // Comments and stray characters.
+        (
+            "a /* b",
+            "unterminated `/*` comment: no `*/` closes it",
+            (2, 4),
+        ),
+        (
+            "#if",
+            "preprocessor directives (`#`) are not allowed in policy expressions",
+            (0, 1),
+        ),
+        ("a § b", "unexpected character `§`", (2, 4)),
+        // Numbers.
+        ("1e", "invalid numeric literal `1e`", (0, 2)),
+        ("1_", "invalid numeric literal `1_`", (0, 2)),
+        ("0x", "invalid numeric literal `0x`", (0, 2)),
+        (
+            "18446744073709551616",
+            "integral constant `18446744073709551616` is too large (beyond `ulong`)",
+            (0, 20),
+        ),
+        (
+            "1e400",
+            "floating-point constant `1e400` is outside the range of type `double`",
+            (0, 5),
+        ),
+        // Missing pieces.
+        (
+            "",
+            "expected an expression, found the end of the text",
+            (0, 0),
+        ),
+        (
+            "a +",
+            "expected an expression, found the end of the text",
+            (3, 3),
+        ),
+        ("f(a,)", "expected an expression, found `)`", (4, 5)),
+        (
+            "a ? b",
+            "expected `:` for the `?` at column 3, found the end of the text",
+            (5, 5),
+        ),
+        (
+            "a.",
+            "expected a member name after `.`, found the end of the text",
+            (2, 2),
+        ),
+        (
+            "a.if",
+            "expected a member name after `.`, found the keyword `if` (write `@if` to use it as a name)",
+            (2, 4),
+        ),
+        ("()", "expected an expression inside `()`", (1, 2)),
+        ("a[]", "expected an index inside `[]`", (2, 3)),
+        // Unsupported C# forms.
+        (
+            "x is null",
+            "constant patterns after `is` (`x is null`, `x is 5`) are not supported; write `x == null`",
+            (5, 9),
+        ),
+        (
+            "new { A = 1 }",
+            "anonymous types (`new { A = 1 }`) are not supported",
+            (4, 5),
+        ),
+        (
+            "x ?? throw new Exception()",
+            "throw expressions (`x ?? throw ...`) are not supported; use a `throw` statement in `@{ }`",
+            (5, 10),
+        ),
+        (
+            "base.X",
+            "the keyword `base` cannot start an expression (write `@base` to use it as a name)",
+            (0, 4),
+        ),
+    ]);
+}
+
+#[test]
+fn verbatim_strings_span_lines() {
+    assert_eq!(expr("@\"first\r\nsecond\""), "\"first\\r\\nsecond\"");
+    assert_eq!(expr("$@\"{a}\n{b}\""), "(interp (hole a) \"\\n\" (hole b))");
+}
+
+#[test]
+fn whitespace_and_comments_around_the_expression() {
+    assert_eq!(expr("  \n\t a \r\n"), "a");
+    assert_eq!(expr("/* lead */ a // trail"), "a");
+}
+
+#[test]
+fn spans_cover_their_text() {
+    let text = "context.Request.Headers.GetValueOrDefault(\"a\", \"\")";
+    let e = parse_expression(text, &ParseLimits::default()).unwrap();
+    assert_eq!(e.span, Span::new(0, text.len() as u32));
+    let text = "  (string)x + y  ";
+    let e = parse_expression(text, &ParseLimits::default()).unwrap();
+    assert_eq!(
+        &text[e.span.start as usize..e.span.end as usize],
+        "(string)x + y"
+    );
+    let apimsg = parse_expression("a.b?.c", &ParseLimits::default()).unwrap();
+    assert_eq!(apimsg.span, Span::new(0, 6));
+}
+
+#[test]
+fn length_limit() {
+    let limits = ParseLimits {
+        max_length: 10,
+        max_depth: 128,
+    };
+    let err = parse_expression("aaaaaaaaaaaa", &limits).unwrap_err();
+    assert_eq!(
+        err.message,
+        "the expression is 12 bytes long; the limit is 10 bytes"
+    );
+    assert_eq!(err.span, Span::new(10, 12));
+    assert!(parse_expression("aaaaaaaaaa", &limits).is_ok());
+    assert_eq!(
+        ParseLimits::default(),
+        ParseLimits {
+            max_length: 65536,
+            max_depth: 128
+        }
+    );
+}
+
+/// Runs `f` on a thread with a 256 KiB stack.
+fn small_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+fn huge() -> ParseLimits {
+    ParseLimits {
+        max_length: usize::MAX,
+        max_depth: 128,
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    small_stack(|| {
+        let n = 100_000;
+        let cases = [
+            format!("{}x{}", "(".repeat(n), ")".repeat(n)),
+            format!("{}x", "!".repeat(n)),
+            format!("{}x", "- ".repeat(n)),
+            format!("{}x", "(T)".repeat(n)),
+            format!("{}x{}", "f(".repeat(n), ")".repeat(n)),
+            format!("{}x{}", "a[".repeat(n), "]".repeat(n)),
+            format!("{}x", "a ? b : ".repeat(n)),
+            format!("{}x", "x => ".repeat(n)),
+            format!("{}x", "y = ".repeat(n)),
+            format!("{}x{}", "$\"{".repeat(n), "}\"".repeat(n)),
+            format!("new {}int{}()", "List<".repeat(n), ">".repeat(n)),
+            format!("{}1{}", "new[] {".repeat(n), "}".repeat(n)),
+            format!("{}x{}", "(".repeat(n), "".repeat(n)),
+        ];
+        for text in &cases {
+            let err = parse_expression(text, &huge()).unwrap_err();
+            assert!(
+                err.message.contains("nest too deeply") || err.message.contains("nests too deeply"),
+                "{}...: {}",
+                &text[..20],
+                err.message
+            );
+        }
+        let blocks = [
+            format!("{}{}", "{".repeat(n), "}".repeat(n)),
+            format!("{}return;", "if (a) ".repeat(n)),
+            format!("{}x();", "while (a) ".repeat(n)),
+            format!("var f = {}x;", "() => ".repeat(n)),
+        ];
+        for text in &blocks {
+            let err = parse_block(text, &huge()).unwrap_err();
+            assert!(err.message.contains("nests too deeply"), "{}", err.message);
+        }
+    });
+}
+
+#[test]
+fn nesting_within_the_limit_parses_on_a_small_stack() {
+    small_stack(|| {
+        let limits = ParseLimits::default();
+        let depth = 120;
+        let parens = format!("{}x{}", "(".repeat(depth), ")".repeat(depth));
+        assert_eq!(expr(&parens), "x");
+        // An argument list is a level of its own: a call nests two levels.
+        let calls = format!("{}x{}", "f(".repeat(depth / 2), ")".repeat(depth / 2));
+        assert!(parse_expression(&calls, &limits).is_ok());
+        let nots = format!("{}x", "!".repeat(depth));
+        assert!(parse_expression(&nots, &limits).is_ok());
+        let blocks = format!("{}{}", "{".repeat(depth), "}".repeat(depth));
+        assert!(parse_block(&blocks, &limits).is_ok());
+        let too_deep = format!("{}x{}", "(".repeat(200), ")".repeat(200));
+        assert!(parse_expression(&too_deep, &limits).is_err());
+        // Chains build trees as deep as they are long: they count against the limit too, so
+        // that no tree is too deep to walk or drop.
+        for (unit, ok) in [
+            (" ?? x", true),
+            (" + x", true),
+            (".y", true),
+            ("(1)", true),
+            ("[0]", true),
+        ] {
+            let within = format!("x{}", unit.repeat(100));
+            assert_eq!(parse_expression(&within, &limits).is_ok(), ok, "{within}");
+            let beyond = format!("x{}", unit.repeat(5_000));
+            let err = parse_expression(&beyond, &limits).unwrap_err();
+            assert!(err.message.contains("nests too deeply"), "{}", err.message);
+        }
+    });
+}
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn random_input_never_panics() {
+    const PIECES: &[&str] = &[
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "<",
+        ">",
+        "=",
+        "=>",
+        "?",
+        "?.",
+        "??",
+        ":",
+        ";",
+        ",",
+        ".",
+        "\"",
+        "'",
+        "@",
+        "$",
+        "\\",
+        "/",
+        "*",
+        "/*",
+        "*/",
+        "//",
+        "\n",
+        " ",
+        "+",
+        "-",
+        "!",
+        "~",
+        "&",
+        "|",
+        "^",
+        "%",
+        "a",
+        "x1",
+        "new",
+        "is",
+        "as",
+        "out",
+        "var",
+        "int",
+        "string",
+        "typeof",
+        "default",
+        "null",
+        "true",
+        "if",
+        "else",
+        "for",
+        "foreach",
+        "in",
+        "switch",
+        "case",
+        "try",
+        "catch",
+        "return",
+        "0",
+        "1.5",
+        "0x",
+        "1e",
+        "9999999999999999999999",
+        "'a'",
+        "\"s\"",
+        "@\"v\"",
+        "$\"{",
+        "}\"",
+        "é",
+        "😀",
+        "\u{0}",
+        "_",
+        "List<",
+        "T>",
+        "(T)",
+        "c =>",
+        "#",
+    ];
+    let limits = ParseLimits::default();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for _ in 0..30_000 {
+        let len = (rng.next() % 24) as usize;
+        let text: String = (0..len)
+            .map(|_| PIECES[(rng.next() % PIECES.len() as u64) as usize])
+            .collect();
+        let errors = [
+            parse_expression(&text, &limits).err(),
+            parse_block(&text, &limits).err(),
+        ];
+        for e in errors.into_iter().flatten() {
+            assert!(
+                e.span.start <= e.span.end && e.span.end as usize <= text.len(),
+                "{text:?}: {e:?}"
+            );
+            assert!(
+                text.is_char_boundary(e.span.start as usize)
+                    && text.is_char_boundary(e.span.end as usize)
+            );
+        }
+    }
+    // Random bytes turned into text.
+    for _ in 0..5_000 {
+        let len = (rng.next() % 40) as usize;
+        let bytes: Vec<u8> = (0..len).map(|_| (rng.next() % 128) as u8).collect();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let _ = parse_expression(&text, &limits);
+        let _ = parse_block(&text, &limits);
+    }
 }

@@ -691,3 +691,25 @@ pub fn check_stmt_spans(text: &str, s: &Stmt) {
         StmtKind::Break | StmtKind::Continue | StmtKind::Empty => {}
     }
 }
+
+/// Every prefix and suffix of `text` (at character boundaries) parses or fails with an error
+/// whose span lies inside the text; nothing panics.
+pub fn no_panic_on_prefixes(text: &str) {
+    let limits = ParseLimits::default();
+    let cuts: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    for &cut in &cuts {
+        for piece in [&text[..cut], &text[cut..]] {
+            if let Err(e) = parse_expression(piece, &limits) {
+                check_span(piece, e.span, "error");
+                assert!(!e.message.is_empty());
+            }
+            if let Err(e) = parse_block(piece, &limits) {
+                check_span(piece, e.span, "error");
+            }
+        }
+    }
+}

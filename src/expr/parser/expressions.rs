@@ -65,13 +65,20 @@ fn boxed(e: Expr) -> Box<Expr> {
 impl Parser<'_> {
     /// expression = lambda | conditional [ assignment-operator expression ]   (§12.19, §12.21)
     pub(super) fn expression(&mut self) -> PResult<Expr> {
+        self.expr_box().map(|e| *e)
+    }
+
+    /// [`Self::expression`], boxed: the recursive path passes boxes so that stack frames stay
+    /// small (the depth limit must be reachable on a small thread stack).
+    pub(super) fn expr_box(&mut self) -> PResult<Box<Expr>> {
         self.enter()?;
         let result = self.expression_inner();
         self.leave();
         result
     }
 
-    fn expression_inner(&mut self) -> PResult<Expr> {
+    #[inline(never)]
+    fn expression_inner(&mut self) -> PResult<Box<Expr>> {
         if let Some(lambda) = self.try_lambda()? {
             return Ok(lambda);
         }
@@ -80,16 +87,12 @@ impl Parser<'_> {
             for _ in 0..count {
                 self.advance();
             }
-            let value = self.expression()?;
+            let value = self.expr_box()?;
             let span = target.span.to(value.span);
-            return Ok(Expr {
-                kind: ExprKind::Assign {
-                    op,
-                    target: boxed(target),
-                    value: boxed(value),
-                },
+            return Ok(boxed(Expr {
+                kind: ExprKind::Assign { op, target, value },
                 span,
-            });
+            }));
         }
         Ok(target)
     }
@@ -124,31 +127,36 @@ impl Parser<'_> {
     }
 
     /// conditional = binary [ "?" expression ":" expression ]   (§12.18, right-associative)
-    fn conditional(&mut self) -> PResult<Expr> {
+    #[inline(never)]
+    fn conditional(&mut self) -> PResult<Box<Expr>> {
         let condition = self.binary()?;
         if !self.is_punct("?") {
             return Ok(condition);
         }
         let question = self.advance().span;
-        let when_true = self.expression()?;
+        let when_true = self.expr_box()?;
         if !self.is_punct(":") {
-            let at = self.where_is(question.start);
-            let found = self.describe(self.cur());
-            return Err(
-                self.error_here(&format!("expected `:` for the `?` at {at}, found {found}"))
-            );
+            return Err(self.missing_colon(question));
         }
         self.advance();
-        let when_false = self.expression()?;
+        let when_false = self.expr_box()?;
         let span = condition.span.to(when_false.span);
-        Ok(Expr {
+        Ok(boxed(Expr {
             kind: ExprKind::Conditional {
-                condition: boxed(condition),
-                when_true: boxed(when_true),
-                when_false: boxed(when_false),
+                condition,
+                when_true,
+                when_false,
             },
             span,
-        })
+        }))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn missing_colon(&self, question: Span) -> ParseError {
+        let at = self.where_is(question.start);
+        let found = self.describe(self.cur());
+        self.error_here(&format!("expected `:` for the `?` at {at}, found {found}"))
     }
 
     /// The infix operator at the current token: operator, token count.
@@ -201,8 +209,20 @@ impl Parser<'_> {
 
     /// Binary operators `??` down to `*`, with an explicit operator stack (§12.4.2 precedence;
     /// all left-associative except `??`).
-    fn binary(&mut self) -> PResult<Expr> {
-        let mut operands: Vec<Expr> = vec![self.unary()?];
+    ///
+    /// Each operator of a chain counts one level against the depth limit (the tree it builds is
+    /// that deep), so `a + a + ...` cannot build a tree too deep to walk or drop.
+    #[inline(never)]
+    fn binary(&mut self) -> PResult<Box<Expr>> {
+        let saved = self.depth;
+        let result = self.binary_chain();
+        self.depth = saved;
+        result
+    }
+
+    #[inline(always)]
+    fn binary_chain(&mut self) -> PResult<Box<Expr>> {
+        let mut operands: Vec<Box<Expr>> = vec![self.unary()?];
         let mut operators: Vec<(BinaryOp, u8)> = Vec::new();
         while let Some((op, count)) = self.infix_operator() {
             let prec = precedence(op);
@@ -220,10 +240,12 @@ impl Parser<'_> {
             }
             match op {
                 Infix::Binary(b) => {
+                    self.enter()?;
                     operators.push((b, prec));
                     operands.push(self.unary()?);
                 }
                 Infix::Is | Infix::As => {
+                    self.enter()?;
                     let operand = operands
                         .pop()
                         .ok_or_else(|| self.error_here("internal: no operand"))?;
@@ -241,7 +263,8 @@ impl Parser<'_> {
     }
 
     /// The type after `is` / `as`, and the optional `is T name` binding (§12.12.12, §12.12.13).
-    fn type_test(&mut self, op: Infix, operand: Expr) -> PResult<Expr> {
+    #[inline(never)]
+    fn type_test(&mut self, op: Infix, operand: Box<Expr>) -> PResult<Box<Expr>> {
         if self.is_kw("null") || matches!(self.cur().tok, Tok::Lit(_)) {
             return Err(self.error_here(
                 "constant patterns after `is` (`x is null`, `x is 5`) are not supported; write `x == null`",
@@ -259,7 +282,7 @@ impl Parser<'_> {
                 let end = binding.as_ref().map_or(ty.span, |b| b.span);
                 (
                     ExprKind::Is {
-                        operand: boxed(operand),
+                        operand,
                         ty,
                         binding,
                     },
@@ -268,23 +291,17 @@ impl Parser<'_> {
             }
             _ => {
                 let end = ty.span;
-                (
-                    ExprKind::As {
-                        operand: boxed(operand),
-                        ty,
-                    },
-                    end,
-                )
+                (ExprKind::As { operand, ty }, end)
             }
         };
-        Ok(Expr {
+        Ok(boxed(Expr {
             kind,
             span: start.to(end),
-        })
+        }))
     }
 
     /// unary = ("!" | "-" | "+" | "~" | "++" | "--") unary | cast | primary   (§12.9)
-    pub(super) fn unary(&mut self) -> PResult<Expr> {
+    pub(super) fn unary(&mut self) -> PResult<Box<Expr>> {
         let start = self.cur().span;
         let op = match self.cur().tok {
             Tok::Punct("!") => Some(UnaryOp::Not),
@@ -302,34 +319,38 @@ impl Parser<'_> {
             self.leave();
             let operand = operand?;
             let span = start.to(operand.span);
-            return Ok(Expr {
-                kind: ExprKind::Unary {
-                    op,
-                    operand: boxed(operand),
-                },
+            return Ok(boxed(Expr {
+                kind: ExprKind::Unary { op, operand },
                 span,
-            });
+            }));
         }
         if self.is_punct("(")
-            && let Some(ty) = self.try_cast()?
+            && let Some(cast) = self.cast_expression(start)?
         {
-            self.enter()?;
-            let operand = self.unary();
-            self.leave();
-            let operand = operand?;
-            let span = start.to(operand.span);
-            return Ok(Expr {
-                kind: ExprKind::Cast {
-                    ty,
-                    operand: boxed(operand),
-                },
-                span,
-            });
+            return Ok(cast);
         }
         self.postfix()
     }
 
+    /// `(T)operand` if the `(` here starts a cast.
+    #[inline(never)]
+    fn cast_expression(&mut self, start: Span) -> PResult<Option<Box<Expr>>> {
+        let Some(ty) = self.try_cast()? else {
+            return Ok(None);
+        };
+        self.enter()?;
+        let operand = self.unary();
+        self.leave();
+        let operand = operand?;
+        let span = start.to(operand.span);
+        Ok(Some(boxed(Expr {
+            kind: ExprKind::Cast { ty, operand },
+            span,
+        })))
+    }
+
     /// At `(`: a cast's type if this is a cast (position after `)`), else nothing consumed.
+    #[inline(never)]
     fn try_cast(&mut self) -> PResult<Option<TypeRef>> {
         let save = self.pos;
         self.advance();
@@ -372,9 +393,32 @@ impl Parser<'_> {
     }
 
     /// primary followed by `.x`, `?.x`, `(args)`, `[args]`, `?[args]`, `++`, `--`   (§12.8)
-    fn postfix(&mut self) -> PResult<Expr> {
+    /// Each postfix operation counts one level against the depth limit, like binary chains.
+    #[inline(never)]
+    fn postfix(&mut self) -> PResult<Box<Expr>> {
+        let saved = self.depth;
+        let result = self.postfix_chain();
+        self.depth = saved;
+        result
+    }
+
+    #[inline(always)]
+    fn postfix_chain(&mut self) -> PResult<Box<Expr>> {
         let mut e = self.primary()?;
         loop {
+            let (next, more) = self.postfix_step(e)?;
+            e = next;
+            if !more {
+                return Ok(e);
+            }
+            self.enter()?;
+        }
+    }
+
+    /// One postfix operation on `e`; `false` when there is none.
+    #[inline(never)]
+    fn postfix_step(&mut self, mut e: Box<Expr>) -> PResult<(Box<Expr>, bool)> {
+        {
             let t = self.cur();
             match t.tok {
                 Tok::Punct(p @ ("." | "?.")) => {
@@ -382,51 +426,48 @@ impl Parser<'_> {
                     let name = self.member_name()?;
                     let type_args = self.try_generic_args()?.unwrap_or_default();
                     let span = e.span.to(self.since(t.span));
-                    e = Expr {
+                    e = boxed(Expr {
                         kind: ExprKind::Member {
-                            target: boxed(e),
+                            target: e,
                             name,
                             type_args,
                             null_conditional: p == "?.",
                         },
                         span,
-                    };
+                    });
                 }
                 Tok::Punct("(") => {
                     let args = self.arguments()?;
                     let span = e.span.to(self.since(t.span));
-                    e = Expr {
-                        kind: ExprKind::Call {
-                            callee: boxed(e),
-                            args,
-                        },
+                    e = boxed(Expr {
+                        kind: ExprKind::Call { callee: e, args },
                         span,
-                    };
+                    });
                 }
                 Tok::Punct("[") => {
                     let args = self.index_arguments()?;
                     let span = e.span.to(self.since(t.span));
-                    e = Expr {
+                    e = boxed(Expr {
                         kind: ExprKind::Index {
-                            target: boxed(e),
+                            target: e,
                             args,
                             null_conditional: false,
                         },
                         span,
-                    };
+                    });
                 }
                 Tok::Punct("?") if self.is_punct_at(1, "[") => {
                     self.advance();
                     let args = self.index_arguments()?;
                     let span = e.span.to(self.since(t.span));
-                    e = Expr {
+                    e = boxed(Expr {
                         kind: ExprKind::Index {
-                            target: boxed(e),
+                            target: e,
                             args,
                             null_conditional: true,
                         },
                         span,
-                    };
+                    });
                 }
                 Tok::Punct(p @ ("++" | "--")) => {
                     self.advance();
@@ -436,17 +477,15 @@ impl Parser<'_> {
                         UnaryOp::PostDecrement
                     };
                     let span = e.span.to(t.span);
-                    e = Expr {
-                        kind: ExprKind::Unary {
-                            op,
-                            operand: boxed(e),
-                        },
+                    e = boxed(Expr {
+                        kind: ExprKind::Unary { op, operand: e },
                         span,
-                    };
+                    });
                 }
-                _ => return Ok(e),
+                _ => return Ok((e, false)),
             }
         }
+        Ok((e, true))
     }
 
     /// A member name after `.`: an identifier (keywords only as `@kw`).
@@ -455,14 +494,22 @@ impl Parser<'_> {
     }
 
     /// `[ expr, ... ]`
+    #[inline(never)]
     fn index_arguments(&mut self) -> PResult<Vec<Expr>> {
+        self.enter()?;
+        let result = self.index_list();
+        self.leave();
+        result
+    }
+
+    fn index_list(&mut self) -> PResult<Vec<Expr>> {
         let open = self.expect_punct("[")?;
         let mut args = Vec::new();
         if self.is_punct("]") {
             return Err(self.error_here("expected an index inside `[]`"));
         }
         loop {
-            args.push(self.expression()?);
+            args.push(*self.expr_box()?);
             if !self.eat_punct(",") {
                 break;
             }
@@ -472,12 +519,21 @@ impl Parser<'_> {
     }
 
     /// `( [argument {, argument}] )`   (§12.6.2)
+    #[inline(never)]
+    /// An argument list is a nesting level of its own for the depth limit.
     pub(super) fn arguments(&mut self) -> PResult<Vec<Argument>> {
+        self.enter()?;
+        let result = self.argument_list();
+        self.leave();
+        result
+    }
+
+    fn argument_list(&mut self) -> PResult<Vec<Argument>> {
         let open = self.expect_punct("(")?;
         let mut args = Vec::new();
         if !self.is_punct(")") {
             loop {
-                args.push(self.argument()?);
+                self.argument(&mut args)?;
                 if !self.eat_punct(",") {
                     break;
                 }
@@ -488,7 +544,8 @@ impl Parser<'_> {
     }
 
     /// argument = [identifier ":"] ["out" | "ref" | "in"] (out-declaration | expression)
-    fn argument(&mut self) -> PResult<Argument> {
+    #[inline(never)]
+    fn argument(&mut self, args: &mut Vec<Argument>) -> PResult<()> {
         let name = if self.is_plain_ident_at(0) && self.is_punct_at(1, ":") {
             let n = self.ident("an argument name")?;
             self.advance();
@@ -505,25 +562,26 @@ impl Parser<'_> {
         } else {
             None
         };
-        if modifier == Some(ArgModifier::Out)
-            && let Some(value) = self.try_out_declaration()?
-        {
-            return Ok(Argument {
-                name,
-                modifier,
-                value,
-            });
-        }
-        let value = self.expression()?;
-        Ok(Argument {
+        let declared = if modifier == Some(ArgModifier::Out) {
+            self.try_out_declaration()?
+        } else {
+            None
+        };
+        let value = match declared {
+            Some(d) => d,
+            None => self.expr_box()?,
+        };
+        args.push(Argument {
             name,
             modifier,
-            value,
-        })
+            value: *value,
+        });
+        Ok(())
     }
 
     /// `out var x` / `out T x` (C# 7 out variables), followed by `,` or `)`.
-    fn try_out_declaration(&mut self) -> PResult<Option<Expr>> {
+    #[inline(never)]
+    fn try_out_declaration(&mut self) -> PResult<Option<Box<Expr>>> {
         let save = self.pos;
         let start = self.cur().span;
         let ty = if self.is_kw("var") && self.is_plain_ident_at(1) {
@@ -544,14 +602,15 @@ impl Parser<'_> {
             return Ok(None);
         }
         let span = start.to(name.span);
-        Ok(Some(Expr {
+        Ok(Some(boxed(Expr {
             kind: ExprKind::OutDeclaration { ty, name },
             span,
-        }))
+        })))
     }
 
     /// Lambdas (§12.19): `x => ...`, `() => ...`, `(a, b) => ...`, `(T a) => ...`.
-    fn try_lambda(&mut self) -> PResult<Option<Expr>> {
+    #[inline(never)]
+    fn try_lambda(&mut self) -> PResult<Option<Box<Expr>>> {
         let start = self.cur().span;
         if self.is_plain_ident_at(0) && self.is_punct_at(1, "=>") {
             let name = self.ident("a parameter name")?;
@@ -626,54 +685,97 @@ impl Parser<'_> {
             self.leave();
             Ok(LambdaBody::Block(block?))
         } else {
-            Ok(LambdaBody::Expr(boxed(self.expression()?)))
+            Ok(LambdaBody::Expr(self.expr_box()?))
         }
     }
 
-    fn lambda(&self, start: Span, params: Vec<LambdaParam>, body: LambdaBody) -> Expr {
-        Expr {
+    fn lambda(&self, start: Span, params: Vec<LambdaParam>, body: LambdaBody) -> Box<Expr> {
+        boxed(Expr {
             kind: ExprKind::Lambda { params, body },
             span: self.since(start),
-        }
+        })
     }
 
     /// Primary expressions (§12.8): literals, names, `( e )`, `typeof`, `default`, `new`, `$"..."`.
-    fn primary(&mut self) -> PResult<Expr> {
+    #[inline(never)]
+    fn primary(&mut self) -> PResult<Box<Expr>> {
         let t = self.cur();
         let start = t.span;
         match &t.tok {
-            Tok::Lit(l) => {
-                self.advance();
-                Ok(Expr {
-                    kind: ExprKind::Literal(l.clone()),
-                    span: start,
-                })
-            }
-            Tok::Interp(parts) => {
-                self.advance();
-                let parts = self.interpolation(parts)?;
-                Ok(Expr {
-                    kind: ExprKind::Interpolated(parts),
-                    span: start,
-                })
-            }
+            Tok::Lit(_) | Tok::Interp(_) => self.literal(),
+            Tok::Ident {
+                name,
+                verbatim: false,
+            } if name == "new" => self.new_expression_boxed(start),
             Tok::Punct("(") => {
                 self.advance();
                 if self.is_punct(")") {
-                    return Err(self.error_here("expected an expression inside `()`"));
+                    return Err(self.empty_parentheses());
                 }
-                let e = self.expression()?;
+                let e = self.expr_box()?;
                 self.expect_close(")", "(", start)?;
                 Ok(e)
             }
             Tok::Ident {
                 name,
                 verbatim: false,
-            } if KEYWORDS.contains(&name.as_str()) => self.keyword_primary(name, start),
-            Tok::Ident { name, .. } => {
+            } if KEYWORDS.contains(&name.as_str()) => self.keyword_primary_boxed(name, start),
+            Tok::Ident { name, .. } => self.simple_name_boxed(name, start),
+            _ => Err(self.no_expression()),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn empty_parentheses(&self) -> ParseError {
+        self.error_here("expected an expression inside `()`")
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn no_expression(&self) -> ParseError {
+        if matches!(self.cur().tok, Tok::Eof) {
+            self.error_here("expected an expression, found the end of the text")
+        } else {
+            self.expected("an expression")
+        }
+    }
+
+    /// A literal or interpolated string token.
+    #[inline(never)]
+    fn literal(&mut self) -> PResult<Box<Expr>> {
+        let t = self.advance();
+        let kind = match &t.tok {
+            Tok::Lit(l) => ExprKind::Literal(l.clone()),
+            Tok::Interp(parts) => ExprKind::Interpolated(self.interpolation(parts)?),
+            _ => return Err(self.no_expression()),
+        };
+        Ok(boxed(Expr { kind, span: t.span }))
+    }
+
+    #[inline(never)]
+    fn new_expression_boxed(&mut self, start: Span) -> PResult<Box<Expr>> {
+        self.new_expression(start).map(boxed)
+    }
+
+    #[inline(never)]
+    fn keyword_primary_boxed(&mut self, kw: &str, start: Span) -> PResult<Box<Expr>> {
+        self.keyword_primary(kw, start).map(boxed)
+    }
+
+    #[inline(never)]
+    fn simple_name_boxed(&mut self, name: &str, start: Span) -> PResult<Box<Expr>> {
+        self.simple_name(name, start).map(boxed)
+    }
+
+    /// A name, or a generic name `F<T>` when §6.2.5 says so.
+    #[inline(never)]
+    fn simple_name(&mut self, name: &str, start: Span) -> PResult<Expr> {
+        {
+            {
                 self.advance();
                 let ident = Ident {
-                    name: name.clone(),
+                    name: name.to_owned(),
                     span: start,
                 };
                 if let Some(type_args) = self.try_generic_args()? {
@@ -690,11 +792,10 @@ impl Parser<'_> {
                     span: start,
                 })
             }
-            Tok::Eof => Err(self.error_here("expected an expression, found the end of the text")),
-            _ => Err(self.expected("an expression")),
         }
     }
 
+    #[inline(never)]
     fn keyword_primary(&mut self, kw: &str, start: Span) -> PResult<Expr> {
         let lit = |l| Expr {
             kind: ExprKind::Literal(l),
@@ -771,6 +872,7 @@ impl Parser<'_> {
     }
 
     /// Parses the holes of an interpolated string.
+    #[inline(never)]
     fn interpolation(&mut self, parts: &[RawPart]) -> PResult<Vec<InterpolationPart>> {
         let mut out = Vec::with_capacity(parts.len());
         for part in parts {
@@ -817,6 +919,7 @@ impl Parser<'_> {
     }
 
     /// `new` expressions (§12.8.17): objects, collections, arrays.
+    #[inline(never)]
     fn new_expression(&mut self, start: Span) -> PResult<Expr> {
         self.advance(); // `new`
         if self.is_punct("[") {
@@ -940,6 +1043,7 @@ impl Parser<'_> {
         result
     }
 
+    #[inline(never)]
     fn collection_elements(&mut self, open: Span) -> PResult<Initializer> {
         let mut elements = Vec::new();
         while !self.is_punct("}") {
@@ -947,7 +1051,7 @@ impl Parser<'_> {
                 let inner_open = self.advance().span;
                 let mut values = Vec::new();
                 while !self.is_punct("}") {
-                    values.push(self.expression()?);
+                    values.push(*self.expr_box()?);
                     if !self.eat_punct(",") {
                         break;
                     }
@@ -955,7 +1059,7 @@ impl Parser<'_> {
                 self.expect_close("}", "{", inner_open)?;
                 elements.push(values);
             } else {
-                elements.push(vec![self.expression()?]);
+                elements.push(vec![*self.expr_box()?]);
             }
             if !self.eat_punct(",") {
                 break;
@@ -966,6 +1070,7 @@ impl Parser<'_> {
     }
 
     /// After a name: `< types >` if C#'s disambiguation rule says these are type arguments.
+    #[inline(never)]
     fn try_generic_args(&mut self) -> PResult<Option<Vec<TypeRef>>> {
         if !self.is_punct("<") {
             return Ok(None);
@@ -1146,7 +1251,8 @@ impl Parser<'_> {
 }
 
 /// Pops two operands and pushes `left op right`.
-fn reduce(operands: &mut Vec<Expr>, op: BinaryOp) -> PResult<()> {
+#[allow(clippy::vec_box)] // the boxes become the tree's children as they are
+fn reduce(operands: &mut Vec<Box<Expr>>, op: BinaryOp) -> PResult<()> {
     let (Some(right), Some(left)) = (operands.pop(), operands.pop()) else {
         return Err(ParseError {
             message: "internal: operand stack underflow".to_owned(),
@@ -1154,13 +1260,9 @@ fn reduce(operands: &mut Vec<Expr>, op: BinaryOp) -> PResult<()> {
         });
     };
     let span = left.span.to(right.span);
-    operands.push(Expr {
-        kind: ExprKind::Binary {
-            op,
-            left: boxed(left),
-            right: boxed(right),
-        },
+    operands.push(boxed(Expr {
+        kind: ExprKind::Binary { op, left, right },
         span,
-    });
+    }));
     Ok(())
 }

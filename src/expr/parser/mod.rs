@@ -383,11 +383,17 @@ impl<'a> Parser<'a> {
         if self.is_punct(close) {
             return Ok(self.advance().span);
         }
+        Err(self.unclosed(close, open, open_span))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unclosed(&self, close: &str, open: &str, open_span: Span) -> ParseError {
         let found = self.describe(self.cur());
         let at = self.where_is(open_span.start);
-        Err(self.error_here(&format!(
+        self.error_here(&format!(
             "expected `{close}` to close the `{open}` opened at {at}, found {found}"
-        )))
+        ))
     }
 
     /// The whole input must be used up: anything left is "unexpected ... after the end".
@@ -401,11 +407,11 @@ impl<'a> Parser<'a> {
                     .get(t.span.start as usize..)
                     .and_then(|s| s.chars().next());
                 match first {
-                    Some(c) => Err(ParseError {
+                    Some(c @ ('"' | '\'' | '@' | '$')) => Err(ParseError {
                         message: format!("unexpected `{c}` after the end of {what}"),
                         span: t.span,
                     }),
-                    None => Err((**e).clone()),
+                    _ => Err((**e).clone()),
                 }
             }
             Tok::Punct(p @ (")" | "]" | "}")) => {

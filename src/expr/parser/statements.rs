@@ -23,7 +23,7 @@ impl Parser<'_> {
             if self.at_eof() {
                 return Err(self.unclosed_brace(open));
             }
-            statements.push(self.statement()?);
+            statements.push(*self.statement_box()?);
         }
         self.advance();
         Ok(Block {
@@ -41,20 +41,26 @@ impl Parser<'_> {
 
     /// One statement; nesting counts against the depth limit.
     pub(super) fn statement(&mut self) -> PResult<Stmt> {
+        self.statement_box().map(|s| *s)
+    }
+
+    /// [`Self::statement`], boxed so that the recursive path keeps small stack frames.
+    fn statement_box(&mut self) -> PResult<Box<Stmt>> {
         self.enter()?;
         let result = self.statement_inner();
         self.leave();
         result
     }
 
-    fn stmt(&self, kind: StmtKind, start: Span) -> Stmt {
-        Stmt {
+    fn stmt(&self, kind: StmtKind, start: Span) -> Box<Stmt> {
+        Box::new(Stmt {
             kind,
             span: self.since(start),
-        }
+        })
     }
 
-    fn statement_inner(&mut self) -> PResult<Stmt> {
+    #[inline(never)]
+    fn statement_inner(&mut self) -> PResult<Box<Stmt>> {
         let start = self.cur().span;
         if self.is_punct("{") {
             let block = self.block()?;
@@ -71,27 +77,41 @@ impl Parser<'_> {
             _ => None,
         };
         match keyword {
-            Some("if") => return self.if_statement(start),
-            Some("while") => {
-                self.advance();
-                let condition = self.parenthesized_condition()?;
-                let body = Box::new(self.statement()?);
-                return Ok(self.stmt(StmtKind::While { condition, body }, start));
-            }
-            Some("do") => {
-                self.advance();
-                let body = Box::new(self.statement()?);
-                if !self.eat_kw("while") {
-                    return Err(self.expected("`while` after the body of `do`"));
-                }
-                let condition = self.parenthesized_condition()?;
-                self.expect_semicolon()?;
-                return Ok(self.stmt(StmtKind::DoWhile { body, condition }, start));
-            }
-            Some("for") => return self.for_statement(start),
-            Some("foreach") => return self.foreach_statement(start),
-            Some("switch") => return self.switch_statement(start),
-            Some("try") => return self.try_statement(start),
+            Some("if") => self.if_statement(start),
+            Some("for") => self.for_statement(start),
+            Some("foreach") => self.foreach_statement(start),
+            Some("switch") => self.switch_statement(start),
+            Some("try") => self.try_statement(start),
+            Some("while") => self.while_statement(start),
+            Some("do") => self.do_statement(start),
+            _ => self.simple_statement(keyword, start),
+        }
+    }
+
+    #[inline(never)]
+    fn while_statement(&mut self, start: Span) -> PResult<Box<Stmt>> {
+        self.advance();
+        let condition = self.parenthesized_condition()?;
+        let body = self.statement_box()?;
+        Ok(self.stmt(StmtKind::While { condition, body }, start))
+    }
+
+    #[inline(never)]
+    fn do_statement(&mut self, start: Span) -> PResult<Box<Stmt>> {
+        self.advance();
+        let body = self.statement_box()?;
+        if !self.eat_kw("while") {
+            return Err(self.expected("`while` after the body of `do`"));
+        }
+        let condition = self.parenthesized_condition()?;
+        self.expect_semicolon()?;
+        Ok(self.stmt(StmtKind::DoWhile { body, condition }, start))
+    }
+
+    /// Statements that nest no statement of their own: jumps, declarations, expressions.
+    #[inline(never)]
+    fn simple_statement(&mut self, keyword: Option<&str>, start: Span) -> PResult<Box<Stmt>> {
+        match keyword {
             Some("break") => {
                 self.advance();
                 self.expect_semicolon()?;
@@ -219,12 +239,13 @@ impl Parser<'_> {
         })
     }
 
-    fn if_statement(&mut self, start: Span) -> PResult<Stmt> {
+    #[inline(never)]
+    fn if_statement(&mut self, start: Span) -> PResult<Box<Stmt>> {
         self.advance();
         let condition = self.parenthesized_condition()?;
-        let then_branch = Box::new(self.statement()?);
+        let then_branch = self.statement_box()?;
         let else_branch = if self.eat_kw("else") {
-            Some(Box::new(self.statement()?))
+            Some(self.statement_box()?)
         } else {
             None
         };
@@ -239,19 +260,20 @@ impl Parser<'_> {
     }
 
     /// `for ( [init] ; [condition] ; [step] ) statement`   (§13.9.4)
-    fn for_statement(&mut self, start: Span) -> PResult<Stmt> {
+    #[inline(never)]
+    fn for_statement(&mut self, start: Span) -> PResult<Box<Stmt>> {
         self.advance();
         let open = self.expect_punct("(")?;
         let mut init = Vec::new();
         if !self.is_punct(";") {
             let init_start = self.cur().span;
             if let Some(kind) = self.try_declaration()? {
-                init.push(self.stmt(kind, init_start));
+                init.push(*self.stmt(kind, init_start));
             } else {
                 loop {
                     let e_start = self.cur().span;
                     let e = self.expression()?;
-                    init.push(self.stmt(StmtKind::Expr(e), e_start));
+                    init.push(*self.stmt(StmtKind::Expr(e), e_start));
                     if !self.eat_punct(",") {
                         break;
                     }
@@ -275,7 +297,7 @@ impl Parser<'_> {
             }
         }
         self.expect_close(")", "(", open)?;
-        let body = Box::new(self.statement()?);
+        let body = self.statement_box()?;
         Ok(self.stmt(
             StmtKind::For {
                 init,
@@ -288,7 +310,8 @@ impl Parser<'_> {
     }
 
     /// `foreach ( (var | T) name in expression ) statement`   (§13.9.5)
-    fn foreach_statement(&mut self, start: Span) -> PResult<Stmt> {
+    #[inline(never)]
+    fn foreach_statement(&mut self, start: Span) -> PResult<Box<Stmt>> {
         self.advance();
         let open = self.expect_punct("(")?;
         let ty = if self.is_kw("var") && self.is_plain_ident_at(1) {
@@ -303,7 +326,7 @@ impl Parser<'_> {
         }
         let collection = self.expression()?;
         self.expect_close(")", "(", open)?;
-        let body = Box::new(self.statement()?);
+        let body = self.statement_box()?;
         Ok(self.stmt(
             StmtKind::ForEach {
                 ty,
@@ -316,7 +339,8 @@ impl Parser<'_> {
     }
 
     /// `switch ( e ) { sections }`   (§13.8.3)
-    fn switch_statement(&mut self, start: Span) -> PResult<Stmt> {
+    #[inline(never)]
+    fn switch_statement(&mut self, start: Span) -> PResult<Box<Stmt>> {
         self.advance();
         let value = self.parenthesized_condition()?;
         let open = self.expect_punct("{")?;
@@ -348,7 +372,7 @@ impl Parser<'_> {
                 if self.at_eof() {
                     return Err(self.unclosed_brace(open));
                 }
-                statements.push(self.statement()?);
+                statements.push(*self.statement_box()?);
             }
             sections.push(SwitchSection { labels, statements });
         }
@@ -389,7 +413,8 @@ impl Parser<'_> {
     }
 
     /// `try block { catch } [ finally block ]`   (§13.11)
-    fn try_statement(&mut self, start: Span) -> PResult<Stmt> {
+    #[inline(never)]
+    fn try_statement(&mut self, start: Span) -> PResult<Box<Stmt>> {
         self.advance();
         let body = self.block()?;
         let mut catches = Vec::new();

@@ -110,7 +110,11 @@ fn deep_nesting_hits_limits_not_the_stack() {
     );
     let _ = must_fail(&nots);
     // Long operator chains build deep trees without any parentheses.
-    for chain in ["false || ".repeat(7000), "1 + ".repeat(15000), "x ?? ".repeat(10000)] {
+    for chain in [
+        "false || ".repeat(7000),
+        "1 + ".repeat(15000),
+        "x ?? ".repeat(10000),
+    ] {
         let text = format!(
             "<policies><inbound><choose><when condition=\"@({chain}true)\"><base/></when></choose></inbound></policies>"
         );

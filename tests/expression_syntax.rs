@@ -13,6 +13,7 @@ fn check(cases: &[(&str, &str)]) {
     let mut failures = Vec::new();
     for (text, want) in cases {
         sexpr::no_panic_on_prefixes(text);
+        sexpr::round_trips(text, false);
         let got = std::panic::catch_unwind(|| expr(text)).unwrap_or_else(|_| "<panic>".into());
         if got != *want {
             failures.push(format!("{text}\n   want {want}\n    got {got}"));

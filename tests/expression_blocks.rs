@@ -10,6 +10,7 @@ fn check(cases: &[(&str, &str)]) {
     let mut failures = Vec::new();
     for (text, want) in cases {
         sexpr::no_panic_on_prefixes(text);
+        sexpr::round_trips(text, true);
         let got = std::panic::catch_unwind(|| block(text)).unwrap_or_else(|_| "<panic>".into());
         if got != *want {
             failures.push(format!("{text}\n   want {want}\n    got {got}"));

@@ -13,6 +13,7 @@ fn check(cases: &[(&str, &str)]) {
     let mut failures = Vec::new();
     for (text, want) in cases {
         sexpr::no_panic_on_prefixes(text);
+        sexpr::round_trips(text, false);
         let got = std::panic::catch_unwind(|| expr(text)).unwrap_or_else(|_| "<panic>".into());
         if got != *want {
             failures.push(format!("{text}\n   want {want}\n    got {got}"));
@@ -1083,4 +1084,47 @@ fn random_input_never_panics() {
         let _ = parse_expression(&text, &limits);
         let _ = parse_block(&text, &limits);
     }
+}
+
+#[test]
+fn lexical_corners() {
+    check(&[
+        // `?.` followed by a digit is `?` then a real literal (C# spec §6.4.5.4).
+        ("a ?.5 : 1", "(? a d:0.5 1)"),
+        ("a?.b", "(?. a b)"),
+        // Unicode identifiers (§6.4.3).
+        ("café + naïve", "(+ café naïve)"),
+        ("x.Données", "(. x Données)"),
+        // Keywords as names only with `@`.
+        ("@if == @null", "(== if null)"),
+        // Comments inside expressions and between tokens.
+        ("f(/* none */)", "(call f)"),
+        ("a/**/./**/b", "(. a b)"),
+        ("a // end\n", "a"),
+        // Strings are not comments.
+        ("\"//not a comment\"", "\"//not a comment\""),
+        ("\"/* nor this */\"", "\"/* nor this */\""),
+    ]);
+    // `>` tokens join into `>>`, `>=`, `>>=` only when they touch.
+    assert!(parse_expression("a > > b", &ParseLimits::default()).is_err());
+    assert!(parse_expression("a > = b", &ParseLimits::default()).is_err());
+    assert_eq!(expr("x >>= 1"), "(>>= x 1)");
+    assert_eq!(expr("x >= 1"), "(>= x 1)");
+}
+
+#[test]
+fn nested_generic_types_in_type_tests_and_casts() {
+    check(&[
+        (
+            "x is Dictionary<string, List<int>> d",
+            "(is x Dictionary<string,List<int>> d)",
+        ),
+        ("(List<List<string>>)x", "(cast List<List<string>> x)"),
+        (
+            "x as IEnumerable<KeyValuePair<string, string[]>>",
+            "(as x IEnumerable<KeyValuePair<string,string[]>>)",
+        ),
+        ("typeof(int[,][])", "(typeof int[,][])"),
+        ("default(List<int>)", "(default List<int>)"),
+    ]);
 }

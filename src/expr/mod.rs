@@ -9,6 +9,7 @@ pub mod compile;
 pub mod eval;
 mod lib;
 pub mod parser;
+pub mod print;
 pub mod types;
 pub mod value;
 

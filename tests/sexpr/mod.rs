@@ -713,3 +713,36 @@ pub fn no_panic_on_prefixes(text: &str) {
         }
     }
 }
+
+/// `parse(print(parse(text))) == parse(text)` up to spans (compared through the S-expression
+/// rendering, which shows everything but spans).
+pub fn round_trips(text: &str, is_block: bool) {
+    let limits = ParseLimits::default();
+    if is_block {
+        let Ok(first) = parse_block(text, &limits) else {
+            return;
+        };
+        let printed: String = first.statements.iter().map(|s| format!("{s}\n")).collect();
+        let second = parse_block(&printed, &limits)
+            .unwrap_or_else(|e| panic!("printed block {printed:?} does not parse: {}", e.message));
+        let a: Vec<String> = first.statements.iter().map(s_).collect();
+        let b: Vec<String> = second.statements.iter().map(s_).collect();
+        assert_eq!(a, b, "round trip of {text:?} through {printed:?}");
+    } else {
+        let Ok(first) = parse_expression(text, &limits) else {
+            return;
+        };
+        let printed = first.to_string();
+        let second = parse_expression(&printed, &limits).unwrap_or_else(|e| {
+            panic!(
+                "printed {printed:?} does not parse: {} at {:?}",
+                e.message, e.span
+            )
+        });
+        assert_eq!(
+            e_(&first),
+            e_(&second),
+            "round trip of {text:?} through {printed:?}"
+        );
+    }
+}

@@ -1140,7 +1140,7 @@ impl Parser<'_> {
         let save = self.pos;
         match self.ty(nullable) {
             Ok(t) => Ok(Some(t)),
-            Err(e) if e.message.contains("nests too deeply") => Err(e),
+            Err(e) if self.too_deep => Err(e),
             Err(_) => {
                 self.pos = save;
                 Ok(None)

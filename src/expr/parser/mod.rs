@@ -199,6 +199,8 @@ pub(super) struct Parser<'a> {
     pos: usize,
     depth: u32,
     max_depth: u32,
+    /// Set once the depth limit is hit: speculative parses must not swallow that error.
+    too_deep: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -209,6 +211,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             depth: 0,
             max_depth,
+            too_deep: false,
         }
     }
 
@@ -220,6 +223,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             depth: self.depth,
             max_depth: self.max_depth,
+            too_deep: false,
         }
     }
 
@@ -305,6 +309,7 @@ impl<'a> Parser<'a> {
     fn enter(&mut self) -> Result<(), ParseError> {
         self.depth = self.depth.saturating_add(1);
         if self.depth > self.max_depth {
+            self.too_deep = true;
             return Err(self.error_here(&format!(
                 "the expression nests too deeply (more than {} levels)",
                 self.max_depth

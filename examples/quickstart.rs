@@ -55,10 +55,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         ),
     ];
     for (what, certificate) in requests {
-        let context = Context::new(Arc::clone(&deployment))
+        let mut context = Context::new(Arc::clone(&deployment))
             .with_client_certificate(certificate)
             .at(at);
-        println!("{what}: {}", policy.evaluate(&context).to_json());
+        println!("{what}: {}", policy.evaluate(&mut context).to_json());
     }
     Ok(())
 }

@@ -201,12 +201,12 @@ fn deployment(case: &Case) -> apim_policy::context::Deployment {
 }
 
 fn run(policy: &Policy, case: &Case) -> Expect {
-    let context = context(deployment(case), case.client);
-    match policy.evaluate(&context) {
-        Outcome::Forwarded { .. } => Forwarded,
-        Outcome::Returned { response, .. } => {
-            assert_eq!(response.status, 403);
-            assert_eq!(response.reason, "Invalid client certificate");
+    let mut context = context(deployment(case), case.client);
+    match policy.evaluate(&mut context) {
+        Outcome::Forwarded => Forwarded,
+        Outcome::Returned { response } => {
+            assert_eq!(response.status_code, 403);
+            assert_eq!(response.status_reason, "Invalid client certificate");
             assert!(response.body.is_none() && response.headers.is_empty());
             Forbidden
         }

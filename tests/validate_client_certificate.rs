@@ -69,11 +69,11 @@ fn deployment(setup: Setup) -> Deployment {
 }
 
 fn run(policy: &Policy, setup: Setup, client: Option<Arc<Certificate>>) -> Expect {
-    let context = Context::new(Arc::new(deployment(setup)))
+    let mut context = Context::new(Arc::new(deployment(setup)))
         .with_client_certificate(client)
         .at(EvaluationTime::from_unix_seconds(AT));
-    match policy.evaluate(&context) {
-        Outcome::Forwarded { .. } => Ok(()),
+    match policy.evaluate(&mut context) {
+        Outcome::Forwarded => Ok(()),
         Outcome::Error { status, error, .. } => {
             assert_eq!(status, 401, "{error:?}");
             assert_eq!(error.source, "validate-client-certificate");
@@ -455,16 +455,12 @@ fn on_error_sees_the_failure() {
     let text = r#"<policies><inbound><validate-client-certificate /></inbound>
         <on-error><return-response><set-status code="418" reason="Teapot" /></return-response></on-error></policies>"#;
     let policy = Policy::load(text).unwrap();
-    let context =
+    let mut context =
         Context::new(Arc::new(deployment(Setup::Main))).at(EvaluationTime::from_unix_seconds(AT));
-    match policy.evaluate(&context) {
-        Outcome::Returned {
-            response,
-            last_error,
-            ..
-        } => {
-            assert_eq!(response.status, 418);
-            let error = last_error.unwrap();
+    match policy.evaluate(&mut context) {
+        Outcome::Returned { response } => {
+            assert_eq!(response.status_code, 418);
+            let error = context.last_error().unwrap();
             assert_eq!(error.reason.as_deref(), Some("ClientCertificateNotFound"));
             assert_eq!(
                 error.path.as_deref(),

@@ -104,10 +104,10 @@ pub(crate) fn run(args: &EvalArgs) -> Result<(), Fail> {
             return Err(silent(1));
         }
     };
-    let context = Context::new(Arc::new(deployment))
+    let mut context = Context::new(Arc::new(deployment))
         .with_client_certificate(client)
         .at(time);
-    let outcome = loaded.evaluate(&context);
+    let outcome = loaded.evaluate(&mut context);
     println!("{}", outcome.to_json());
     Ok(())
 }

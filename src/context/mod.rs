@@ -1,142 +1,28 @@
 //! The per-request `context` that policy expressions read, and what the host supplies to build it.
 //!
-//! A [`Deployment`] (uploaded certificates, CA trust store and CRLs, service facts) is built once
-//! and shared behind an `Arc`; a [`Context`] is built per request and only points at shared parts,
-//! so building one costs a few small moves.
+//! A [`Deployment`] (uploaded certificates, CA trust store and CRLs, service facts) and the
+//! [`Api`]/[`Operation`]/[`Product`]/[`Subscription`]/[`User`] facts are built once and shared
+//! behind `Arc`s; a [`Context`] is built per request and only points at shared parts. The
+//! pipeline changes the context as policies run (headers, variables, the response, LastError),
+//! and expressions see those changes.
+
+mod deployment;
+mod error;
+mod headers;
+mod info;
+mod message;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cert::certificate::Certificate;
-use crate::cert::store::{Crl, StoreError, TrustStore};
-use crate::cert::verify::{RevocationMode, VerifyError};
+use crate::expr::Value;
 
-/// A certificate uploaded to the APIM instance, as `context.Deployment.Certificates` lists it.
-#[derive(Debug, Clone)]
-pub struct DeploymentCertificate {
-    /// The certificate id (the dictionary key).
-    pub id: Arc<str>,
-    /// The certificate (the dictionary value).
-    pub certificate: Arc<Certificate>,
-}
-
-/// What the APIM instance has configured: `context.Deployment`, and the CA certificates and CRLs
-/// that `Verify()` uses. Build once with [`Deployment::builder`], share with `Arc`.
-#[derive(Debug, Default)]
-pub struct Deployment {
-    certificates: Vec<DeploymentCertificate>,
-    trust_store: Option<TrustStore>,
-    ca_certificates: Vec<Arc<Certificate>>,
-}
-
-impl Deployment {
-    /// A deployment with no uploaded certificates: nothing verifies.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Starts building a deployment.
-    pub fn builder() -> DeploymentBuilder {
-        DeploymentBuilder::default()
-    }
-
-    /// `context.Deployment.Certificates`, in the order they were added.
-    pub fn certificates(&self) -> &[DeploymentCertificate] {
-        &self.certificates
-    }
-
-    /// The uploaded CA certificates (roots, then intermediates).
-    pub fn ca_certificates(&self) -> &[Arc<Certificate>] {
-        &self.ca_certificates
-    }
-
-    /// Verifies `certificate` against the uploaded CA certificates and CRLs at `at`
-    /// (cached per certificate and mode within the window where the answer cannot change).
-    pub fn verify(
-        &self,
-        certificate: &Certificate,
-        at: EvaluationTime,
-        mode: RevocationMode,
-    ) -> Result<(), VerifyError> {
-        match &self.trust_store {
-            Some(store) => store.verify(
-                certificate.der(),
-                certificate.thumbprint_bytes(),
-                at.unix_seconds(),
-                mode,
-            ),
-            None => Err(VerifyError::UntrustedRoot),
-        }
-    }
-}
-
-/// Collects what an APIM instance has uploaded; [`DeploymentBuilder::build`] checks it all once.
-#[derive(Debug, Default)]
-pub struct DeploymentBuilder {
-    certificates: Vec<DeploymentCertificate>,
-    roots: Vec<Arc<Certificate>>,
-    intermediates: Vec<Arc<Certificate>>,
-    crls: Vec<Crl>,
-}
-
-impl DeploymentBuilder {
-    /// Adds an uploaded certificate under `id` (`context.Deployment.Certificates[id]`).
-    /// A later certificate with the same id replaces the earlier one, in place.
-    #[must_use]
-    pub fn certificate(mut self, id: impl Into<Arc<str>>, certificate: Arc<Certificate>) -> Self {
-        let id = id.into();
-        match self.certificates.iter_mut().find(|c| c.id == id) {
-            Some(existing) => existing.certificate = certificate,
-            None => self
-                .certificates
-                .push(DeploymentCertificate { id, certificate }),
-        }
-        self
-    }
-
-    /// Adds an uploaded trusted root CA certificate.
-    #[must_use]
-    pub fn root(mut self, certificate: Arc<Certificate>) -> Self {
-        self.roots.push(certificate);
-        self
-    }
-
-    /// Adds an uploaded intermediate CA certificate (used to build chains, not trusted by itself).
-    #[must_use]
-    pub fn intermediate(mut self, certificate: Arc<Certificate>) -> Self {
-        self.intermediates.push(certificate);
-        self
-    }
-
-    /// Adds a certificate revocation list.
-    #[must_use]
-    pub fn crl(mut self, crl: Crl) -> Self {
-        self.crls.push(crl);
-        self
-    }
-
-    /// Builds the deployment and its trust store.
-    ///
-    /// # Errors
-    /// A CA certificate the verifier cannot use as a trust anchor or intermediate.
-    pub fn build(self) -> Result<Deployment, StoreError> {
-        let mut store = TrustStore::builder();
-        for root in &self.roots {
-            store = store.add_root(root.der());
-        }
-        for intermediate in &self.intermediates {
-            store = store.add_intermediate(intermediate.der());
-        }
-        let store = store.add_crls(self.crls).build()?;
-        let mut ca_certificates = self.roots;
-        ca_certificates.extend(self.intermediates);
-        Ok(Deployment {
-            certificates: self.certificates,
-            trust_store: Some(store),
-            ca_certificates,
-        })
-    }
-}
+pub use deployment::{Deployment, DeploymentBuilder, DeploymentCertificate};
+pub use error::LastError;
+pub use headers::Headers;
+pub use info::{Api, Operation, Product, Subscription, User};
+pub use message::{Body, Request, Response, Url, reason_phrase};
 
 /// The point in time a request is evaluated at (`Verify()` checks validity against it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -173,28 +59,43 @@ impl From<SystemTime> for EvaluationTime {
     }
 }
 
-/// The incoming request as `context.Request` shows it.
-#[derive(Debug, Clone, Default)]
-pub struct Request {
-    /// `context.Request.Certificate`: the client certificate presented in the TLS handshake, or
-    /// `None` (no certificate, negotiation disabled, or the renegotiation deadlock).
-    pub certificate: Option<Arc<Certificate>>,
-}
-
 /// `context`: everything one request's policy expressions can read.
 #[derive(Debug, Clone)]
 pub struct Context {
-    request: Request,
-    deployment: Arc<Deployment>,
-    time: EvaluationTime,
+    pub(crate) request: Request,
+    pub(crate) response: Response,
+    pub(crate) deployment: Arc<Deployment>,
+    pub(crate) api: Option<Arc<Api>>,
+    pub(crate) operation: Option<Arc<Operation>>,
+    pub(crate) product: Option<Arc<Product>>,
+    pub(crate) subscription: Option<Arc<Subscription>>,
+    pub(crate) user: Option<Arc<User>>,
+    pub(crate) variables: Vec<(Arc<str>, Value<'static>)>,
+    pub(crate) last_error: Option<LastError>,
+    pub(crate) request_id: [u8; 16],
+    pub(crate) tracing: bool,
+    pub(crate) time: EvaluationTime,
 }
 
 impl Context {
-    /// A context for a request with no client certificate, evaluated now.
+    /// A context for a `GET https://localhost/` request with no client certificate, evaluated now.
     pub fn new(deployment: Arc<Deployment>) -> Self {
         Self {
-            request: Request::default(),
+            request: Request {
+                method: "GET".to_owned(),
+                ..Request::default()
+            },
+            response: Response::default(),
             deployment,
+            api: None,
+            operation: None,
+            product: None,
+            subscription: None,
+            user: None,
+            variables: Vec::new(),
+            last_error: None,
+            request_id: [0; 16],
+            tracing: false,
             time: EvaluationTime::now(),
         }
     }
@@ -202,6 +103,66 @@ impl Context {
     /// Sets the presented client certificate.
     pub fn with_client_certificate(mut self, certificate: Option<Arc<Certificate>>) -> Self {
         self.request.certificate = certificate;
+        self
+    }
+
+    /// Replaces the request (method, URL, headers, body, IP address, certificate).
+    pub fn with_request(mut self, request: Request) -> Self {
+        self.request = request;
+        self
+    }
+
+    /// Sets the backend's response, as outbound sees it (default: an empty `200 OK`).
+    pub fn with_backend_response(mut self, response: Response) -> Self {
+        self.response = response;
+        self
+    }
+
+    /// Sets `context.Api`.
+    pub fn with_api(mut self, api: Arc<Api>) -> Self {
+        self.api = Some(api);
+        self
+    }
+
+    /// Sets `context.Operation`.
+    pub fn with_operation(mut self, operation: Arc<Operation>) -> Self {
+        self.operation = Some(operation);
+        self
+    }
+
+    /// Sets `context.Product`.
+    pub fn with_product(mut self, product: Arc<Product>) -> Self {
+        self.product = Some(product);
+        self
+    }
+
+    /// Sets `context.Subscription`.
+    pub fn with_subscription(mut self, subscription: Arc<Subscription>) -> Self {
+        self.subscription = Some(subscription);
+        self
+    }
+
+    /// Sets `context.User`.
+    pub fn with_user(mut self, user: Arc<User>) -> Self {
+        self.user = Some(user);
+        self
+    }
+
+    /// Sets `context.RequestId` (default: all zero).
+    pub fn with_request_id(mut self, id: [u8; 16]) -> Self {
+        self.request_id = id;
+        self
+    }
+
+    /// Sets `context.Tracing`.
+    pub fn with_tracing(mut self, tracing: bool) -> Self {
+        self.tracing = tracing;
+        self
+    }
+
+    /// Sets a variable before the pipeline runs (`context.Variables[name]`).
+    pub fn with_variable(mut self, name: &str, value: Value<'static>) -> Self {
+        self.set_variable(name, value);
         self
     }
 
@@ -216,9 +177,90 @@ impl Context {
         &self.request
     }
 
+    /// `context.Request`, for the pipeline to change.
+    pub fn request_mut(&mut self) -> &mut Request {
+        &mut self.request
+    }
+
+    /// `context.Response`.
+    pub fn response(&self) -> &Response {
+        &self.response
+    }
+
+    /// `context.Response`, for the pipeline to change.
+    pub fn response_mut(&mut self) -> &mut Response {
+        &mut self.response
+    }
+
     /// `context.Deployment`.
     pub fn deployment(&self) -> &Deployment {
         &self.deployment
+    }
+
+    /// `context.Api`.
+    pub fn api(&self) -> Option<&Api> {
+        self.api.as_deref()
+    }
+
+    /// `context.Operation`.
+    pub fn operation(&self) -> Option<&Operation> {
+        self.operation.as_deref()
+    }
+
+    /// `context.Product`.
+    pub fn product(&self) -> Option<&Product> {
+        self.product.as_deref()
+    }
+
+    /// `context.Subscription`.
+    pub fn subscription(&self) -> Option<&Subscription> {
+        self.subscription.as_deref()
+    }
+
+    /// `context.User`.
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_deref()
+    }
+
+    /// `context.Variables`, in the order they were first set.
+    pub fn variables(&self) -> &[(Arc<str>, Value<'static>)] {
+        &self.variables
+    }
+
+    /// `context.Variables[name]`.
+    pub fn variable(&self, name: &str) -> Option<&Value<'static>> {
+        self.variables
+            .iter()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Sets `context.Variables[name]` (what `set-variable` does).
+    pub fn set_variable(&mut self, name: &str, value: Value<'static>) {
+        match self.variables.iter_mut().find(|(n, _)| &**n == name) {
+            Some((_, v)) => *v = value,
+            None => self.variables.push((Arc::from(name), value)),
+        }
+    }
+
+    /// `context.LastError`.
+    pub fn last_error(&self) -> Option<&LastError> {
+        self.last_error.as_ref()
+    }
+
+    /// Sets `context.LastError` (the pipeline does, before on-error).
+    pub fn set_last_error(&mut self, error: Option<LastError>) {
+        self.last_error = error;
+    }
+
+    /// `context.RequestId`.
+    pub fn request_id(&self) -> [u8; 16] {
+        self.request_id
+    }
+
+    /// `context.Tracing`.
+    pub fn tracing(&self) -> bool {
+        self.tracing
     }
 
     /// The evaluation time.

@@ -83,6 +83,30 @@ impl<'a> Value<'a> {
         matches!(self, Value::Null)
     }
 
+    /// The same value without borrows, for storing beyond the evaluation (`context.Variables`).
+    /// `None` for values that only exist inside the request context (certificates, the
+    /// `context` objects), which APIM does not let `set-variable` store either.
+    pub fn to_static(&self) -> Option<Value<'static>> {
+        Some(match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Long(i) => Value::Long(*i),
+            Value::Double(d) => Value::Double(*d),
+            Value::Char(c) => Value::Char(*c),
+            Value::Str(s) => Value::String(Arc::from(*s)),
+            Value::String(s) => Value::String(Arc::clone(s)),
+            Value::DateTime(d) => Value::DateTime(*d),
+            Value::Context(_)
+            | Value::Request(_)
+            | Value::Deployment(_)
+            | Value::Certificate(_)
+            | Value::DistinguishedName(_)
+            | Value::CertificateDictionary(_)
+            | Value::CertificateEntry(_) => return None,
+        })
+    }
+
     /// The text .NET's `ToString()` / string conversion gives for simple values, as a policy
     /// attribute receives it.
     pub fn to_display_string(&self) -> String {

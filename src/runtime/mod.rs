@@ -6,94 +6,27 @@
 //! with no `on-error`, the caller gets the gateway's error response.
 
 mod client_certificate;
-mod headers;
 
 use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::context::Context;
+use crate::context::{Body, Context, Headers, LastError, Response, reason_phrase};
 use crate::expr::{Exception, Value};
 use crate::policy::{
     Condition, ExistsAction, Policy, PolicyExpression, PolicyMeta, PolicyValue, Section, Statement,
 };
 
-pub use headers::Headers;
-
-/// An HTTP response as the pipeline builds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    /// Status code.
-    pub status: u16,
-    /// Reason phrase.
-    pub reason: String,
-    /// Headers.
-    pub headers: Headers,
-    /// Body, if any.
-    pub body: Option<String>,
-}
-
-impl Response {
-    /// `200 OK`, no headers, no body: what `return-response` starts from.
-    pub fn ok() -> Self {
-        Self::with_status(200)
-    }
-
-    /// A response with `status` and its standard reason phrase.
-    pub fn with_status(status: u16) -> Self {
-        Self {
-            status,
-            reason: reason_phrase(status).to_owned(),
-            headers: Headers::default(),
-            body: None,
-        }
-    }
-}
-
-/// `context.LastError`: what went wrong, as the gateway records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LastError {
-    /// The policy element or pipeline step where the error happened.
-    pub source: String,
-    /// Machine-friendly code, e.g. `ExpressionValueEvaluationFailure`.
-    pub reason: Option<String>,
-    /// Human-readable description.
-    pub message: String,
-    /// `global`, `product`, `api` or `operation` (None for a single document).
-    pub scope: Option<String>,
-    /// The section.
-    pub section: Option<String>,
-    /// `choose[1]/when[2]`-style path of the failing policy.
-    pub path: Option<String>,
-    /// The failing policy's `id` attribute.
-    pub policy_id: Option<String>,
-    /// The .NET exception behind an expression failure, if any.
-    pub exception: Option<Exception>,
-}
-
-/// A value `set-variable` stored, converted to its .NET string form.
-pub type Variable = (String, String);
-
-/// What the gateway does with the request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the gateway does with the request. The final request, response, variables and
+/// `LastError` are in the [`Context`] the pipeline ran on.
+#[derive(Debug, Clone)]
 pub enum Outcome {
-    /// The request went on to the backend; `response` is the backend's response after outbound.
-    Forwarded {
-        /// The request headers after inbound and backend.
-        request_headers: Headers,
-        /// The response after outbound.
-        response: Response,
-        /// Variables set by `set-variable`.
-        variables: Vec<Variable>,
-    },
+    /// The request went on to the backend; `context.Response` is the response after outbound.
+    Forwarded,
     /// A policy returned a response (`return-response`).
     Returned {
         /// The response.
         response: Response,
-        /// Variables set by `set-variable`.
-        variables: Vec<Variable>,
-        /// `context.LastError`, when the response came from `on-error`.
-        last_error: Option<LastError>,
     },
     /// An error no `on-error` handled: the gateway's error response.
     Error {
@@ -101,8 +34,6 @@ pub enum Outcome {
         status: u16,
         /// `context.LastError`.
         error: LastError,
-        /// Variables set by `set-variable`.
-        variables: Vec<Variable>,
     },
 }
 
@@ -110,15 +41,15 @@ impl Outcome {
     /// The JSON object `apim-policy eval` prints.
     pub fn to_json(&self) -> serde_json::Value {
         match self {
-            Outcome::Forwarded { .. } => json!({ "outcome": "forwarded" }),
-            Outcome::Returned { response, .. } => json!({
+            Outcome::Forwarded => json!({ "outcome": "forwarded" }),
+            Outcome::Returned { response } => json!({
                 "outcome": "returned",
-                "status": response.status,
-                "reason": response.reason,
+                "status": response.status_code,
+                "reason": response.status_reason,
                 "headers": response.headers.to_json(),
-                "body": response.body,
+                "body": response.body.as_ref().map(|b| String::from_utf8_lossy(b.bytes()).into_owned()),
             }),
-            Outcome::Error { status, error, .. } => json!({
+            Outcome::Error { status, error } => json!({
                 "outcome": "error",
                 "status": status,
                 "error": {
@@ -131,61 +62,25 @@ impl Outcome {
     }
 }
 
-/// The standard reason phrase of an HTTP status (used when `set-status` has no `reason`).
-pub fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        100 => "Continue",
-        101 => "Switching Protocols",
-        200 => "OK",
-        201 => "Created",
-        202 => "Accepted",
-        203 => "Non-Authoritative Information",
-        204 => "No Content",
-        205 => "Reset Content",
-        206 => "Partial Content",
-        300 => "Multiple Choices",
-        301 => "Moved Permanently",
-        302 => "Found",
-        303 => "See Other",
-        304 => "Not Modified",
-        307 => "Temporary Redirect",
-        308 => "Permanent Redirect",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        402 => "Payment Required",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        406 => "Not Acceptable",
-        407 => "Proxy Authentication Required",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        410 => "Gone",
-        411 => "Length Required",
-        412 => "Precondition Failed",
-        413 => "Request Entity Too Large",
-        414 => "Request-URI Too Long",
-        415 => "Unsupported Media Type",
-        416 => "Requested Range Not Satisfiable",
-        417 => "Expectation Failed",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        505 => "HTTP Version Not Supported",
-        _ => "",
+/// Applies a `set-header` with `action` and `values` to `headers`.
+fn apply_header(headers: &mut Headers, name: &str, action: ExistsAction, values: Vec<String>) {
+    match action {
+        ExistsAction::Override => headers.set(name, values),
+        ExistsAction::Skip => {
+            if !headers.contains(name) {
+                headers.set(name, values);
+            }
+        }
+        ExistsAction::Append => headers.append(name, values),
+        ExistsAction::Delete => headers.remove(name),
     }
 }
 
 /// Where a `set-header`/`set-status`/`set-body` acts.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Target {
+enum Target<'r> {
     Request,
     Response,
-    Returned,
+    Returned(&'r mut Response),
 }
 
 /// How a statement list ended.
@@ -201,44 +96,29 @@ struct Failure {
     error: Box<LastError>,
 }
 
-struct Run<'a> {
-    context: &'a Context,
+struct Run<'c> {
+    context: &'c mut Context,
     section: Section,
-    request_headers: Headers,
-    response: Response,
-    returned: Response,
-    variables: Vec<Variable>,
 }
 
 impl Policy {
-    /// Runs the policy for one request.
-    pub fn evaluate(&self, context: &Context) -> Outcome {
+    /// Runs the policy for one request. The pipeline changes `context` as the gateway would
+    /// (request headers in inbound, the response in outbound, variables, `LastError`), so the
+    /// host can read the final request, response and variables from it afterwards.
+    pub fn evaluate(&self, context: &mut Context) -> Outcome {
         let mut run = Run {
             context,
             section: Section::Inbound,
-            request_headers: Headers::default(),
-            response: Response::ok(),
-            returned: Response::ok(),
-            variables: Vec::new(),
         };
-        let result = run.main_sections(self);
-        match result {
-            Ok(Some(response)) => Outcome::Returned {
-                response,
-                variables: run.variables,
-                last_error: None,
-            },
-            Ok(None) => Outcome::Forwarded {
-                request_headers: run.request_headers,
-                response: run.response,
-                variables: run.variables,
-            },
+        match run.main_sections(self) {
+            Ok(Some(response)) => Outcome::Returned { response },
+            Ok(None) => Outcome::Forwarded,
             Err(failure) => run.on_error(self, failure),
         }
     }
 }
 
-impl<'a> Run<'a> {
+impl Run<'_> {
     fn main_sections(&mut self, policy: &Policy) -> Result<Option<Response>, Failure> {
         for section in [Section::Inbound, Section::Backend, Section::Outbound] {
             self.section = section;
@@ -249,38 +129,35 @@ impl<'a> Run<'a> {
         Ok(None)
     }
 
-    fn on_error(mut self, policy: &Policy, failure: Failure) -> Outcome {
+    fn on_error(&mut self, policy: &Policy, failure: Failure) -> Outcome {
         let error = *failure.error;
+        self.context.set_last_error(Some(error.clone()));
         if !policy.has_on_error() {
             return Outcome::Error {
                 status: failure.status,
                 error,
-                variables: self.variables,
             };
         }
         self.section = Section::OnError;
-        self.response = Response::with_status(failure.status);
+        *self.context.response_mut() = Response::with_status(failure.status);
         match self.statements(policy.section(Section::OnError)) {
-            Ok(Flow::Returned(response)) => Outcome::Returned {
-                response,
-                variables: self.variables,
-                last_error: Some(error),
-            },
+            Ok(Flow::Returned(response)) => Outcome::Returned { response },
             Ok(Flow::Continue) => Outcome::Error {
-                status: self.response.status,
+                status: u16::try_from(self.context.response().status_code).unwrap_or(500),
                 error,
-                variables: self.variables,
             },
             // An error inside on-error: the gateway answers with its error response.
-            Err(failure) => Outcome::Error {
-                status: 500,
-                error: *failure.error,
-                variables: self.variables,
-            },
+            Err(failure) => {
+                self.context.set_last_error(Some((*failure.error).clone()));
+                Outcome::Error {
+                    status: 500,
+                    error: *failure.error,
+                }
+            }
         }
     }
 
-    fn target(&self) -> Target {
+    fn target(&self) -> Target<'static> {
         match self.section {
             Section::Inbound | Section::Backend => Target::Request,
             Section::Outbound | Section::OnError => Target::Response,
@@ -308,10 +185,7 @@ impl<'a> Run<'a> {
                 for branch in branches {
                     let holds = match &branch.condition {
                         Condition::Constant(b) => *b,
-                        Condition::Expression(e) => match self.evaluate(meta, e)? {
-                            Value::Bool(b) => b,
-                            _ => return Err(self.expression_failure(meta, None)),
-                        },
+                        Condition::Expression(e) => self.condition(meta, e)?,
                     };
                     if holds {
                         return self.statements(&branch.statements);
@@ -323,14 +197,11 @@ impl<'a> Run<'a> {
                 }
             }
             Statement::ReturnResponse { actions, .. } => {
-                self.returned = Response::ok();
+                let mut returned = Response::ok();
                 for action in actions {
-                    self.response_action(action, Target::Returned)?;
+                    self.response_action(action, Target::Returned(&mut returned))?;
                 }
-                Ok(Flow::Returned(std::mem::replace(
-                    &mut self.returned,
-                    Response::ok(),
-                )))
+                Ok(Flow::Returned(returned))
             }
             Statement::SetStatus { .. }
             | Statement::SetHeader { .. }
@@ -339,11 +210,24 @@ impl<'a> Run<'a> {
                 Ok(Flow::Continue)
             }
             Statement::SetVariable { meta, name, value } => {
-                let value = self.text(meta, value)?;
-                match self.variables.iter_mut().find(|(n, _)| n == name) {
-                    Some((_, v)) => *v = value,
-                    None => self.variables.push((name.clone(), value)),
-                }
+                let value = match value {
+                    PolicyValue::Literal(text) => Value::String(Arc::from(text.as_str())),
+                    PolicyValue::Expression(e) => {
+                        let value = self.evaluate(meta, e)?;
+                        match value.to_static() {
+                            Some(value) => value,
+                            None => {
+                                return Err(self.failure(
+                                    meta,
+                                    "ExpressionValueEvaluationFailure",
+                                    "Expression evaluation failed. The value of this type cannot be stored in a variable.".to_owned(),
+                                    None,
+                                ));
+                            }
+                        }
+                    }
+                };
+                self.context.set_variable(name, value);
                 Ok(Flow::Continue)
             }
             Statement::ValidateClientCertificate { meta, policy } => {
@@ -371,7 +255,11 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn response_action(&mut self, statement: &Statement, target: Target) -> Result<(), Failure> {
+    fn response_action(
+        &mut self,
+        statement: &Statement,
+        target: Target<'_>,
+    ) -> Result<(), Failure> {
         match statement {
             Statement::SetStatus { meta, code, reason } => {
                 let status = self.status_code(meta, code)?;
@@ -380,12 +268,12 @@ impl<'a> Run<'a> {
                     None => reason_phrase(status).to_owned(),
                 };
                 let response = match target {
-                    Target::Returned => &mut self.returned,
-                    // set-status in inbound/backend sets the response the gateway will send.
-                    Target::Request | Target::Response => &mut self.response,
+                    Target::Returned(response) => response,
+                    // set-status elsewhere sets the response the gateway will send.
+                    Target::Request | Target::Response => self.context.response_mut(),
                 };
-                response.status = status;
-                response.reason = reason;
+                response.status_code = i32::from(status);
+                response.status_reason = reason;
             }
             Statement::SetHeader {
                 meta,
@@ -408,19 +296,18 @@ impl<'a> Run<'a> {
                     texts.push(self.text(meta, v)?);
                 }
                 let headers = match target {
-                    Target::Request => &mut self.request_headers,
-                    Target::Response => &mut self.response.headers,
-                    Target::Returned => &mut self.returned.headers,
+                    Target::Request => &mut self.context.request_mut().headers,
+                    Target::Response => &mut self.context.response_mut().headers,
+                    Target::Returned(response) => &mut response.headers,
                 };
-                headers.apply(&name, action, texts);
+                apply_header(headers, &name, action, texts);
             }
             Statement::SetBody { meta, body } => {
-                let body = self.text(meta, body)?;
+                let body = Some(Body::new(self.text(meta, body)?.into_bytes()));
                 match target {
-                    Target::Returned => self.returned.body = Some(body),
-                    Target::Response => self.response.body = Some(body),
-                    // The request body goes to the backend; nothing in this crate reads it yet.
-                    Target::Request => {}
+                    Target::Returned(response) => response.body = body,
+                    Target::Response => self.context.response_mut().body = body,
+                    Target::Request => self.context.request_mut().body = body,
                 }
             }
             _ => {}
@@ -456,17 +343,21 @@ impl<'a> Run<'a> {
     }
 
     fn evaluate<'p>(
-        &self,
+        &'p self,
         meta: &PolicyMeta,
         expression: &'p PolicyExpression,
-    ) -> Result<Value<'p>, Failure>
-    where
-        'a: 'p,
-    {
+    ) -> Result<Value<'p>, Failure> {
         expression
             .program()
             .evaluate(self.context)
             .map_err(|exception| self.expression_failure(meta, Some(exception)))
+    }
+
+    fn condition(&self, meta: &PolicyMeta, expression: &PolicyExpression) -> Result<bool, Failure> {
+        match self.evaluate(meta, expression)? {
+            Value::Bool(b) => Ok(b),
+            _ => Err(self.expression_failure(meta, None)),
+        }
     }
 
     fn expression_failure(&self, meta: &PolicyMeta, exception: Option<Exception>) -> Failure {

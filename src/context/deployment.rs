@@ -22,6 +22,14 @@ pub struct DeploymentCertificate {
 /// that `Verify()` uses. Build once with [`Deployment::builder`], share with `Arc`.
 #[derive(Debug, Default)]
 pub struct Deployment {
+    /// `Region`: the gateway's region, e.g. `West Europe`.
+    pub region: String,
+    /// `ServiceName`: the APIM instance name.
+    pub service_name: String,
+    /// `ServiceId`: the instance's resource id.
+    pub service_id: String,
+    /// `GatewayId`: `managed` for the managed gateway.
+    pub gateway_id: String,
     certificates: Vec<DeploymentCertificate>,
     trust_store: Option<TrustStore>,
     ca_certificates: Vec<Arc<Certificate>>,
@@ -71,6 +79,10 @@ impl Deployment {
 /// Collects what an APIM instance has uploaded; [`DeploymentBuilder::build`] checks it all once.
 #[derive(Debug, Default)]
 pub struct DeploymentBuilder {
+    region: String,
+    service_name: String,
+    service_id: String,
+    gateway_id: Option<String>,
     certificates: Vec<DeploymentCertificate>,
     roots: Vec<Arc<Certificate>>,
     intermediates: Vec<Arc<Certificate>>,
@@ -89,6 +101,28 @@ impl DeploymentBuilder {
                 .certificates
                 .push(DeploymentCertificate { id, certificate }),
         }
+        self
+    }
+
+    /// Sets `context.Deployment.Region`.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// Sets `context.Deployment.ServiceName` (and `ServiceId`).
+    #[must_use]
+    pub fn service(mut self, name: impl Into<String>, id: impl Into<String>) -> Self {
+        self.service_name = name.into();
+        self.service_id = id.into();
+        self
+    }
+
+    /// Sets `context.Deployment.GatewayId` (default `managed`).
+    #[must_use]
+    pub fn gateway_id(mut self, id: impl Into<String>) -> Self {
+        self.gateway_id = Some(id.into());
         self
     }
 
@@ -129,6 +163,10 @@ impl DeploymentBuilder {
         let mut ca_certificates = self.roots;
         ca_certificates.extend(self.intermediates);
         Ok(Deployment {
+            region: self.region,
+            service_name: self.service_name,
+            service_id: self.service_id,
+            gateway_id: self.gateway_id.unwrap_or_else(|| "managed".to_owned()),
             certificates: self.certificates,
             trust_store: Some(store),
             ca_certificates,

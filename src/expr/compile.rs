@@ -171,6 +171,108 @@ impl Compiler {
                     ty,
                 )
             }
+            ExprKind::Index {
+                target,
+                args,
+                null_conditional,
+            } => {
+                let (target, owner) = self.value(target)?;
+                let [index] = args.as_slice() else {
+                    return Err(CompileError::new(
+                        "Wrong number of indices inside []; expected 1",
+                        span,
+                    ));
+                };
+                let (index, index_ty) = self.value(index)?;
+                let def = lib::indexers(owner)
+                    .find(|d| assignable(index_ty, d.index))
+                    .ok_or_else(|| {
+                        CompileError::new(
+                            format!("Cannot apply indexing with [] to an expression of type '{owner}' with an index of type '{index_ty}'"),
+                            span,
+                        )
+                    })?;
+                value(
+                    Node::Index {
+                        target: Box::new(target),
+                        get: def.get,
+                        index: Box::new(index),
+                        null_conditional: *null_conditional,
+                        span,
+                    },
+                    def.result,
+                )
+            }
+            ExprKind::Cast { ty, operand } => {
+                let to = resolve_type(ty)?;
+                let (operand, from) = self.value(operand)?;
+                if from == to || (to == Type::Object && from != Type::Void) {
+                    return value(operand, to);
+                }
+                if from.is_numeric() && to.is_numeric() {
+                    return value(
+                        Node::Numeric {
+                            to,
+                            operand: Box::new(operand),
+                            span,
+                        },
+                        to,
+                    );
+                }
+                if from == Type::Object || (from == Type::Null && to.is_reference()) {
+                    return value(
+                        Node::Cast {
+                            to,
+                            operand: Box::new(operand),
+                            span,
+                        },
+                        to,
+                    );
+                }
+                Err(CompileError::new(
+                    format!("Cannot convert type '{from}' to '{to}'"),
+                    span,
+                ))
+            }
+            ExprKind::As { operand, ty } => {
+                let to = resolve_type(ty)?;
+                if !to.is_reference() {
+                    return Err(CompileError::new(
+                        format!(
+                            "The as operator must be used with a reference type or nullable type ('{to}' is a non-nullable value type)"
+                        ),
+                        ty.span,
+                    ));
+                }
+                let (operand, _) = self.value(operand)?;
+                value(
+                    Node::As {
+                        to,
+                        operand: Box::new(operand),
+                    },
+                    to,
+                )
+            }
+            ExprKind::Is {
+                operand,
+                ty,
+                binding,
+            } => {
+                let to = resolve_type(ty)?;
+                let (operand, _) = self.value(operand)?;
+                let binding = match binding {
+                    Some(name) if name.name != "_" => Some(self.declare(name, to)?),
+                    _ => None,
+                };
+                value(
+                    Node::Is {
+                        ty: to,
+                        operand: Box::new(operand),
+                        binding,
+                    },
+                    Type::Boolean,
+                )
+            }
             ExprKind::Lambda { .. } => Err(CompileError::new(
                 "A lambda expression can only be passed as an argument to a method such as Any or All",
                 span,
@@ -285,15 +387,6 @@ impl Compiler {
             };
             return Err(CompileError::new(what, callee.span));
         };
-        if !type_args.is_empty() {
-            return Err(CompileError::new(
-                format!(
-                    "The non-generic method '{}' cannot be used with type arguments",
-                    name.name
-                ),
-                name.span,
-            ));
-        }
         for arg in args {
             if let Some(named) = &arg.name {
                 return Err(CompileError::new(
@@ -330,7 +423,63 @@ impl Compiler {
                     def.result,
                 ))
             }
+            Compiled::Value(target_node, owner) if !type_args.is_empty() => {
+                let [type_arg] = type_args.as_slice() else {
+                    return Err(CompileError::new(
+                        format!(
+                            "Using the generic method '{}' requires 1 type argument",
+                            name.name
+                        ),
+                        name.span,
+                    ));
+                };
+                let type_arg = resolve_type(type_arg)?;
+                let overloads: Vec<_> = lib::generic_methods(owner, &name.name).collect();
+                if overloads.is_empty() {
+                    if lib::methods(owner, &name.name).next().is_some() {
+                        return Err(CompileError::new(
+                            format!(
+                                "The non-generic method '{}' cannot be used with type arguments",
+                                name.name
+                            ),
+                            name.span,
+                        ));
+                    }
+                    return Err(missing_member(owner, name));
+                }
+                let compiled = self.arguments(args)?;
+                let def = overloads
+                    .iter()
+                    .find(|d| {
+                        let params: Vec<Type> =
+                            d.params.iter().map(|p| substitute(*p, type_arg)).collect();
+                        applicable(&params, &compiled)
+                    })
+                    .ok_or_else(|| no_overload(name, args.len(), span))?;
+                Ok(Compiled::Value(
+                    Node::GenericMethod {
+                        target: Box::new(target_node),
+                        call: def.call,
+                        type_arg,
+                        args: compiled.into_iter().map(|(n, _)| n).collect(),
+                        null_conditional: *null_conditional,
+                        span,
+                    },
+                    substitute(def.result, type_arg),
+                ))
+            }
             Compiled::Value(target_node, owner) => {
+                if lib::generic_methods(owner, &name.name).next().is_some()
+                    && lib::methods(owner, &name.name).next().is_none()
+                {
+                    return Err(CompileError::new(
+                        format!(
+                            "The type arguments for method '{}' cannot be inferred from the usage. Try specifying the type arguments explicitly",
+                            name.name
+                        ),
+                        name.span,
+                    ));
+                }
                 if let Some(def) = lib::lambda_method(owner, &name.name) {
                     return self.lambda_call(target_node, def, args, *null_conditional, name, span);
                 }
@@ -688,6 +837,59 @@ fn describe(kind: &ExprKind) -> &'static str {
         ExprKind::Interpolated(_) => "an interpolated string",
         ExprKind::OutDeclaration { .. } => "an out variable",
         _ => "this expression",
+    }
+}
+
+/// `T` replaced by the type argument.
+fn substitute(ty: Type, type_arg: Type) -> Type {
+    if ty == Type::TypeParameter {
+        type_arg
+    } else {
+        ty
+    }
+}
+
+/// The type a written type names, for casts, `is`, `as` and generic arguments.
+pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError> {
+    let path: Vec<&str> = written.path.iter().map(|i| i.name.as_str()).collect();
+    let name = match path.as_slice() {
+        [name] | ["System", name] => *name,
+        _ => "",
+    };
+    let base = match name {
+        "string" | "String" => Type::String,
+        "bool" | "Boolean" => Type::Boolean,
+        "int" | "Int32" => Type::Int32,
+        "long" | "Int64" => Type::Int64,
+        "double" | "Double" => Type::Double,
+        "char" | "Char" => Type::Char,
+        "object" | "Object" => Type::Object,
+        "DateTime" => Type::DateTime,
+        "Guid" => Type::Guid,
+        "X509Certificate2" => Type::X509Certificate2,
+        _ => {
+            return Err(CompileError::new(
+                format!(
+                    "The type or namespace name '{}' is not supported in policy expressions here",
+                    path.join(".")
+                ),
+                written.span,
+            ));
+        }
+    };
+    if !written.type_args.is_empty() {
+        return Err(CompileError::new(
+            format!("The non-generic type '{base}' cannot be used with type arguments"),
+            written.span,
+        ));
+    }
+    match written.array_ranks.as_slice() {
+        [] => Ok(base),
+        [1] if base == Type::String => Ok(Type::StringArray),
+        _ => Err(CompileError::new(
+            format!("arrays of '{base}' are not supported yet"),
+            written.span,
+        )),
     }
 }
 

@@ -12,6 +12,7 @@ use std::fmt;
 use crate::context::Context;
 use crate::diagnostic::Span;
 
+use super::types::Type;
 use super::value::Value;
 
 /// The .NET exception types an expression can throw.
@@ -31,6 +32,12 @@ pub enum ExceptionKind {
     Overflow,
     /// `System.InvalidOperationException`
     InvalidOperation,
+    /// `System.Collections.Generic.KeyNotFoundException`
+    KeyNotFound,
+    /// `System.IndexOutOfRangeException`
+    IndexOutOfRange,
+    /// `System.FormatException`
+    Format,
 }
 
 impl ExceptionKind {
@@ -44,6 +51,9 @@ impl ExceptionKind {
             ExceptionKind::DivideByZero => "System.DivideByZeroException",
             ExceptionKind::Overflow => "System.OverflowException",
             ExceptionKind::InvalidOperation => "System.InvalidOperationException",
+            ExceptionKind::KeyNotFound => "System.Collections.Generic.KeyNotFoundException",
+            ExceptionKind::IndexOutOfRange => "System.IndexOutOfRangeException",
+            ExceptionKind::Format => "System.FormatException",
         }
     }
 }
@@ -97,6 +107,11 @@ pub(crate) type MethodFn =
 /// Calls a static method with evaluated arguments.
 pub(crate) type StaticMethodFn =
     for<'a> fn(&[Value<'a>], &'a Context) -> Result<Value<'a>, Exception>;
+/// Calls a generic method (`GetValueOrDefault<T>`) with its type argument.
+pub(crate) type GenericMethodFn =
+    for<'a> fn(&Value<'a>, &[Value<'a>], Type, &'a Context) -> Result<Value<'a>, Exception>;
+/// Reads `target[index]` of a non-null target.
+pub(crate) type IndexerFn = for<'a> fn(&Value<'a>, &Value<'a>) -> Result<Value<'a>, Exception>;
 /// Calls a method that takes a lambda (LINQ): the callback evaluates the lambda for one item.
 pub(crate) type LambdaMethodFn = for<'a> fn(
     &Value<'a>,
@@ -186,6 +201,44 @@ pub(crate) enum Node {
     StaticMethod {
         call: StaticMethodFn,
         args: Box<[Node]>,
+    },
+    GenericMethod {
+        target: Box<Node>,
+        call: GenericMethodFn,
+        type_arg: Type,
+        args: Box<[Node]>,
+        null_conditional: bool,
+        span: Span,
+    },
+    Index {
+        target: Box<Node>,
+        get: IndexerFn,
+        index: Box<Node>,
+        null_conditional: bool,
+        span: Span,
+    },
+    /// `(T)x`: a runtime-checked conversion.
+    Cast {
+        to: Type,
+        operand: Box<Node>,
+        span: Span,
+    },
+    /// `(T)x` between numeric types.
+    Numeric {
+        to: Type,
+        operand: Box<Node>,
+        span: Span,
+    },
+    /// `x as T`.
+    As {
+        to: Type,
+        operand: Box<Node>,
+    },
+    /// `x is T` / `x is T name`.
+    Is {
+        ty: Type,
+        operand: Box<Node>,
+        binding: Option<u16>,
     },
     LambdaMethod {
         target: Box<Node>,
@@ -538,6 +591,72 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
         }
         Node::StaticMethod { call, args } => {
             with_args(args, frame, |args, frame| call(args, frame.context))
+        }
+        Node::GenericMethod {
+            target,
+            call,
+            type_arg,
+            args,
+            null_conditional,
+            span,
+        } => {
+            let target = eval(target, frame)?;
+            if target.is_null() {
+                return if *null_conditional {
+                    Ok(Value::Null)
+                } else {
+                    Err(Exception::null_reference(*span))
+                };
+            }
+            with_args(args, frame, |args, frame| {
+                call(&target, args, *type_arg, frame.context).map_err(|e| at(e, *span))
+            })
+        }
+        Node::Index {
+            target,
+            get,
+            index,
+            null_conditional,
+            span,
+        } => {
+            let target = eval(target, frame)?;
+            if target.is_null() {
+                return if *null_conditional {
+                    Ok(Value::Null)
+                } else {
+                    Err(Exception::null_reference(*span))
+                };
+            }
+            let index = eval(index, frame)?;
+            get(&target, &index).map_err(|e| at(e, *span))
+        }
+        Node::Cast { to, operand, span } => {
+            let value = eval(operand, frame)?;
+            super::convert::cast(value, *to).map_err(|e| at(e, *span))
+        }
+        Node::Numeric { to, operand, span } => {
+            let value = eval(operand, frame)?;
+            super::convert::numeric(value, *to).map_err(|e| at(e, *span))
+        }
+        Node::As { to, operand } => {
+            let value = eval(operand, frame)?;
+            Ok(if super::convert::is_instance(&value, *to) {
+                value
+            } else {
+                Value::Null
+            })
+        }
+        Node::Is {
+            ty,
+            operand,
+            binding,
+        } => {
+            let value = eval(operand, frame)?;
+            let holds = super::convert::is_instance(&value, *ty);
+            if let (true, Some(slot)) = (holds, binding) {
+                frame.set(*slot, value);
+            }
+            Ok(Value::Bool(holds))
         }
         Node::LambdaMethod {
             target,

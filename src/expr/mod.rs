@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod compile;
+mod convert;
 pub mod eval;
 mod lib;
 pub mod parser;

@@ -39,6 +39,36 @@ pub enum Type {
     CertificateDictionary,
     /// `KeyValuePair<string, X509Certificate2>`: an item of the above.
     CertificateEntry,
+    /// `string[]`
+    StringArray,
+    /// `Guid`
+    Guid,
+    /// `IReadOnlyDictionary<string, string[]>`: request/response headers, URL query.
+    StringValuesDictionary,
+    /// `IReadOnlyDictionary<string, string>`: `context.Request.MatchedParameters`.
+    StringDictionary,
+    /// `IReadOnlyDictionary<string, object>`: `context.Variables`.
+    Variables,
+    /// `IResponse`: `context.Response`.
+    Response,
+    /// `IUrl`
+    Url,
+    /// `IMessageBody`
+    MessageBody,
+    /// `ProxyError`: `context.LastError`.
+    LastError,
+    /// `IApi`
+    Api,
+    /// `IOperation`
+    Operation,
+    /// `IProduct`
+    Product,
+    /// `ISubscription`
+    Subscription,
+    /// `IUser`
+    User,
+    /// The type parameter `T` of a generic method, in library signatures only.
+    TypeParameter,
     /// A type named in an expression to reach its static members (`DateTime.Now`, `string.IsNullOrEmpty`).
     TypeName(StaticType),
 }
@@ -70,6 +100,19 @@ impl Type {
                 | Type::X509Certificate2
                 | Type::X500DistinguishedName
                 | Type::CertificateDictionary
+                | Type::StringArray
+                | Type::StringValuesDictionary
+                | Type::StringDictionary
+                | Type::Variables
+                | Type::Response
+                | Type::Url
+                | Type::MessageBody
+                | Type::LastError
+                | Type::Api
+                | Type::Operation
+                | Type::Product
+                | Type::Subscription
+                | Type::User
         )
     }
 
@@ -99,6 +142,21 @@ impl fmt::Display for Type {
             Type::X500DistinguishedName => "X500DistinguishedName",
             Type::CertificateDictionary => "IReadOnlyDictionary<string, X509Certificate2>",
             Type::CertificateEntry => "KeyValuePair<string, X509Certificate2>",
+            Type::StringArray => "string[]",
+            Type::Guid => "Guid",
+            Type::StringValuesDictionary => "IReadOnlyDictionary<string, string[]>",
+            Type::StringDictionary => "IReadOnlyDictionary<string, string>",
+            Type::Variables => "IReadOnlyDictionary<string, object>",
+            Type::Response => "IResponse",
+            Type::Url => "IUrl",
+            Type::MessageBody => "IMessageBody",
+            Type::LastError => "ProxyError",
+            Type::Api => "IApi",
+            Type::Operation => "IOperation",
+            Type::Product => "IProduct",
+            Type::Subscription => "ISubscription",
+            Type::User => "IUser",
+            Type::TypeParameter => "T",
             Type::TypeName(StaticType::String) => "string",
             Type::TypeName(StaticType::DateTime) => "DateTime",
             Type::TypeName(StaticType::Boolean) => "bool",

@@ -7,7 +7,10 @@
 use std::sync::Arc;
 
 use crate::cert::certificate::Certificate;
-use crate::context::{Context, Deployment, DeploymentCertificate, Request};
+use crate::context::{
+    Api, Body, Context, Deployment, DeploymentCertificate, Headers, LastError, Operation, Product,
+    Request, Response, Subscription, Url, User,
+};
 
 /// .NET `DateTime` ticks (100 ns) between 0001-01-01 and 1970-01-01.
 pub const UNIX_EPOCH_TICKS: i64 = 621_355_968_000_000_000;
@@ -66,6 +69,36 @@ pub enum Value<'a> {
     CertificateDictionary(&'a [DeploymentCertificate]),
     /// One `KeyValuePair<string, X509Certificate2>` of it.
     CertificateEntry(&'a DeploymentCertificate),
+    /// A `string[]` borrowed from the context (header values).
+    StringSlice(&'a [String]),
+    /// A `Guid`, as its 16 bytes in .NET's `ToByteArray` order.
+    Guid([u8; 16]),
+    /// Request or response headers (`IReadOnlyDictionary<string, string[]>`).
+    Headers(&'a Headers),
+    /// A URL query (`IReadOnlyDictionary<string, string[]>`).
+    Query(&'a [(String, Vec<String>)]),
+    /// `context.Request.MatchedParameters`.
+    Pairs(&'a [(String, String)]),
+    /// `context.Variables`.
+    Variables(&'a [(Arc<str>, Value<'static>)]),
+    /// `context.Response`.
+    Response(&'a Response),
+    /// An `IUrl`.
+    Url(&'a Url),
+    /// An `IMessageBody`.
+    Body(&'a Body),
+    /// `context.LastError`.
+    LastError(&'a LastError),
+    /// `context.Api`.
+    Api(&'a Api),
+    /// `context.Operation`.
+    Operation(&'a Operation),
+    /// `context.Product`.
+    Product(&'a Product),
+    /// `context.Subscription`.
+    Subscription(&'a Subscription),
+    /// `context.User`.
+    User(&'a User),
 }
 
 impl<'a> Value<'a> {
@@ -97,13 +130,28 @@ impl<'a> Value<'a> {
             Value::Str(s) => Value::String(Arc::from(*s)),
             Value::String(s) => Value::String(Arc::clone(s)),
             Value::DateTime(d) => Value::DateTime(*d),
+            Value::Guid(g) => Value::Guid(*g),
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
             | Value::Certificate(_)
             | Value::DistinguishedName(_)
             | Value::CertificateDictionary(_)
-            | Value::CertificateEntry(_) => return None,
+            | Value::CertificateEntry(_)
+            | Value::StringSlice(_)
+            | Value::Headers(_)
+            | Value::Query(_)
+            | Value::Pairs(_)
+            | Value::Variables(_)
+            | Value::Response(_)
+            | Value::Url(_)
+            | Value::Body(_)
+            | Value::LastError(_)
+            | Value::Api(_)
+            | Value::Operation(_)
+            | Value::Product(_)
+            | Value::Subscription(_)
+            | Value::User(_) => return None,
         })
     }
 
@@ -130,8 +178,40 @@ impl<'a> Value<'a> {
             Value::DistinguishedName(_) => "System.Security.Cryptography.X509Certificates.X500DistinguishedName".to_owned(),
             Value::CertificateDictionary(_) => "System.Collections.Generic.Dictionary`2[System.String,System.Security.Cryptography.X509Certificates.X509Certificate2]".to_owned(),
             Value::CertificateEntry(e) => format!("[{}, {}]", e.id, "System.Security.Cryptography.X509Certificates.X509Certificate2"),
+            Value::StringSlice(_) => "System.String[]".to_owned(),
+            Value::Guid(g) => format_guid(g),
+            Value::Url(u) => u.to_url_string(),
+            Value::Headers(_) | Value::Query(_) => "System.Collections.Generic.Dictionary`2[System.String,System.String[]]".to_owned(),
+            Value::Pairs(_) => "System.Collections.Generic.Dictionary`2[System.String,System.String]".to_owned(),
+            Value::Variables(_) => "System.Collections.Generic.Dictionary`2[System.String,System.Object]".to_owned(),
+            Value::Response(_) | Value::Body(_) | Value::LastError(_) | Value::Api(_) | Value::Operation(_) | Value::Product(_) | Value::Subscription(_) | Value::User(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions".to_owned(),
         }
     }
+}
+
+/// `Guid.ToString()`: `D` format, lower-case hex, from .NET's mixed-endian byte order.
+pub fn format_guid(bytes: &[u8; 16]) -> String {
+    let [a0, a1, a2, a3, b0, b1, c0, c1, rest @ ..] = *bytes;
+    let mut out = String::with_capacity(36);
+    for b in [a3, a2, a1, a0] {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out.push('-');
+    for b in [b1, b0] {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out.push('-');
+    for b in [c1, c0] {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out.push('-');
+    for (i, b) in rest.iter().enumerate() {
+        if i == 2 {
+            out.push('-');
+        }
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
 }
 
 /// `double.ToString()` for the common cases (integral values print without a decimal point).

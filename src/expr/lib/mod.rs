@@ -2,7 +2,9 @@
 //! and methods in tables the compiler searches at load; evaluation only calls the function
 //! pointers it found.
 
-use super::eval::{LambdaMethodFn, MemberFn, MethodFn, StaticFn, StaticMethodFn};
+use super::eval::{
+    GenericMethodFn, IndexerFn, LambdaMethodFn, MemberFn, MethodFn, StaticFn, StaticMethodFn,
+};
 use super::types::{StaticType, Type};
 
 mod certificate;
@@ -57,13 +59,54 @@ pub(crate) struct LambdaMethodDef {
     pub call: LambdaMethodFn,
 }
 
+/// One overload of a generic method with one type parameter; `Type::TypeParameter` in
+/// `params`/`result` stands for the type argument.
+pub(crate) struct GenericMethodDef {
+    pub name: &'static str,
+    pub owner: Type,
+    pub params: &'static [Type],
+    pub result: Type,
+    pub call: GenericMethodFn,
+}
+
+/// An indexer `owner[index]`.
+pub(crate) struct IndexerDef {
+    pub owner: Type,
+    pub index: Type,
+    pub result: Type,
+    pub get: IndexerFn,
+}
+
+const GENERIC_TABLES: &[&[GenericMethodDef]] = &[context::GENERIC_METHODS];
+const INDEXER_TABLES: &[&[IndexerDef]] = &[context::INDEXERS];
+
+/// The overloads of generic method `name` on `owner`.
+pub(crate) fn generic_methods(
+    owner: Type,
+    name: &str,
+) -> impl Iterator<Item = &'static GenericMethodDef> {
+    let name = name.to_owned();
+    GENERIC_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(move |m| m.owner == owner && m.name == name)
+}
+
+/// The indexers of `owner`.
+pub(crate) fn indexers(owner: Type) -> impl Iterator<Item = &'static IndexerDef> {
+    INDEXER_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(move |m| m.owner == owner)
+}
+
 const MEMBER_TABLES: &[&[MemberDef]] = &[
     context::MEMBERS,
     certificate::MEMBERS,
     string::MEMBERS,
     linq::MEMBERS,
 ];
-const METHOD_TABLES: &[&[MethodDef]] = &[certificate::METHODS, string::METHODS];
+const METHOD_TABLES: &[&[MethodDef]] = &[context::METHODS, certificate::METHODS, string::METHODS];
 const STATIC_TABLES: &[&[StaticDef]] = &[datetime::STATICS, string::STATICS];
 const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[string::STATIC_METHODS];
 const LAMBDA_TABLES: &[&[LambdaMethodDef]] = &[linq::LAMBDA_METHODS];

@@ -1,0 +1,140 @@
+//! Type tests and conversions at run time: `(T)x`, `x as T`, `x is T`, and the checks behind
+//! `GetValueOrDefault<T>`, with .NET's rules (unboxing needs the exact type; numeric casts
+//! between numeric types truncate, unchecked).
+
+use std::borrow::Cow;
+
+use super::eval::{Exception, ExceptionKind};
+use super::types::Type;
+use super::value::Value;
+use crate::diagnostic::Span;
+
+/// The .NET runtime type name of a value, for `InvalidCastException` messages.
+pub(crate) fn runtime_type_name(value: &Value<'_>) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "System.Boolean",
+        Value::Int(_) => "System.Int32",
+        Value::Long(_) => "System.Int64",
+        Value::Double(_) => "System.Double",
+        Value::Char(_) => "System.Char",
+        Value::Str(_) | Value::String(_) => "System.String",
+        Value::DateTime(_) => "System.DateTime",
+        Value::Guid(_) => "System.Guid",
+        Value::StringSlice(_) => "System.String[]",
+        Value::Certificate(_) => "System.Security.Cryptography.X509Certificates.X509Certificate2",
+        _ => "System.Object",
+    }
+}
+
+/// The .NET type name of a static type, for messages.
+fn type_name(ty: Type) -> &'static str {
+    match ty {
+        Type::Boolean => "System.Boolean",
+        Type::Int32 => "System.Int32",
+        Type::Int64 => "System.Int64",
+        Type::Double => "System.Double",
+        Type::Char => "System.Char",
+        Type::String => "System.String",
+        Type::DateTime => "System.DateTime",
+        Type::Guid => "System.Guid",
+        Type::StringArray => "System.String[]",
+        Type::X509Certificate2 => "System.Security.Cryptography.X509Certificates.X509Certificate2",
+        _ => "System.Object",
+    }
+}
+
+/// Whether `value` is an instance of `ty` (`x is T`): never for `null`.
+pub(crate) fn is_instance(value: &Value<'_>, ty: Type) -> bool {
+    match (value, ty) {
+        (Value::Null, _) => false,
+        (_, Type::Object) => true,
+        (Value::Bool(_), Type::Boolean)
+        | (Value::Int(_), Type::Int32)
+        | (Value::Long(_), Type::Int64)
+        | (Value::Double(_), Type::Double)
+        | (Value::Char(_), Type::Char)
+        | (Value::Str(_) | Value::String(_), Type::String)
+        | (Value::DateTime(_), Type::DateTime)
+        | (Value::Guid(_), Type::Guid)
+        | (Value::StringSlice(_), Type::StringArray)
+        | (Value::Certificate(_), Type::X509Certificate2) => true,
+        _ => false,
+    }
+}
+
+fn invalid_cast(value: &Value<'_>, ty: Type) -> Exception {
+    Exception::new(
+        ExceptionKind::InvalidCast,
+        Cow::Owned(format!(
+            "Unable to cast object of type '{}' to type '{}'.",
+            runtime_type_name(value),
+            type_name(ty)
+        )),
+        Span::default(),
+    )
+}
+
+/// `(T)value` where the static type did not prove it: reference conversions check the runtime
+/// type; unboxing a value type needs exactly that type (`(long)(object)1` throws); numeric
+/// values convert between numeric types (explicit numeric conversion, unchecked).
+pub(crate) fn cast(value: Value<'_>, ty: Type) -> Result<Value<'_>, Exception> {
+    if ty == Type::Object {
+        return Ok(value);
+    }
+    if value.is_null() {
+        return if ty.is_reference() {
+            Ok(Value::Null)
+        } else {
+            Err(Exception::null_reference(Span::default()))
+        };
+    }
+    if is_instance(&value, ty) {
+        return Ok(value);
+    }
+    Err(invalid_cast(&value, ty))
+}
+
+/// An explicit numeric conversion between numeric static types (`(int)3.9` is 3).
+#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+pub(crate) fn numeric(value: Value<'_>, ty: Type) -> Result<Value<'_>, Exception> {
+    let as_f64 = |v: &Value<'_>| match v {
+        Value::Int(i) => Some(f64::from(*i)),
+        Value::Long(i) => Some(*i as f64),
+        Value::Double(d) => Some(*d),
+        Value::Char(c) => Some(f64::from(u32::from(*c))),
+        _ => None,
+    };
+    let as_i64 = |v: &Value<'_>| match v {
+        Value::Int(i) => Some(i64::from(*i)),
+        Value::Long(i) => Some(*i),
+        // Unchecked double → integer conversion: NaN and out-of-range values are unspecified
+        // in C#; .NET on x64 gives MinValue. Saturating `as` is the closest safe choice.
+        Value::Double(d) => Some(*d as i64),
+        Value::Char(c) => Some(i64::from(u32::from(*c))),
+        _ => None,
+    };
+    let out = match ty {
+        Type::Int32 => as_i64(&value).map(|i| Value::Int(i as i32)),
+        Type::Int64 => as_i64(&value).map(Value::Long),
+        Type::Double => as_f64(&value).map(Value::Double),
+        Type::Char => as_i64(&value)
+            .map(|i| Value::Char(char::from_u32(i as u32 & 0xFFFF).unwrap_or('\u{FFFD}'))),
+        _ => None,
+    };
+    out.ok_or_else(|| invalid_cast(&value, ty))
+}
+
+/// `default(T)`.
+pub(crate) fn default_of(ty: Type) -> Value<'static> {
+    match ty {
+        Type::Boolean => Value::Bool(false),
+        Type::Int32 => Value::Int(0),
+        Type::Int64 => Value::Long(0),
+        Type::Double => Value::Double(0.0),
+        Type::Char => Value::Char('\0'),
+        Type::Guid => Value::Guid([0; 16]),
+        Type::DateTime => Value::DateTime(super::value::DateTime { ticks: 0 }),
+        _ => Value::Null,
+    }
+}

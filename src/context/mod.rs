@@ -75,6 +75,18 @@ pub struct Context {
     pub(crate) request_id: [u8; 16],
     pub(crate) tracing: bool,
     pub(crate) time: EvaluationTime,
+    pub(crate) traces: Vec<TraceRecord>,
+}
+
+/// One message written by the `trace` policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceRecord {
+    /// `source`.
+    pub source: String,
+    /// `severity`: `verbose`, `information` or `error`.
+    pub severity: String,
+    /// The message.
+    pub message: String,
 }
 
 impl Context {
@@ -97,6 +109,7 @@ impl Context {
             request_id: [0; 16],
             tracing: false,
             time: EvaluationTime::now(),
+            traces: Vec::new(),
         }
     }
 
@@ -261,6 +274,16 @@ impl Context {
     /// `context.Tracing`.
     pub fn tracing(&self) -> bool {
         self.tracing
+    }
+
+    /// What the `trace` policy wrote, in order.
+    pub fn traces(&self) -> &[TraceRecord] {
+        &self.traces
+    }
+
+    /// Records a `trace` message.
+    pub fn add_trace(&mut self, record: TraceRecord) {
+        self.traces.push(record);
     }
 
     /// The evaluation time.

@@ -10,6 +10,8 @@ use crate::xml::{self, Attribute, Element, Node, TextValue};
 
 use crate::cert::name::parse_dn_string;
 
+use super::named_values::{self, Substituted};
+
 use super::catalog::{self, Section};
 use super::{
     CertificateIdentity, Condition, ExistsAction, LoadError, LoadErrors, LoadOptions, Policy,
@@ -20,18 +22,10 @@ use super::{
 const MAX_IDENTITIES: usize = 10;
 
 pub(super) fn load(text: &str, options: &LoadOptions) -> Result<Policy, LoadErrors> {
-    let mut loader = Loader {
-        text,
-        index: LineIndex::new(text),
-        options,
-        errors: Vec::new(),
-    };
-    let policy = match xml::parse_document(text, &options.xml) {
-        Ok(root) => loader.policies(&root),
-        Err(e) => {
-            loader.error(e.offset, e.message.clone());
-            None
-        }
+    let mut loader = Loader::new(text, options, None);
+    let policy = match loader.parse() {
+        Some(root) => loader.policies(&root),
+        None => None,
     };
     match policy {
         Some(policy) if loader.errors.is_empty() => Ok(policy),
@@ -53,20 +47,165 @@ enum Expressions {
     Forbidden,
 }
 
+/// Loads a `<fragment>` document on its own (what `apim-policy check` does for fragment files):
+/// every policy must exist and be allowed in some section; fragment rules apply.
+pub(super) fn check_fragment(text: &str, options: &LoadOptions) -> Result<(), LoadErrors> {
+    let mut loader = Loader::new(text, options, None);
+    loader.any_section = true;
+    if let Some(root) = loader.parse() {
+        let _ = loader.fragment_root(&root, Section::Inbound, "");
+    }
+    if loader.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(LoadErrors {
+            errors: loader.errors,
+        })
+    }
+}
+
+/// Largest fragment APIM accepts.
+const MAX_FRAGMENT_BYTES: usize = 32 * 1024;
+
 struct Loader<'t> {
-    text: &'t str,
+    /// The text as the user wrote it.
+    original: &'t str,
+    /// The text after named-value substitution, which the XML layer parses.
+    substituted: Substituted,
     index: LineIndex,
     options: &'t LoadOptions,
     errors: Vec<LoadError>,
+    /// The fragment being loaded, when this loader loads one.
+    fragment: Option<String>,
+    /// Inside a fragment: `base` and `include-fragment` are not allowed.
+    in_fragment: bool,
+    /// Standalone fragment check: the section is unknown.
+    any_section: bool,
 }
 
-impl Loader<'_> {
+impl<'t> Loader<'t> {
+    fn new(original: &'t str, options: &'t LoadOptions, fragment: Option<String>) -> Self {
+        let mut loader = Loader {
+            original,
+            substituted: Substituted::unchanged(""),
+            index: LineIndex::new(original),
+            options,
+            errors: Vec::new(),
+            in_fragment: fragment.is_some(),
+            fragment,
+            any_section: false,
+        };
+        match named_values::substitute(original, &options.named_values) {
+            Ok(substituted) => loader.substituted = substituted,
+            Err(missing) => {
+                loader.substituted = Substituted::unchanged(original);
+                for (offset, name) in missing {
+                    loader.errors.push(LoadError {
+                        offset,
+                        position: loader.index.position(original, offset),
+                        message: format!("the named value '{name}' is not defined"),
+                        fragment: loader.fragment.clone(),
+                    });
+                }
+            }
+        }
+        loader
+    }
+
+    /// Parses the (substituted) text as APIM XML.
+    fn parse(&mut self) -> Option<Element> {
+        if !self.errors.is_empty() {
+            return None;
+        }
+        match xml::parse_document(&self.substituted.text, &self.options.xml) {
+            Ok(root) => Some(root),
+            Err(e) => {
+                self.error(e.offset, e.message.clone());
+                None
+            }
+        }
+    }
+
+    /// Records an error at `offset` of the parsed (substituted) text.
     fn error(&mut self, offset: usize, message: impl Into<String>) {
+        let offset = self.substituted.original_offset(offset);
         self.errors.push(LoadError {
             offset,
-            position: self.index.position(self.text, offset),
+            position: self.index.position(self.original, offset),
             message: message.into(),
+            fragment: self.fragment.clone(),
         });
+    }
+
+    /// The statements of a `<fragment>` root, loaded for `section`.
+    fn fragment_root(
+        &mut self,
+        root: &Element,
+        section: Section,
+        parent: &str,
+    ) -> Option<Vec<Statement>> {
+        if root.name != "fragment" {
+            self.error(
+                Self::element_offset(root),
+                format!(
+                    "the root element of a policy fragment must be <fragment>, not <{}>",
+                    root.name
+                ),
+            );
+            return None;
+        }
+        if self.original.len() > MAX_FRAGMENT_BYTES {
+            self.error(
+                0,
+                format!("a policy fragment can be at most {MAX_FRAGMENT_BYTES} bytes"),
+            );
+            return None;
+        }
+        self.no_attributes(root, &[]);
+        Some(self.statements(&root.children, section, parent))
+    }
+
+    fn include_fragment(
+        &mut self,
+        e: &Element,
+        section: Section,
+        meta: PolicyMeta,
+    ) -> Option<Statement> {
+        self.no_attributes(e, &["id", "fragment-id"]);
+        self.no_children(e);
+        if self.in_fragment {
+            self.error(
+                Self::element_offset(e),
+                "a policy fragment cannot include another fragment",
+            );
+            return None;
+        }
+        let id = self.required(e, "fragment-id")?;
+        let id = self.literal_only(id)?.to_owned();
+        if self.any_section {
+            return Some(Statement::IncludeFragment {
+                meta,
+                fragment_id: id,
+                statements: Vec::new(),
+            });
+        }
+        let Some(text) = self.options.fragments.get(&id).cloned() else {
+            self.error(
+                Self::element_offset(e),
+                format!("the policy fragment '{id}' is not defined"),
+            );
+            return None;
+        };
+        let mut loader = Loader::new(&text, self.options, Some(id.clone()));
+        let statements = loader
+            .parse()
+            .and_then(|root| loader.fragment_root(&root, section, &meta.path));
+        self.errors.append(&mut loader.errors);
+        Some(Statement::IncludeFragment {
+            meta,
+            fragment_id: id,
+            statements: statements?,
+        })
     }
 
     fn element_offset(element: &Element) -> usize {
@@ -195,7 +334,18 @@ impl Loader<'_> {
     }
 
     fn statement(&mut self, e: &Element, section: Section, path: String) -> Option<Statement> {
-        match catalog::allowed_in(&e.name, section) {
+        if self.in_fragment && (e.name == "base" || Section::from_name(&e.name).is_some()) {
+            self.error(
+                e.name_span.start as usize,
+                format!("a policy fragment cannot contain <{}>", e.name),
+            );
+            return None;
+        }
+        let allowed = match catalog::allowed_in(&e.name, section) {
+            Some(false) if self.any_section => Some(!catalog::sections_of(&e.name).is_empty()),
+            other => other,
+        };
+        match allowed {
             None => {
                 self.error(
                     e.name_span.start as usize,
@@ -236,7 +386,34 @@ impl Loader<'_> {
             "set-body" => self.set_body(e, meta),
             "set-variable" => self.set_variable(e, meta),
             "validate-client-certificate" => self.validate_client_certificate(e, meta),
-            _ => Some(Statement::Unimplemented(meta)),
+            "include-fragment" => self.include_fragment(e, section, meta),
+            "set-method" => {
+                self.no_attributes(e, &["id"]);
+                let method = self.element_value(e)?;
+                Some(Statement::SetMethod { meta, method })
+            }
+            "rewrite-uri" => self.rewrite_uri(e, meta),
+            "set-query-parameter" => {
+                let (name, exists_action, values) = self.named_values_policy(e)?;
+                Some(Statement::SetQueryParameter {
+                    meta,
+                    name,
+                    exists_action,
+                    values,
+                })
+            }
+            "mock-response" => self.mock_response(e, meta),
+            "check-header" => self.check_header(e, meta),
+            "ip-filter" => self.ip_filter(e, meta),
+            "trace" => self.trace(e, meta),
+            _ => Some(Statement::Unimplemented {
+                meta,
+                attributes: e
+                    .attributes
+                    .iter()
+                    .map(|a| (a.name.clone(), a.value.as_str().to_owned()))
+                    .collect(),
+            }),
         }
     }
 
@@ -383,6 +560,19 @@ impl Loader<'_> {
     }
 
     fn set_header(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
+        let (name, exists_action, values) = self.named_values_policy(e)?;
+        Some(Statement::SetHeader {
+            meta,
+            name,
+            exists_action,
+            values,
+        })
+    }
+
+    fn named_values_policy(
+        &mut self,
+        e: &Element,
+    ) -> Option<(PolicyValue, PolicyValue, Vec<PolicyValue>)> {
         self.no_attributes(e, &["id", "name", "exists-action"]);
         let name = self.required(e, "name")?;
         let name = self.value(&name.value, Expressions::Allowed, None)?;
@@ -392,39 +582,271 @@ impl Loader<'_> {
                 if let PolicyValue::Literal(text) = &v
                     && ExistsAction::parse(text).is_none()
                 {
-                    {
-                        self.error(
-                            a.value.span().start as usize,
-                            format!("exists-action must be override, skip, append or delete, not '{text}'"),
-                        );
-                        return None;
-                    }
+                    self.error(
+                        a.value.span().start as usize,
+                        format!(
+                            "exists-action must be override, skip, append or delete, not '{text}'"
+                        ),
+                    );
+                    return None;
                 }
                 v
             }
             None => PolicyValue::Literal("override".to_owned()),
         };
+        let values = self.value_children(e)?;
+        Some((name, exists_action, values))
+    }
+
+    /// The `<value>` children of an element.
+    fn value_children(&mut self, e: &Element) -> Option<Vec<PolicyValue>> {
         let mut values = Vec::new();
+        let mut ok = true;
         for child in &e.children {
             match child {
                 Node::Text(t) => self.stray_text(t),
                 Node::Element(c) if c.name == "value" => {
                     self.no_attributes(c, &[]);
-                    if let Some(v) = self.element_value(c) {
-                        values.push(v);
+                    match self.element_value(c) {
+                        Some(v) => values.push(v),
+                        None => ok = false,
                     }
+                }
+                Node::Element(c) => {
+                    self.error(
+                        Self::element_offset(c),
+                        format!("<{}> can contain only <value>, not <{}>", e.name, c.name),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(values)
+    }
+
+    fn boolean_attribute(&mut self, e: &Element, name: &str, default: bool) -> Option<bool> {
+        let Some(a) = Self::attribute(e, name) else {
+            return Some(default);
+        };
+        let text = self.literal_only(a)?;
+        match text.trim() {
+            t if t.eq_ignore_ascii_case("true") => Some(true),
+            t if t.eq_ignore_ascii_case("false") => Some(false),
+            t => {
+                self.error(
+                    a.value.span().start as usize,
+                    format!("'{name}' must be true or false, not '{t}'"),
+                );
+                None
+            }
+        }
+    }
+
+    fn rewrite_uri(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
+        self.no_attributes(e, &["id", "template", "copy-unmatched-params"]);
+        self.no_children(e);
+        let template = self.required(e, "template")?;
+        let template = self.value(&template.value, Expressions::Allowed, None)?;
+        let copy_unmatched_params = self.boolean_attribute(e, "copy-unmatched-params", true)?;
+        Some(Statement::RewriteUri {
+            meta,
+            template,
+            copy_unmatched_params,
+        })
+    }
+
+    fn mock_response(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
+        self.no_attributes(e, &["id", "status-code", "content-type"]);
+        self.no_children(e);
+        let status_code = match Self::attribute(e, "status-code") {
+            Some(a) => {
+                let text = self.literal_only(a)?;
+                match text.trim().parse::<u16>() {
+                    Ok(n) if (100..=999).contains(&n) => n,
+                    _ => {
+                        self.error(
+                            a.value.span().start as usize,
+                            format!("'{text}' is not a valid HTTP status code"),
+                        );
+                        return None;
+                    }
+                }
+            }
+            None => 200,
+        };
+        let content_type = match Self::attribute(e, "content-type") {
+            Some(a) => Some(self.literal_only(a)?.to_owned()),
+            None => None,
+        };
+        Some(Statement::MockResponse {
+            meta,
+            status_code,
+            content_type,
+        })
+    }
+
+    fn check_header(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
+        self.no_attributes(
+            e,
+            &[
+                "id",
+                "name",
+                "failed-check-httpcode",
+                "failed-check-error-message",
+                "ignore-case",
+            ],
+        );
+        let get = |loader: &mut Self, name: &str, types: &'static [Type]| {
+            let a = loader.required(e, name)?;
+            loader.value(&a.value, Expressions::Allowed, Some(types))
+        };
+        let name = get(self, "name", &[Type::String])?;
+        let failed_status = get(self, "failed-check-httpcode", &[Type::Int32])?;
+        let failed_message = get(self, "failed-check-error-message", &[Type::String])?;
+        let ignore_case = get(self, "ignore-case", &[Type::Boolean])?;
+        let values = self.value_children(e)?;
+        Some(Statement::CheckHeader {
+            meta,
+            name,
+            failed_status,
+            failed_message,
+            ignore_case,
+            values,
+        })
+    }
+
+    fn ip_filter(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
+        self.no_attributes(e, &["id", "action"]);
+        let action = self.required(e, "action")?;
+        let allow = match self.literal_only(action)? {
+            "allow" => true,
+            "forbid" => false,
+            other => {
+                self.error(
+                    action.value.span().start as usize,
+                    format!("action must be allow or forbid, not '{other}'"),
+                );
+                return None;
+            }
+        };
+        let mut ranges = Vec::new();
+        let mut ok = true;
+        for child in &e.children {
+            let c = match child {
+                Node::Text(t) => {
+                    self.stray_text(t);
+                    continue;
+                }
+                Node::Element(c) => c,
+            };
+            let parse = |loader: &mut Self, text: &str, offset: usize| match text
+                .trim()
+                .parse::<std::net::IpAddr>(
+            ) {
+                Ok(ip) => Some(ip),
+                Err(_) => {
+                    loader.error(offset, format!("'{}' is not an IP address", text.trim()));
+                    None
+                }
+            };
+            let range = match c.name.as_str() {
+                "address" => {
+                    self.no_attributes(c, &[]);
+                    let text = self.element_text(c);
+                    let (text, offset) = text.as_ref().map_or(("", Self::element_offset(c)), |t| {
+                        (t.as_str(), t.span().start as usize)
+                    });
+                    parse(self, text, offset).map(|ip| (ip, ip))
+                }
+                "address-range" => {
+                    self.no_attributes(c, &["from", "to"]);
+                    self.no_children(c);
+                    let from = self.required(c, "from");
+                    let to = self.required(c, "to");
+                    match (from, to) {
+                        (Some(from), Some(to)) => {
+                            let a =
+                                parse(self, from.value.as_str(), from.value.span().start as usize);
+                            let b = parse(self, to.value.as_str(), to.value.span().start as usize);
+                            match (a, b) {
+                                (Some(a), Some(b)) if a.is_ipv4() == b.is_ipv4() => Some((a, b)),
+                                (Some(_), Some(_)) => {
+                                    self.error(
+                                        Self::element_offset(c),
+                                        "an address range cannot mix IPv4 and IPv6",
+                                    );
+                                    None
+                                }
+                                _ => None,
+                            }
+                        }
+                        _ => None,
+                    }
+                }
+                other => {
+                    self.error(
+                        Self::element_offset(c),
+                        format!("<ip-filter> can contain only <address> and <address-range>, not <{other}>"),
+                    );
+                    None
+                }
+            };
+            match range {
+                Some(r) => ranges.push(r),
+                None => ok = false,
+            }
+        }
+        ok.then_some(Statement::IpFilter {
+            meta,
+            allow,
+            ranges,
+        })
+    }
+
+    fn trace(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
+        self.no_attributes(e, &["id", "source", "severity"]);
+        let source = self.required(e, "source")?;
+        let source = self.literal_only(source)?.to_owned();
+        let severity = match Self::attribute(e, "severity") {
+            Some(a) => {
+                let s = self.literal_only(a)?.to_owned();
+                if !matches!(s.as_str(), "verbose" | "information" | "error") {
+                    self.error(
+                        a.value.span().start as usize,
+                        format!("severity must be verbose, information or error, not '{s}'"),
+                    );
+                    return None;
+                }
+                s
+            }
+            None => "verbose".to_owned(),
+        };
+        let mut message = None;
+        for child in &e.children {
+            match child {
+                Node::Text(t) => self.stray_text(t),
+                Node::Element(c) if c.name == "message" => message = self.element_value(c),
+                Node::Element(c) if c.name == "metadata" => {
+                    self.no_attributes(c, &["name", "value"]);
                 }
                 Node::Element(c) => self.error(
                     Self::element_offset(c),
-                    format!("<set-header> can contain only <value>, not <{}>", c.name),
+                    format!(
+                        "<trace> can contain only <message> and <metadata>, not <{}>",
+                        c.name
+                    ),
                 ),
             }
         }
-        Some(Statement::SetHeader {
+        let Some(message) = message else {
+            self.error(Self::element_offset(e), "<trace> requires a <message>");
+            return None;
+        };
+        Some(Statement::Trace {
             meta,
-            name,
-            exists_action,
-            values,
+            source,
+            severity,
+            message,
         })
     }
 

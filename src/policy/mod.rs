@@ -6,8 +6,11 @@
 
 pub mod catalog;
 mod load;
+mod named_values;
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::cert::name::DistinguishedName;
 use crate::diagnostic::Position;
@@ -23,6 +26,10 @@ pub struct LoadOptions {
     pub xml: XmlLimits,
     /// Limits on each expression.
     pub expressions: ParseLimits,
+    /// Named values: `{{name}}` in the policy text is replaced by the value before parsing.
+    pub named_values: HashMap<String, String>,
+    /// Policy fragments by id, for `<include-fragment fragment-id="id" />`.
+    pub fragments: HashMap<String, Arc<str>>,
 }
 
 /// One problem found while loading a policy.
@@ -34,10 +41,15 @@ pub struct LoadError {
     pub position: Position,
     /// What is wrong.
     pub message: String,
+    /// The fragment the error is in (offset and position are then in the fragment's text).
+    pub fragment: Option<String>,
 }
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(fragment) = &self.fragment {
+            write!(f, "fragment '{fragment}' ")?;
+        }
         write!(f, "{}: {}", self.position, self.message)
     }
 }
@@ -194,8 +206,10 @@ pub struct ValidateClientCertificate {
     pub identities: Vec<CertificateIdentity>,
 }
 
-/// One policy statement in a section.
+/// One policy statement in a section. (Built once at load and only borrowed afterwards, so
+/// the size difference between variants costs nothing on the evaluation path.)
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Statement {
     /// `<base />`: the parent scope's same section.
     Base(PolicyMeta),
@@ -260,22 +274,116 @@ pub enum Statement {
         /// The checks.
         policy: Box<ValidateClientCertificate>,
     },
-    /// An APIM policy this crate loads but does not run.
-    Unimplemented(PolicyMeta),
+    /// `<include-fragment fragment-id="..." />`: the fragment's statements, loaded in place.
+    IncludeFragment {
+        /// Common data.
+        meta: PolicyMeta,
+        /// `fragment-id`.
+        fragment_id: String,
+        /// The fragment's statements.
+        statements: Vec<Statement>,
+    },
+    /// `<set-method>METHOD</set-method>`.
+    SetMethod {
+        /// Common data.
+        meta: PolicyMeta,
+        /// The method.
+        method: PolicyValue,
+    },
+    /// `<rewrite-uri template="..." copy-unmatched-params="true|false" />`.
+    RewriteUri {
+        /// Common data.
+        meta: PolicyMeta,
+        /// `template`: path and query, with `{parameter}` placeholders.
+        template: PolicyValue,
+        /// `copy-unmatched-params` (default true).
+        copy_unmatched_params: bool,
+    },
+    /// `<set-query-parameter name exists-action><value/>...</set-query-parameter>`.
+    SetQueryParameter {
+        /// Common data.
+        meta: PolicyMeta,
+        /// `name`.
+        name: PolicyValue,
+        /// `exists-action`.
+        exists_action: PolicyValue,
+        /// The `<value>` children.
+        values: Vec<PolicyValue>,
+    },
+    /// `<mock-response status-code content-type />`.
+    MockResponse {
+        /// Common data.
+        meta: PolicyMeta,
+        /// `status-code` (default 200).
+        status_code: u16,
+        /// `content-type`.
+        content_type: Option<String>,
+    },
+    /// `<check-header name failed-check-httpcode failed-check-error-message ignore-case>`.
+    CheckHeader {
+        /// Common data.
+        meta: PolicyMeta,
+        /// `name`.
+        name: PolicyValue,
+        /// `failed-check-httpcode`.
+        failed_status: PolicyValue,
+        /// `failed-check-error-message`.
+        failed_message: PolicyValue,
+        /// `ignore-case`.
+        ignore_case: PolicyValue,
+        /// The allowed `<value>`s (none: any value).
+        values: Vec<PolicyValue>,
+    },
+    /// `<ip-filter action="allow|forbid">` with `<address>` and `<address-range from to>`.
+    IpFilter {
+        /// Common data.
+        meta: PolicyMeta,
+        /// `allow` (only listed callers pass) or `forbid` (listed callers are refused).
+        allow: bool,
+        /// The addresses and ranges, inclusive.
+        ranges: Vec<(std::net::IpAddr, std::net::IpAddr)>,
+    },
+    /// `<trace source severity><message/><metadata name value/></trace>`.
+    Trace {
+        /// Common data.
+        meta: PolicyMeta,
+        /// `source`.
+        source: String,
+        /// `severity` (default `verbose`).
+        severity: String,
+        /// `<message>`.
+        message: PolicyValue,
+    },
+    /// An APIM policy this crate loads but does not run; a host handler may run it.
+    Unimplemented {
+        /// Common data.
+        meta: PolicyMeta,
+        /// Its attributes as written (entities decoded).
+        attributes: Vec<(String, String)>,
+    },
 }
 
 impl Statement {
     /// Common data of the statement.
     pub fn meta(&self) -> &PolicyMeta {
         match self {
-            Statement::Base(meta) | Statement::Unimplemented(meta) => meta,
+            Statement::Base(meta) => meta,
             Statement::Choose { meta, .. }
             | Statement::ReturnResponse { meta, .. }
             | Statement::SetStatus { meta, .. }
             | Statement::SetHeader { meta, .. }
             | Statement::SetBody { meta, .. }
             | Statement::SetVariable { meta, .. }
-            | Statement::ValidateClientCertificate { meta, .. } => meta,
+            | Statement::ValidateClientCertificate { meta, .. }
+            | Statement::IncludeFragment { meta, .. }
+            | Statement::SetMethod { meta, .. }
+            | Statement::RewriteUri { meta, .. }
+            | Statement::SetQueryParameter { meta, .. }
+            | Statement::MockResponse { meta, .. }
+            | Statement::CheckHeader { meta, .. }
+            | Statement::IpFilter { meta, .. }
+            | Statement::Trace { meta, .. }
+            | Statement::Unimplemented { meta, .. } => meta,
         }
     }
 }
@@ -298,6 +406,11 @@ impl Policy {
     /// Loads a policy document.
     pub fn load_with(text: &str, options: &LoadOptions) -> Result<Self, LoadErrors> {
         load::load(text, options)
+    }
+
+    /// Checks a policy fragment (`<fragment>` root) on its own, as APIM does when it is saved.
+    pub fn check_fragment(text: &str, options: &LoadOptions) -> Result<(), LoadErrors> {
+        load::check_fragment(text, options)
     }
 
     /// The statements of `section` (`on-error` is empty when the document has none).

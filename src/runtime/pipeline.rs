@@ -1,0 +1,656 @@
+//! Running statements: sections in order, `<base/>` substituted by the parent scope's same
+//! section where it stands, `return-response` ending the pipeline, errors jumping to on-error
+//! with `context.LastError`, and each policy's effect on the context.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use crate::context::{Body, Context, Headers, LastError, Response, TraceRecord, reason_phrase};
+use crate::expr::{Exception, Value};
+use crate::policy::{
+    Condition, ExistsAction, Policy, PolicyExpression, PolicyMeta, PolicyValue, Section, Statement,
+};
+
+use super::Outcome;
+use super::client_certificate;
+use super::gateway::{
+    HandlerOutcome, PipelineSettings, PolicyElement, Scope, UnimplementedPolicies,
+};
+
+/// How a statement list ended.
+enum Flow {
+    Continue,
+    Returned(Response),
+}
+
+/// A policy failure on its way to `on-error`.
+struct Failure {
+    /// The status the gateway answers with.
+    status: u16,
+    error: Box<LastError>,
+}
+
+/// Where a `set-header`/`set-status`/`set-body` acts.
+enum Target<'r> {
+    Request,
+    Response,
+    Returned(&'r mut Response),
+}
+
+struct Run<'p, 'c> {
+    /// Parent scopes, broadest first.
+    parents: &'p [(Scope, Policy)],
+    /// The operation-scope policy.
+    policy: &'p Policy,
+    settings: &'p PipelineSettings,
+    context: &'c mut Context,
+    section: Section,
+    /// The scope whose statements run now: an index into `parents`, or `parents.len()` for
+    /// the operation policy.
+    scope: usize,
+}
+
+/// Runs `policy` inside `parents` for one request.
+pub(super) fn run(
+    parents: &[(Scope, Policy)],
+    policy: &Policy,
+    settings: &PipelineSettings,
+    context: &mut Context,
+) -> Outcome {
+    if !settings.negotiate_client_certificate {
+        context.request_mut().certificate = None;
+    }
+    let mut run = Run {
+        parents,
+        policy,
+        settings,
+        context,
+        section: Section::Inbound,
+        scope: parents.len(),
+    };
+    match run.main_sections() {
+        Ok(Some(response)) => Outcome::Returned { response },
+        Ok(None) => Outcome::Forwarded,
+        Err(failure) => run.on_error(failure),
+    }
+}
+
+impl Run<'_, '_> {
+    fn scope_name(&self) -> Option<String> {
+        if self.parents.is_empty() {
+            return None;
+        }
+        let scope = self
+            .parents
+            .get(self.scope)
+            .map_or(Scope::Operation, |(s, _)| *s);
+        Some(scope.name().to_owned())
+    }
+
+    /// Runs `section` of the operation policy (parents come in through `<base/>`).
+    fn section(&mut self, section: Section) -> Result<Flow, Failure> {
+        self.section = section;
+        self.scope = self.parents.len();
+        let statements = self.policy.section(section);
+        self.statements(statements)
+    }
+
+    fn main_sections(&mut self) -> Result<Option<Response>, Failure> {
+        for section in [Section::Inbound, Section::Backend] {
+            if let Flow::Returned(response) = self.section(section)? {
+                if self.settings.outbound_after_return_response {
+                    *self.context.response_mut() = response;
+                    return match self.section(Section::Outbound)? {
+                        Flow::Returned(response) => Ok(Some(response)),
+                        Flow::Continue => Ok(Some(self.context.response().clone())),
+                    };
+                }
+                return Ok(Some(response));
+            }
+        }
+        match self.section(Section::Outbound)? {
+            Flow::Returned(response) => Ok(Some(response)),
+            Flow::Continue => Ok(None),
+        }
+    }
+
+    fn on_error(&mut self, failure: Failure) -> Outcome {
+        let error = *failure.error;
+        self.context.set_last_error(Some(error.clone()));
+        if !self.policy.has_on_error() {
+            return Outcome::Error {
+                status: failure.status,
+                error,
+            };
+        }
+        *self.context.response_mut() = Response::with_status(failure.status);
+        match self.section(Section::OnError) {
+            Ok(Flow::Returned(response)) => Outcome::Returned { response },
+            Ok(Flow::Continue) => Outcome::Error {
+                status: u16::try_from(self.context.response().status_code).unwrap_or(500),
+                error,
+            },
+            // An error inside on-error: the gateway answers with its error response.
+            Err(failure) => {
+                self.context.set_last_error(Some((*failure.error).clone()));
+                Outcome::Error {
+                    status: 500,
+                    error: *failure.error,
+                }
+            }
+        }
+    }
+
+    fn target(&self) -> Target<'static> {
+        match self.section {
+            Section::Inbound | Section::Backend => Target::Request,
+            Section::Outbound | Section::OnError => Target::Response,
+        }
+    }
+
+    fn statements(&mut self, statements: &[Statement]) -> Result<Flow, Failure> {
+        for statement in statements {
+            if let Flow::Returned(response) = self.statement(statement)? {
+                return Ok(Flow::Returned(response));
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn statement(&mut self, statement: &Statement) -> Result<Flow, Failure> {
+        let target = self.target();
+        match statement {
+            Statement::Base(_) => {
+                // A global policy has no parent: base does nothing there.
+                let Some(parent) = self.scope.checked_sub(1) else {
+                    return Ok(Flow::Continue);
+                };
+                let here = self.scope;
+                self.scope = parent;
+                let parents = self.parents;
+                let statements = match parents.get(parent) {
+                    Some((_, p)) => p.section(self.section),
+                    None => &[],
+                };
+                let flow = self.statements(statements);
+                self.scope = here;
+                flow
+            }
+            Statement::IncludeFragment { statements, .. } => self.statements(statements),
+            Statement::Choose {
+                meta,
+                branches,
+                otherwise,
+            } => {
+                for branch in branches {
+                    let holds = match &branch.condition {
+                        Condition::Constant(b) => *b,
+                        Condition::Expression(e) => self.condition(meta, e)?,
+                    };
+                    if holds {
+                        return self.statements(&branch.statements);
+                    }
+                }
+                match otherwise {
+                    Some(statements) => self.statements(statements),
+                    None => Ok(Flow::Continue),
+                }
+            }
+            Statement::ReturnResponse { actions, .. } => {
+                let mut returned = Response::ok();
+                for action in actions {
+                    self.response_action(action, Target::Returned(&mut returned))?;
+                }
+                Ok(Flow::Returned(returned))
+            }
+            Statement::MockResponse {
+                status_code,
+                content_type,
+                ..
+            } => {
+                let mut response = Response::with_status(*status_code);
+                if let Some(content_type) = content_type {
+                    response
+                        .headers
+                        .set("Content-Type", vec![content_type.clone()]);
+                }
+                Ok(Flow::Returned(response))
+            }
+            Statement::SetStatus { .. }
+            | Statement::SetHeader { .. }
+            | Statement::SetBody { .. } => {
+                self.response_action(statement, target)?;
+                Ok(Flow::Continue)
+            }
+            Statement::SetVariable { meta, name, value } => {
+                let value = match value {
+                    PolicyValue::Literal(text) => Value::String(Arc::from(text.as_str())),
+                    PolicyValue::Expression(e) => {
+                        let value = self.evaluate(meta, e)?;
+                        match value.to_static() {
+                            Some(value) => value,
+                            None => {
+                                return Err(self.failure(
+                                    meta,
+                                    "ExpressionValueEvaluationFailure",
+                                    "Expression evaluation failed. A value of this type cannot be stored in a variable.".to_owned(),
+                                    None,
+                                ));
+                            }
+                        }
+                    }
+                };
+                self.context.set_variable(name, value);
+                Ok(Flow::Continue)
+            }
+            Statement::SetMethod { meta, method } => {
+                let method = self.text(meta, method)?;
+                self.context.request_mut().method = method;
+                Ok(Flow::Continue)
+            }
+            Statement::SetQueryParameter {
+                meta,
+                name,
+                exists_action,
+                values,
+            } => {
+                let (name, action, values) =
+                    self.named_values(meta, name, exists_action, values)?;
+                let query = &mut self.context.request_mut().url.query;
+                let existing = query
+                    .iter()
+                    .position(|(n, _)| n.eq_ignore_ascii_case(&name));
+                match (action, existing) {
+                    (ExistsAction::Delete, Some(i)) => {
+                        query.remove(i);
+                    }
+                    (ExistsAction::Delete, None) | (ExistsAction::Skip, Some(_)) => {}
+                    (ExistsAction::Append, Some(i)) => {
+                        if let Some((_, v)) = query.get_mut(i) {
+                            v.extend(values);
+                        }
+                    }
+                    (ExistsAction::Override, Some(i)) => {
+                        if let Some((_, v)) = query.get_mut(i) {
+                            *v = values;
+                        }
+                    }
+                    (_, None) => query.push((name, values)),
+                }
+                Ok(Flow::Continue)
+            }
+            Statement::RewriteUri {
+                meta,
+                template,
+                copy_unmatched_params,
+            } => {
+                let template = self.text(meta, template)?;
+                self.rewrite_uri(&template, *copy_unmatched_params);
+                Ok(Flow::Continue)
+            }
+            Statement::CheckHeader {
+                meta,
+                name,
+                failed_status,
+                failed_message,
+                ignore_case,
+                values,
+            } => {
+                let name = self.text(meta, name)?;
+                let ignore_case = match ignore_case {
+                    PolicyValue::Literal(t) => t.trim().eq_ignore_ascii_case("true"),
+                    PolicyValue::Expression(e) => self.condition(meta, e)?,
+                };
+                let mut allowed = Vec::with_capacity(values.len());
+                for v in values {
+                    allowed.push(self.text(meta, v)?);
+                }
+                let reason = match self.context.request().headers.get(&name) {
+                    None => Some("HeaderNotFound"),
+                    Some(present) if !allowed.is_empty() => {
+                        let ok = present.iter().all(|p| {
+                            allowed.iter().any(|a| {
+                                if ignore_case {
+                                    a.eq_ignore_ascii_case(p)
+                                } else {
+                                    a == p
+                                }
+                            })
+                        });
+                        (!ok).then_some("HeaderValueNotAllowed")
+                    }
+                    Some(_) => None,
+                };
+                let Some(reason) = reason else {
+                    return Ok(Flow::Continue);
+                };
+                let status = self.status_code(meta, failed_status)?;
+                let message = self.text(meta, failed_message)?;
+                let mut failure = self.failure(meta, reason, message, None);
+                failure.status = status;
+                Err(failure)
+            }
+            Statement::IpFilter {
+                meta,
+                allow,
+                ranges,
+            } => {
+                let caller = self.context.request().ip_address.trim().to_owned();
+                let listed = caller
+                    .parse::<IpAddr>()
+                    .ok()
+                    .is_some_and(|ip| ranges.iter().any(|(from, to)| in_range(ip, *from, *to)));
+                // An unparsable caller address is never allowed (fail closed).
+                let passes = caller.parse::<IpAddr>().is_ok() && listed == *allow;
+                if passes {
+                    return Ok(Flow::Continue);
+                }
+                let mut failure = self.failure(
+                    meta,
+                    "CallerIpNotAllowed",
+                    format!("Caller IP address {caller} is not allowed. Access denied."),
+                    None,
+                );
+                failure.status = 403;
+                Err(failure)
+            }
+            Statement::Trace {
+                meta,
+                source,
+                severity,
+                message,
+            } => {
+                let message = self.text(meta, message)?;
+                self.context.add_trace(TraceRecord {
+                    source: source.clone(),
+                    severity: severity.clone(),
+                    message,
+                });
+                Ok(Flow::Continue)
+            }
+            Statement::ValidateClientCertificate { meta, policy } => {
+                match client_certificate::validate(policy, self.context) {
+                    Ok(()) => Ok(Flow::Continue),
+                    // ignore-error="true": proceed to the next policy.
+                    Err(_) if policy.ignore_error => Ok(Flow::Continue),
+                    Err(refusal) => {
+                        let mut failure =
+                            self.failure(meta, refusal.reason, refusal.message.to_owned(), None);
+                        failure.status = 401;
+                        Err(failure)
+                    }
+                }
+            }
+            Statement::Unimplemented { meta, attributes } => {
+                let element = PolicyElement {
+                    name: &meta.name,
+                    id: meta.id.as_deref(),
+                    attributes,
+                };
+                if let Some(handler) = self.settings.handler(&meta.name) {
+                    return match handler.handle(&element, self.context) {
+                        Ok(HandlerOutcome::Continue) => Ok(Flow::Continue),
+                        Ok(HandlerOutcome::Return(response)) => Ok(Flow::Returned(response)),
+                        Err(e) => {
+                            let (status, mut error) = e.into_last_error(&element);
+                            error.section = Some(self.section.name().to_owned());
+                            error.path = Some(meta.path.clone());
+                            error.scope = self.scope_name();
+                            Err(Failure {
+                                status,
+                                error: Box::new(error),
+                            })
+                        }
+                    };
+                }
+                match self.settings.unimplemented {
+                    UnimplementedPolicies::Skip => Ok(Flow::Continue),
+                    UnimplementedPolicies::Fail => Err(self.failure(
+                        meta,
+                        "PolicyNotImplemented",
+                        format!(
+                            "The policy '{}' is not implemented by apim-policy and no handler is registered for it.",
+                            meta.name
+                        ),
+                        None,
+                    )),
+                }
+            }
+        }
+    }
+
+    /// `rewrite-uri`: the template's path (with `{parameter}`s from the matched parameters)
+    /// and query replace the URL's; unmatched incoming query parameters are kept on request.
+    fn rewrite_uri(&mut self, template: &str, copy_unmatched_params: bool) {
+        let (path, query) = template.split_once('?').unwrap_or((template, ""));
+        let request = self.context.request_mut();
+        let mut used = Vec::new();
+        let mut new_path = String::with_capacity(path.len());
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            new_path.push_str(rest.get(..open).unwrap_or(""));
+            let after = rest.get(open + 1..).unwrap_or("");
+            let Some(close) = after.find('}') else {
+                new_path.push_str(rest.get(open..).unwrap_or(""));
+                rest = "";
+                break;
+            };
+            let name = after.get(..close).unwrap_or("").trim_start_matches('*');
+            used.push(name.to_owned());
+            let value = request
+                .matched_parameters
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+                .or_else(|| {
+                    request
+                        .url
+                        .query_values(name)
+                        .and_then(|v| v.first().cloned())
+                })
+                .unwrap_or_default();
+            new_path.push_str(&value);
+            rest = after.get(close + 1..).unwrap_or("");
+        }
+        new_path.push_str(rest);
+        let mut new_query: Vec<(String, Vec<String>)> = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            new_query.push((name.to_owned(), vec![value.to_owned()]));
+        }
+        if copy_unmatched_params {
+            for (name, values) in &request.url.query {
+                let taken = used.iter().any(|u| u.eq_ignore_ascii_case(name))
+                    || new_query.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+                if !taken {
+                    new_query.push((name.clone(), values.clone()));
+                }
+            }
+        }
+        if !new_path.starts_with('/') {
+            new_path.insert(0, '/');
+        }
+        request.url.path = new_path;
+        request.url.query = new_query;
+    }
+
+    /// Evaluates `name`, `exists-action` and the `<value>`s of set-header / set-query-parameter.
+    fn named_values(
+        &mut self,
+        meta: &PolicyMeta,
+        name: &PolicyValue,
+        exists_action: &PolicyValue,
+        values: &[PolicyValue],
+    ) -> Result<(String, ExistsAction, Vec<String>), Failure> {
+        let name = self.text(meta, name)?;
+        let action_text = self.text(meta, exists_action)?;
+        let Some(action) = ExistsAction::parse(&action_text) else {
+            return Err(self.failure(
+                meta,
+                "ExpressionValueEvaluationFailure",
+                format!("'{action_text}' is not a valid exists-action."),
+                None,
+            ));
+        };
+        let mut texts = Vec::with_capacity(values.len());
+        for v in values {
+            texts.push(self.text(meta, v)?);
+        }
+        Ok((name, action, texts))
+    }
+
+    fn response_action(
+        &mut self,
+        statement: &Statement,
+        target: Target<'_>,
+    ) -> Result<(), Failure> {
+        match statement {
+            Statement::SetStatus { meta, code, reason } => {
+                let status = self.status_code(meta, code)?;
+                let reason = match reason {
+                    Some(r) => self.text(meta, r)?,
+                    None => reason_phrase(status).to_owned(),
+                };
+                let response = match target {
+                    Target::Returned(response) => response,
+                    // set-status elsewhere sets the response the gateway will send.
+                    Target::Request | Target::Response => self.context.response_mut(),
+                };
+                response.status_code = i32::from(status);
+                response.status_reason = reason;
+            }
+            Statement::SetHeader {
+                meta,
+                name,
+                exists_action,
+                values,
+            } => {
+                let (name, action, values) =
+                    self.named_values(meta, name, exists_action, values)?;
+                let headers = match target {
+                    Target::Request => &mut self.context.request_mut().headers,
+                    Target::Response => &mut self.context.response_mut().headers,
+                    Target::Returned(response) => &mut response.headers,
+                };
+                apply_header(headers, &name, action, values);
+            }
+            Statement::SetBody { meta, body } => {
+                let body = Some(Body::new(self.text(meta, body)?.into_bytes()));
+                match target {
+                    Target::Returned(response) => response.body = body,
+                    Target::Response => self.context.response_mut().body = body,
+                    Target::Request => self.context.request_mut().body = body,
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn status_code(&mut self, meta: &PolicyMeta, code: &PolicyValue) -> Result<u16, Failure> {
+        let number = match code {
+            PolicyValue::Literal(text) => text.trim().parse::<i64>().ok(),
+            PolicyValue::Expression(e) => match self.evaluate(meta, e)? {
+                Value::Int(i) => Some(i64::from(i)),
+                Value::Long(i) => Some(i),
+                _ => None,
+            },
+        };
+        match number.and_then(|n| u16::try_from(n).ok()) {
+            Some(n) if (100..=999).contains(&n) => Ok(n),
+            _ => Err(self.failure(
+                meta,
+                "ExpressionValueEvaluationFailure",
+                "The status code must be between 100 and 999.".to_owned(),
+                None,
+            )),
+        }
+    }
+
+    fn text(&mut self, meta: &PolicyMeta, value: &PolicyValue) -> Result<String, Failure> {
+        match value {
+            PolicyValue::Literal(text) => Ok(text.clone()),
+            PolicyValue::Expression(e) => Ok(self.evaluate(meta, e)?.to_display_string()),
+        }
+    }
+
+    fn evaluate<'s>(
+        &'s self,
+        meta: &PolicyMeta,
+        expression: &'s PolicyExpression,
+    ) -> Result<Value<'s>, Failure> {
+        expression
+            .program()
+            .evaluate(self.context)
+            .map_err(|exception| self.expression_failure(meta, Some(exception)))
+    }
+
+    fn condition(&self, meta: &PolicyMeta, expression: &PolicyExpression) -> Result<bool, Failure> {
+        match self.evaluate(meta, expression)? {
+            Value::Bool(b) => Ok(b),
+            _ => Err(self.expression_failure(meta, None)),
+        }
+    }
+
+    fn expression_failure(&self, meta: &PolicyMeta, exception: Option<Exception>) -> Failure {
+        let detail = exception.as_ref().map_or_else(
+            || "The expression did not give a value of the required type.".to_owned(),
+            |e| e.message.to_string(),
+        );
+        self.failure(
+            meta,
+            "ExpressionValueEvaluationFailure",
+            format!("Expression evaluation failed. {detail}"),
+            exception,
+        )
+    }
+
+    fn failure(
+        &self,
+        meta: &PolicyMeta,
+        reason: &str,
+        message: String,
+        exception: Option<Exception>,
+    ) -> Failure {
+        Failure {
+            status: 500,
+            error: Box::new(LastError {
+                source: meta.name.clone(),
+                reason: Some(reason.to_owned()),
+                message,
+                scope: self.scope_name(),
+                section: Some(self.section.name().to_owned()),
+                path: Some(meta.path.clone()),
+                policy_id: meta.id.clone(),
+                exception,
+            }),
+        }
+    }
+}
+
+/// Applies a `set-header` with `action` and `values` to `headers`.
+fn apply_header(headers: &mut Headers, name: &str, action: ExistsAction, values: Vec<String>) {
+    match action {
+        ExistsAction::Override => headers.set(name, values),
+        ExistsAction::Skip => {
+            if !headers.contains(name) {
+                headers.set(name, values);
+            }
+        }
+        ExistsAction::Append => headers.append(name, values),
+        ExistsAction::Delete => headers.remove(name),
+    }
+}
+
+/// Whether `ip` lies in `[from, to]` (same address family).
+fn in_range(ip: IpAddr, from: IpAddr, to: IpAddr) -> bool {
+    match (ip, from, to) {
+        (IpAddr::V4(ip), IpAddr::V4(a), IpAddr::V4(b)) => {
+            (u32::from(a)..=u32::from(b)).contains(&u32::from(ip))
+        }
+        (IpAddr::V6(ip), IpAddr::V6(a), IpAddr::V6(b)) => {
+            (u128::from(a)..=u128::from(b)).contains(&u128::from(ip))
+        }
+        _ => false,
+    }
+}

@@ -7,7 +7,11 @@
 
 pub mod algorithms;
 pub mod certificate;
+pub mod container;
+mod display;
+pub mod extension;
 pub mod issuer;
 pub mod name;
+pub mod oids;
 pub mod store;
 pub mod verify;

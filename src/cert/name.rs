@@ -252,7 +252,7 @@ pub(crate) fn decode_oid(content: &[u8]) -> Result<String, &'static str> {
 
 /// Encodes a dotted OID string as OBJECT IDENTIFIER contents, with .NET's validation (at least
 /// two arcs, decimal digits without leading zeros, first arc 0..=2, second arc < 40 under 0/1).
-pub(crate) fn encode_oid(dotted: &str) -> Option<Vec<u8>> {
+pub fn encode_oid(dotted: &str) -> Option<Vec<u8>> {
     let mut arcs = Vec::new();
     for part in dotted.split('.') {
         if part.is_empty()

@@ -1,0 +1,255 @@
+//! Certificate containers: PEM, a DER certificate, PKCS#7 `.p7b` certificate bags (DER or PEM
+//! `PKCS7`) and PFX/PKCS#12 files, as `X509Certificate2Collection.Import` reads them.
+//!
+//! This file owns format detection ([`Certificate::load_any`]), the PKCS#7 SignedData walk
+//! (certificates only; DER encoding only, BER indefinite lengths are refused) and the PFX
+//! reading on the `p12-keystore` crate (PBES2/AES as current OpenSSL writes, and the legacy
+//! RC2-40 and 3DES schemes of `openssl pkcs12 -legacy`), with typed errors for a wrong password,
+//! corrupt or truncated input.
+
+use crate::cert::certificate::{CertError, Certificate, MAX_INPUT_LEN};
+use crate::cert::name::{DerReader, NameStyle, decode_oid};
+
+const OID_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
+
+/// The container format [`Certificate::load_any`] detected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ContainerFormat {
+    /// PEM text (`CERTIFICATE` and/or `PKCS7` blocks).
+    Pem,
+    /// One DER certificate.
+    Der,
+    /// A DER PKCS#7 ContentInfo holding SignedData.
+    Pkcs7,
+    /// A PFX / PKCS#12 file.
+    Pkcs12,
+}
+
+/// The tag of the first element inside an outer SEQUENCE, read leniently (any length form).
+fn first_inner_tag(bytes: &[u8]) -> Option<u8> {
+    if bytes.first() != Some(&0x30) {
+        return None;
+    }
+    let len_byte = *bytes.get(1)?;
+    let header = if len_byte < 0x80 {
+        2
+    } else if len_byte == 0x80 {
+        2
+    } else {
+        2usize.checked_add(usize::from(len_byte & 0x7F))?
+    };
+    bytes.get(header).copied()
+}
+
+/// Detects the container format of `bytes`, or `None` when it is none of them.
+pub fn detect(bytes: &[u8]) -> Option<ContainerFormat> {
+    match first_inner_tag(bytes) {
+        Some(0x30) => Some(ContainerFormat::Der),
+        Some(0x06) => Some(ContainerFormat::Pkcs7),
+        Some(0x02) => Some(ContainerFormat::Pkcs12),
+        Some(_) => None,
+        None => {
+            let text = std::str::from_utf8(bytes).ok()?;
+            text.contains("-----BEGIN ").then_some(ContainerFormat::Pem)
+        }
+    }
+}
+
+fn p7_err(message: impl Into<String>) -> CertError {
+    CertError::Pkcs7 {
+        message: message.into(),
+    }
+}
+
+/// The certificates of a DER PKCS#7 ContentInfo/SignedData, in encoded order. Non-X.509
+/// `CertificateChoices` (attribute and extended certificates) are skipped.
+pub fn read_pkcs7(der: &[u8], style: NameStyle) -> Result<Vec<Certificate>, CertError> {
+    let map = |e: crate::cert::name::DerError| p7_err(format!("at byte {}: {}", e.offset, e.message));
+    let mut top = DerReader::new(der, 0);
+    let ci = top
+        .read_expect(0x30, "expected ContentInfo SEQUENCE")
+        .map_err(map)?;
+    let mut c = ci.reader();
+    let oid_tlv = c
+        .read_expect(0x06, "expected contentType OBJECT IDENTIFIER")
+        .map_err(map)?;
+    let oid = decode_oid(oid_tlv.content).map_err(p7_err)?;
+    if oid != OID_SIGNED_DATA {
+        return Err(p7_err(format!(
+            "content type {oid} is not signedData ({OID_SIGNED_DATA})"
+        )));
+    }
+    let explicit = c
+        .read_expect(0xA0, "expected [0] content")
+        .map_err(map)?;
+    c.finish("data after content").map_err(map)?;
+    let mut e = explicit.reader();
+    let sd = e
+        .read_expect(0x30, "expected SignedData SEQUENCE")
+        .map_err(map)?;
+    e.finish("data after SignedData").map_err(map)?;
+    let mut s = sd.reader();
+    s.read_expect(0x02, "expected SignedData version").map_err(map)?;
+    s.read_expect(0x31, "expected digestAlgorithms SET")
+        .map_err(map)?;
+    s.read_expect(0x30, "expected encapContentInfo SEQUENCE")
+        .map_err(map)?;
+    let mut out = Vec::new();
+    if let Some(certs) = s.read_optional(0xA0).map_err(map)? {
+        let mut r = certs.reader();
+        while !r.is_empty() {
+            let choice = r.read().map_err(map)?;
+            if choice.tag == 0x30 {
+                out.push(Certificate::from_der_with_style(choice.raw, style)?);
+            }
+        }
+    }
+    let _crls = s.read_optional(0xA1).map_err(map)?;
+    s.read_expect(0x31, "expected signerInfos SET")
+        .map_err(map)?;
+    s.finish("data after signerInfos").map_err(map)?;
+    Ok(out)
+}
+
+fn pfx_error(e: &p12_keystore::error::Error) -> CertError {
+    use p12_keystore::error::Error as E;
+    match e {
+        E::MacError(_) => CertError::WrongPassword,
+        // Without a MAC, a wrong password shows up as bad padding after decryption.
+        E::UnpadError => CertError::WrongPassword,
+        E::Pkcs5Error(m) if m.to_ascii_lowercase().contains("decrypt") => {
+            CertError::WrongPassword
+        }
+        E::UnsupportedEncryptionScheme | E::UnsupportedMacAlgorithm => CertError::Pkcs12 {
+            message: format!("unsupported: {e}"),
+        },
+        _ => CertError::Pkcs12 {
+            message: e.to_string(),
+        },
+    }
+}
+
+/// The certificates of a PFX / PKCS#12 file, in bag order. `HasPrivateKey` is set on a
+/// certificate whose `localKeyId` matches a key bag's; on Windows the bag's `friendlyName`
+/// becomes `FriendlyName`. A missing password is read as the empty password.
+pub fn read_pkcs12(
+    der: &[u8],
+    password: Option<&str>,
+    style: NameStyle,
+) -> Result<Vec<Certificate>, CertError> {
+    let password = password.unwrap_or("");
+    // Defence in depth: a third-party parser on hostile input must not take the process down.
+    let parsed = std::panic::catch_unwind(|| {
+        p12_keystore::Pkcs12Archive::from_pkcs12(der, password).map_err(|e| pfx_error(&e))
+    })
+    .map_err(|_| CertError::Pkcs12 {
+        message: "the PKCS#12 parser failed on this input".to_owned(),
+    })??;
+    let mut out = Vec::with_capacity(parsed.certs.len());
+    for bag in &parsed.certs {
+        let mut cert = Certificate::from_der_with_style(bag.cert.as_der(), style)?;
+        let has_key = bag.local_key_id.as_ref().is_some_and(|id| {
+            parsed
+                .keys
+                .iter()
+                .any(|k| k.local_key_id.as_ref().is_some_and(|k| k.0 == *id))
+        });
+        cert.set_pfx_attributes(has_key, bag.friendly_name.as_deref());
+        out.push(cert);
+    }
+    Ok(out)
+}
+
+fn read_pem(text: &[u8], style: NameStyle) -> Result<Vec<Certificate>, CertError> {
+    let s = std::str::from_utf8(text).map_err(|_| CertError::Pem {
+        message: "PEM input is not UTF-8 text".to_owned(),
+    })?;
+    let mut out = Vec::new();
+    let mut rest = s;
+    let mut containers = 0usize;
+    while let Some(start) = rest.find("-----BEGIN ") {
+        let from_begin = rest.get(start..).unwrap_or("");
+        let label_end = from_begin
+            .get(11..)
+            .and_then(|t| t.find("-----"))
+            .ok_or_else(|| CertError::Pem {
+                message: "unterminated BEGIN line".to_owned(),
+            })?;
+        let label = from_begin
+            .get(11..label_end.saturating_add(11))
+            .unwrap_or("");
+        let end_marker = format!("-----END {label}-----");
+        let end = from_begin.find(&end_marker).ok_or_else(|| CertError::Pem {
+            message: format!("no END line for {label}"),
+        })?;
+        let block_len = end.saturating_add(end_marker.len());
+        let block = from_begin.get(..block_len).unwrap_or("");
+        rest = from_begin.get(block_len..).unwrap_or("");
+        match label {
+            "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
+                containers = containers.saturating_add(1);
+                let normalized;
+                let block = if label == "CERTIFICATE" {
+                    block
+                } else {
+                    normalized = block.replace(label, "CERTIFICATE");
+                    normalized.as_str()
+                };
+                out.extend(Certificate::load_with_style(block.as_bytes(), style)?);
+            }
+            "PKCS7" | "PKCS #7 SIGNED DATA" | "CMS" => {
+                containers = containers.saturating_add(1);
+                let (_, der) = der::pem::decode_vec(block.as_bytes()).map_err(|e| {
+                    CertError::Pem {
+                        message: format!("{label}: {e}"),
+                    }
+                })?;
+                out.extend(read_pkcs7(&der, style)?);
+            }
+            _ => {}
+        }
+    }
+    if containers == 0 {
+        return Err(CertError::NoCertificate);
+    }
+    Ok(out)
+}
+
+impl Certificate {
+    /// Loads every certificate from `bytes`, detecting the format: PEM (`CERTIFICATE` and
+    /// `PKCS7` blocks, others skipped), a DER certificate, a DER PKCS#7 certificate bag, or a
+    /// PFX/PKCS#12 file (decrypted with `password`; `None` means the empty password). The
+    /// result may be empty (a PKCS#7 or PFX file without certificates), as in .NET.
+    ///
+    /// # Errors
+    /// [`CertError::WrongPassword`] when the PFX MAC (or decryption) fails; [`CertError::Pkcs12`],
+    /// [`CertError::Pkcs7`], [`CertError::Der`], [`CertError::Pem`] for corrupt or truncated
+    /// input; [`CertError::UnknownFormat`] when the bytes are none of the formats.
+    pub fn load_any(bytes: &[u8], password: Option<&str>) -> Result<Vec<Certificate>, CertError> {
+        Self::load_any_with_style(bytes, password, NameStyle::Windows)
+    }
+
+    /// [`Certificate::load_any`] with an explicit rendering style.
+    pub fn load_any_with_style(
+        bytes: &[u8],
+        password: Option<&str>,
+        style: NameStyle,
+    ) -> Result<Vec<Certificate>, CertError> {
+        if bytes.is_empty() {
+            return Err(CertError::Empty);
+        }
+        if bytes.len() > MAX_INPUT_LEN {
+            return Err(CertError::TooLarge {
+                len: bytes.len(),
+                limit: MAX_INPUT_LEN,
+            });
+        }
+        match detect(bytes) {
+            Some(ContainerFormat::Der) => Ok(vec![Certificate::from_der_with_style(bytes, style)?]),
+            Some(ContainerFormat::Pkcs7) => read_pkcs7(bytes, style),
+            Some(ContainerFormat::Pkcs12) => read_pkcs12(bytes, password, style),
+            Some(ContainerFormat::Pem) => read_pem(bytes, style),
+            None => Err(CertError::UnknownFormat),
+        }
+    }
+}

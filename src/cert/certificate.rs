@@ -167,6 +167,7 @@ pub struct Certificate {
     name_info_issuer: [String; 6],
     has_private_key: bool,
     friendly_name: String,
+    subject_name_name: String,
 }
 
 fn check_len(bytes: &[u8]) -> Result<(), CertError> {
@@ -233,6 +234,17 @@ impl Certificate {
     /// `Subject`: the subject name, most specific RDN first (`SubjectName.Name`).
     pub fn subject(&self) -> &str {
         &self.subject
+    }
+
+    /// `SubjectName.Name`: the same as [`Certificate::subject`] except on Windows for an empty
+    /// subject, where `Subject` shows the SAN's first directoryName and this stays `""`.
+    pub fn subject_name(&self) -> &str {
+        &self.subject_name_name
+    }
+
+    /// `IssuerName.Name`: the same as [`Certificate::issuer`].
+    pub fn issuer_name(&self) -> &str {
+        &self.issuer
     }
 
     /// `Issuer`: the issuer name, most specific RDN first.
@@ -919,6 +931,10 @@ fn parse_certificate(input: &[u8], style: NameStyle) -> Result<Certificate, Cert
         (Some(dn), _) => dn.name(style),
         (None, _) => String::new(),
     };
+    let subject_name_name = subject_dn
+        .as_ref()
+        .map(|d| d.name(style))
+        .unwrap_or_default();
     let issuer = issuer_dn
         .as_ref()
         .map(|d| d.name(style))
@@ -967,6 +983,7 @@ fn parse_certificate(input: &[u8], style: NameStyle) -> Result<Certificate, Cert
         name_info_issuer,
         has_private_key: false,
         friendly_name: String::new(),
+        subject_name_name,
         der,
     })
 }

@@ -159,10 +159,10 @@ pub(crate) fn to_string(c: &Certificate, verbose: bool) -> String {
     s.push_str("[Version]\n  V");
     s.push_str(&c.version().to_string());
     s.push_str("\n\n[Subject]\n  ");
-    s.push_str(c.subject());
+    s.push_str(c.subject_name());
     name_lines(&mut s, c, false);
     s.push_str("\n\n[Issuer]\n  ");
-    s.push_str(c.issuer());
+    s.push_str(c.issuer_name());
     name_lines(&mut s, c, true);
     s.push_str("\n\n[Serial Number]\n  ");
     s.push_str(c.serial_number());

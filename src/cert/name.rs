@@ -314,7 +314,7 @@ pub(crate) fn write_tlv(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
 }
 
 /// Uppercase hexadecimal, as .NET's `Convert.ToHexString`.
-pub(crate) fn hex_upper(bytes: &[u8]) -> String {
+pub fn hex_upper(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     let mut s = String::with_capacity(bytes.len().saturating_mul(2));
     for b in bytes {

@@ -30,12 +30,12 @@ subjectAltName         = DNS:container.client.test, email:container@client.test
 CNF
 
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ca.key 2>/dev/null
-openssl req -new -key ca.key -subj "/CN=Container Test CA/O=apim-policy tests/C=US" -out ca.csr
+openssl req -new -key ca.key -subj "/C=US/O=apim-policy tests/CN=Container Test CA" -out ca.csr
 openssl x509 -req -in ca.csr -signkey ca.key -days 36500 -set_serial 0x0A -sha256 \
   -extfile ext.cnf -extensions ca_ext -out ca.pem 2>/dev/null
 
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out leaf.key
-openssl req -new -key leaf.key -subj "/CN=container.client.test/O=apim-policy tests/C=US" -out leaf.csr
+openssl req -new -key leaf.key -subj "/C=US/O=apim-policy tests/CN=container.client.test" -out leaf.csr
 openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -days 36500 -set_serial 0x00C0FFEE \
   -sha256 -extfile ext.cnf -extensions leaf_ext -out leaf.pem 2>/dev/null
 

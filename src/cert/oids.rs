@@ -31,8 +31,6 @@ impl Oid {
 
 /// (OID, Windows name, OpenSSL long name, OpenSSL short name) for extensions and EKU purposes.
 const EXTENSION_NAMES: &[(&str, Option<&str>, Option<&str>, Option<&str>)] = &[
-    ("2.5.29.1", Some("Authority Key Identifier"), None, None),
-    ("2.5.29.10", Some("Basic Constraints"), None, None),
     (
         "2.5.29.14",
         Some("Subject Key Identifier"),
@@ -287,6 +285,9 @@ const EXTENSION_NAMES: &[(&str, Option<&str>, Option<&str>, Option<&str>)] = &[
         Some("Microsoft User Principal Name"),
         Some("msUPN"),
     ),
+    // Legacy forms last, so a name resolves to the current OID.
+    ("2.5.29.1", Some("Authority Key Identifier"), None, None),
+    ("2.5.29.10", Some("Basic Constraints"), None, None),
 ];
 
 /// `Oid.FriendlyName` for `oid` under `style`: .NET's own table first (same on both OSes),

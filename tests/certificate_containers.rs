@@ -44,7 +44,11 @@ fn dotnet_pkcs7_files() {
     names.sort();
     assert_eq!(
         names,
-        ["MS Passport Test Root CA", "MS Passport Test Sub CA", "test.local"]
+        [
+            "MS Passport Test Root CA",
+            "MS Passport Test Sub CA",
+            "test.local"
+        ]
     );
 }
 
@@ -61,7 +65,11 @@ fn pem_der_and_pkcs7() {
     ] {
         let certs = Certificate::load_any(&data(file), None).unwrap();
         assert_eq!(subjects(&certs), want, "{file}");
-        assert_eq!(certs[0].thumbprint(), e["leaf"]["sha1"].as_str().unwrap(), "{file}");
+        assert_eq!(
+            certs[0].thumbprint(),
+            e["leaf"]["sha1"].as_str().unwrap(),
+            "{file}"
+        );
         assert!(certs.iter().all(|c| !c.has_private_key()), "{file}");
     }
     assert_eq!(detect(&data("leaf.der")), Some(ContainerFormat::Der));
@@ -89,7 +97,11 @@ fn pfx_files() {
         exp.sort();
         assert_eq!(got, exp, "{file}");
         let leaf = certs.iter().find(|c| c.subject() == LEAF).unwrap();
-        assert_eq!(leaf.thumbprint(), e["leaf"]["sha1"].as_str().unwrap(), "{file}");
+        assert_eq!(
+            leaf.thumbprint(),
+            e["leaf"]["sha1"].as_str().unwrap(),
+            "{file}"
+        );
         if let Some(ca) = certs.iter().find(|c| c.subject() == CA) {
             assert_eq!(ca.thumbprint(), e["ca"]["sha1"].as_str().unwrap(), "{file}");
             assert_eq!(ca.friendly_name(), "");
@@ -117,7 +129,12 @@ fn pfx_friendly_name_is_windows_only() {
 
 #[test]
 fn wrong_or_missing_password() {
-    for file in ["leaf-aes.pfx", "leaf-legacy.pfx", "leaf-3des.pfx", "certs-only.pfx"] {
+    for file in [
+        "leaf-aes.pfx",
+        "leaf-legacy.pfx",
+        "leaf-3des.pfx",
+        "certs-only.pfx",
+    ] {
         assert_eq!(
             Certificate::load_any(&data(file), Some("wrong")).unwrap_err(),
             CertError::WrongPassword,
@@ -133,7 +150,13 @@ fn wrong_or_missing_password() {
 
 #[test]
 fn truncated_inputs_fail_cleanly() {
-    for file in ["leaf-aes.pfx", "leaf-legacy.pfx", "chain.p7b", "leaf.der", "chain.p7b.pem"] {
+    for file in [
+        "leaf-aes.pfx",
+        "leaf-legacy.pfx",
+        "chain.p7b",
+        "leaf.der",
+        "chain.p7b.pem",
+    ] {
         let bytes = data(file);
         for len in (1..bytes.len()).step_by(7) {
             let r = Certificate::load_any(&bytes[..len], Some(PASS));
@@ -144,7 +167,12 @@ fn truncated_inputs_fail_cleanly() {
 
 #[test]
 fn corrupt_inputs_never_panic() {
-    for file in ["leaf-aes.pfx", "leaf-legacy.pfx", "leaf-3des.pfx", "chain.p7b"] {
+    for file in [
+        "leaf-aes.pfx",
+        "leaf-legacy.pfx",
+        "leaf-3des.pfx",
+        "chain.p7b",
+    ] {
         let bytes = data(file);
         for i in (0..bytes.len()).step_by(5) {
             let mut b = bytes.clone();
@@ -164,7 +192,10 @@ fn corrupt_inputs_never_panic() {
 
 #[test]
 fn unknown_and_empty_inputs() {
-    assert_eq!(Certificate::load_any(b"", None).unwrap_err(), CertError::Empty);
+    assert_eq!(
+        Certificate::load_any(b"", None).unwrap_err(),
+        CertError::Empty
+    );
     assert_eq!(
         Certificate::load_any(b"hello world", None).unwrap_err(),
         CertError::UnknownFormat
@@ -204,7 +235,9 @@ fn empty_pkcs7_has_no_certificates() {
     sd.extend_from_slice(sd_inner);
     let mut explicit = vec![0xA0, sd.len() as u8];
     explicit.extend_from_slice(&sd);
-    let oid: &[u8] = &[0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
+    let oid: &[u8] = &[
+        0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02,
+    ];
     let mut ci = vec![0x30, (oid.len() + explicit.len()) as u8];
     ci.extend_from_slice(oid);
     ci.extend_from_slice(&explicit);

@@ -20,7 +20,9 @@ fn dotnet(name: &str, style: NameStyle) -> Certificate {
 
 fn pki(name: &str, style: NameStyle) -> Certificate {
     let bytes = std::fs::read(format!("tests/data/pki/{name}.pem")).unwrap();
-    Certificate::load_with_style(&bytes, style).unwrap().remove(0)
+    Certificate::load_with_style(&bytes, style)
+        .unwrap()
+        .remove(0)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -62,8 +64,8 @@ fn cert_hashes_match_openssl_fingerprints() {
         &std::fs::read_to_string("tests/data/containers/expected.json").unwrap(),
     )
     .unwrap();
-    let leaf = &Certificate::load(&std::fs::read("tests/data/containers/leaf.pem").unwrap())
-        .unwrap()[0];
+    let leaf =
+        &Certificate::load(&std::fs::read("tests/data/containers/leaf.pem").unwrap()).unwrap()[0];
     let e = &expected["leaf"];
     assert_eq!(leaf.thumbprint(), e["sha1"].as_str().unwrap());
     for (alg, key) in [
@@ -79,7 +81,10 @@ fn cert_hashes_match_openssl_fingerprints() {
     assert_eq!(e["openssl_serial"], "C0FFEE");
     assert_eq!(leaf.serial_number(), "00C0FFEE");
     assert_eq!(leaf.get_serial_number(), [0xEE, 0xFF, 0xC0, 0x00]);
-    assert_eq!(HashAlgorithmName::from_name("SHA256"), Some(HashAlgorithmName::Sha256));
+    assert_eq!(
+        HashAlgorithmName::from_name("SHA256"),
+        Some(HashAlgorithmName::Sha256)
+    );
     assert_eq!(HashAlgorithmName::from_name("sha256"), None);
 }
 
@@ -87,7 +92,11 @@ fn cert_hashes_match_openssl_fingerprints() {
 fn spec_section7_typed_extensions() {
     for style in STYLES {
         let ca = dotnet("contoso_ca.pem", style);
-        let bc = ca.extension("2.5.29.19").unwrap().basic_constraints().unwrap();
+        let bc = ca
+            .extension("2.5.29.19")
+            .unwrap()
+            .basic_constraints()
+            .unwrap();
         assert!(bc.certificate_authority);
         assert!(!bc.has_path_length_constraint);
         assert_eq!(bc.path_length_constraint, 0);
@@ -109,11 +118,17 @@ fn spec_section7_typed_extensions() {
         let bc = leaf.basic_constraints().unwrap();
         assert!(!bc.certificate_authority);
         assert_eq!(leaf.extension("2.5.29.15").unwrap().key_usages(), Some(160));
-        let eku = leaf.extension("2.5.29.37").unwrap().enhanced_key_usages().unwrap();
+        let eku = leaf
+            .extension("2.5.29.37")
+            .unwrap()
+            .enhanced_key_usages()
+            .unwrap();
         assert_eq!(eku.len(), 1);
         assert_eq!(eku[0].value, "1.3.6.1.5.5.7.3.2");
         assert_eq!(
-            leaf.extension("2.5.29.14").unwrap().subject_key_identifier(),
+            leaf.extension("2.5.29.14")
+                .unwrap()
+                .subject_key_identifier(),
             Some("0B6993F12D0755DF63A9622AFEE00AAC88CB69DB")
         );
         // Plain extensions have no typed view.
@@ -138,7 +153,13 @@ fn test_pki_extensions_as_openssl_shows_them() {
         let oids: Vec<&str> = good.extensions().iter().map(|e| e.oid.as_str()).collect();
         assert_eq!(
             oids,
-            ["2.5.29.19", "2.5.29.15", "2.5.29.37", "2.5.29.14", "2.5.29.35"]
+            [
+                "2.5.29.19",
+                "2.5.29.15",
+                "2.5.29.37",
+                "2.5.29.14",
+                "2.5.29.35"
+            ]
         );
         let crit: Vec<bool> = good.extensions().iter().map(|e| e.critical).collect();
         assert_eq!(crit, [true, true, false, false, false]);
@@ -154,7 +175,11 @@ fn test_pki_extensions_as_openssl_shows_them() {
         let bc = int.basic_constraints().unwrap();
         assert!(bc.certificate_authority && bc.has_path_length_constraint);
         assert_eq!(bc.path_length_constraint, 0);
-        let int_ski = int.extension("2.5.29.14").unwrap().subject_key_identifier().unwrap();
+        let int_ski = int
+            .extension("2.5.29.14")
+            .unwrap()
+            .subject_key_identifier()
+            .unwrap();
         // AKI = SEQUENCE { [0] keyid }: 30 16 80 14 <20 bytes>
         assert_eq!(
             hex(&good.extension("2.5.29.35").unwrap().value),
@@ -170,12 +195,22 @@ fn test_pki_extensions_as_openssl_shows_them() {
         assert_eq!(ed.get_public_key().len(), 32);
         // ECDSA key: curve OID parameters.
         let ec = pki("ec-p256-sha256", style);
-        assert_eq!(ec.get_key_algorithm_parameters_string(), "06082A8648CE3D030107");
+        assert_eq!(
+            ec.get_key_algorithm_parameters_string(),
+            "06082A8648CE3D030107"
+        );
         assert_eq!(ec.signature_algorithm().friendly_name, Some("sha256ECDSA"));
-        assert_eq!(pki("rsa-pss-sha256", style).signature_algorithm().friendly_name, Some("RSASSA-PSS"));
+        assert_eq!(
+            pki("rsa-pss-sha256", style)
+                .signature_algorithm()
+                .friendly_name,
+            Some("RSASSA-PSS")
+        );
     }
     assert_eq!(
-        pki("ed25519-good", NameStyle::Linux).public_key_algorithm().friendly_name,
+        pki("ed25519-good", NameStyle::Linux)
+            .public_key_algorithm()
+            .friendly_name,
         Some("ED25519")
     );
 }
@@ -227,9 +262,15 @@ fn extension_lookup_like_the_collection_indexer() {
     assert_eq!(w.extension("Basic Constraints").unwrap().oid, "2.5.29.19");
     assert_eq!(w.extension("enhanced key usage").unwrap().oid, "2.5.29.37");
     assert!(w.extension("X509v3 Basic Constraints").is_none());
-    assert_eq!(l.extension("X509v3 Basic Constraints").unwrap().oid, "2.5.29.19");
+    assert_eq!(
+        l.extension("X509v3 Basic Constraints").unwrap().oid,
+        "2.5.29.19"
+    );
     assert_eq!(l.extension("basicConstraints").unwrap().oid, "2.5.29.19");
-    assert_eq!(l.extension("X509v3 Extended Key Usage").unwrap().oid, "2.5.29.37");
+    assert_eq!(
+        l.extension("X509v3 Extended Key Usage").unwrap().oid,
+        "2.5.29.37"
+    );
 }
 
 #[test]
@@ -307,7 +348,8 @@ fn to_string_verbose_layout() {
     // RSA: the key size is printed; good.pem is RSA 2048 (`openssl x509 -text`).
     let good = pki("good", NameStyle::Linux);
     assert!(good.to_string_dotnet(true).contains("\n  Length: 2048\n"));
-    assert!(good.to_string_dotnet(true).contains(
-        "* X509v3 Extended Key Usage(2.5.29.37):\n  TLS Web Client Authentication\n"
-    ));
+    assert!(
+        good.to_string_dotnet(true)
+            .contains("* X509v3 Extended Key Usage(2.5.29.37):\n  TLS Web Client Authentication\n")
+    );
 }

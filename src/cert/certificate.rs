@@ -9,11 +9,11 @@
 
 use sha1::{Digest, Sha1};
 
+pub use crate::cert::extension::Extension;
 use crate::cert::name::{
     AttributeValue, DerError, DerReader, DistinguishedName, NameFlags, NameStyle, Tlv, decode_oid,
     hex_upper, oid_friendly_name,
 };
-pub use crate::cert::extension::Extension;
 pub use crate::cert::oids::Oid;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
@@ -367,7 +367,6 @@ impl Certificate {
     }
 }
 
-
 /// `HashAlgorithmName` values `GetCertHash(HashAlgorithmName)` accepts here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HashAlgorithmName {
@@ -508,7 +507,11 @@ impl Certificate {
         &self.friendly_name
     }
 
-    pub(crate) fn set_pfx_attributes(&mut self, has_private_key: bool, friendly_name: Option<&str>) {
+    pub(crate) fn set_pfx_attributes(
+        &mut self,
+        has_private_key: bool,
+        friendly_name: Option<&str>,
+    ) {
         self.has_private_key = has_private_key;
         if self.style == NameStyle::Windows {
             self.friendly_name = friendly_name.unwrap_or_default().to_owned();
@@ -896,12 +899,7 @@ fn parse_certificate(input: &[u8], style: NameStyle) -> Result<Certificate, Cert
             };
             let value = x.read_expect(0x04, "expected extnValue OCTET STRING")?;
             x.finish("data after extnValue")?;
-            extensions.push(Extension::new(
-                oid,
-                critical,
-                value.content.to_vec(),
-                style,
-            ));
+            extensions.push(Extension::new(oid, critical, value.content.to_vec(), style));
         }
     }
     t.finish("unexpected data at the end of TBSCertificate")?;

@@ -31,9 +31,8 @@ fn first_inner_tag(bytes: &[u8]) -> Option<u8> {
         return None;
     }
     let len_byte = *bytes.get(1)?;
-    let header = if len_byte < 0x80 {
-        2
-    } else if len_byte == 0x80 {
+    // Short form and BER indefinite form (0x80) both have a two-byte header.
+    let header = if len_byte <= 0x80 {
         2
     } else {
         2usize.checked_add(usize::from(len_byte & 0x7F))?
@@ -64,7 +63,8 @@ fn p7_err(message: impl Into<String>) -> CertError {
 /// The certificates of a DER PKCS#7 ContentInfo/SignedData, in encoded order. Non-X.509
 /// `CertificateChoices` (attribute and extended certificates) are skipped.
 pub fn read_pkcs7(der: &[u8], style: NameStyle) -> Result<Vec<Certificate>, CertError> {
-    let map = |e: crate::cert::name::DerError| p7_err(format!("at byte {}: {}", e.offset, e.message));
+    let map =
+        |e: crate::cert::name::DerError| p7_err(format!("at byte {}: {}", e.offset, e.message));
     let mut top = DerReader::new(der, 0);
     let ci = top
         .read_expect(0x30, "expected ContentInfo SEQUENCE")
@@ -79,9 +79,7 @@ pub fn read_pkcs7(der: &[u8], style: NameStyle) -> Result<Vec<Certificate>, Cert
             "content type {oid} is not signedData ({OID_SIGNED_DATA})"
         )));
     }
-    let explicit = c
-        .read_expect(0xA0, "expected [0] content")
-        .map_err(map)?;
+    let explicit = c.read_expect(0xA0, "expected [0] content").map_err(map)?;
     c.finish("data after content").map_err(map)?;
     let mut e = explicit.reader();
     let sd = e
@@ -89,7 +87,8 @@ pub fn read_pkcs7(der: &[u8], style: NameStyle) -> Result<Vec<Certificate>, Cert
         .map_err(map)?;
     e.finish("data after SignedData").map_err(map)?;
     let mut s = sd.reader();
-    s.read_expect(0x02, "expected SignedData version").map_err(map)?;
+    s.read_expect(0x02, "expected SignedData version")
+        .map_err(map)?;
     s.read_expect(0x31, "expected digestAlgorithms SET")
         .map_err(map)?;
     s.read_expect(0x30, "expected encapContentInfo SEQUENCE")
@@ -117,9 +116,7 @@ fn pfx_error(e: &p12_keystore::error::Error) -> CertError {
         E::MacError(_) => CertError::WrongPassword,
         // Without a MAC, a wrong password shows up as bad padding after decryption.
         E::UnpadError => CertError::WrongPassword,
-        E::Pkcs5Error(m) if m.to_ascii_lowercase().contains("decrypt") => {
-            CertError::WrongPassword
-        }
+        E::Pkcs5Error(m) if m.to_ascii_lowercase().contains("decrypt") => CertError::WrongPassword,
         E::UnsupportedEncryptionScheme | E::UnsupportedMacAlgorithm => CertError::Pkcs12 {
             message: format!("unsupported: {e}"),
         },
@@ -199,11 +196,10 @@ fn read_pem(text: &[u8], style: NameStyle) -> Result<Vec<Certificate>, CertError
             }
             "PKCS7" | "PKCS #7 SIGNED DATA" | "CMS" => {
                 containers = containers.saturating_add(1);
-                let (_, der) = der::pem::decode_vec(block.as_bytes()).map_err(|e| {
-                    CertError::Pem {
+                let (_, der) =
+                    der::pem::decode_vec(block.as_bytes()).map_err(|e| CertError::Pem {
                         message: format!("{label}: {e}"),
-                    }
-                })?;
+                    })?;
                 out.extend(read_pkcs7(&der, style)?);
             }
             _ => {}

@@ -133,12 +133,9 @@ fn format_extension(e: &crate::cert::extension::Extension) -> String {
         ExtensionKind::EnhancedKeyUsage(Some(oids)) => Some(
             oids.iter()
                 .map(|o| {
-                    crate::cert::oids::friendly_name(
-                        &o.value,
-                        crate::cert::name::NameStyle::Linux,
-                    )
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| o.value.clone())
+                    crate::cert::oids::friendly_name(&o.value, crate::cert::name::NameStyle::Linux)
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| o.value.clone())
                 })
                 .collect::<Vec<_>>()
                 .join(", "),

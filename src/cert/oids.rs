@@ -29,8 +29,16 @@ impl Oid {
     }
 }
 
-/// (OID, Windows name, OpenSSL long name, OpenSSL short name) for extensions and EKU purposes.
-const EXTENSION_NAMES: &[(&str, Option<&str>, Option<&str>, Option<&str>)] = &[
+/// (OID, Windows name, OpenSSL long name, OpenSSL short name).
+type NameRow = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+/// Friendly names of extensions and EKU purposes.
+const EXTENSION_NAMES: &[NameRow] = &[
     (
         "2.5.29.14",
         Some("Subject Key Identifier"),
@@ -296,13 +304,12 @@ pub fn friendly_name(oid: &str, style: NameStyle) -> Option<&'static str> {
     if let Some(n) = oid_friendly_name(oid, style) {
         return Some(n);
     }
-    EXTENSION_NAMES
-        .iter()
-        .find(|(o, ..)| *o == oid)
-        .and_then(|(_, windows, linux, _)| match style {
+    EXTENSION_NAMES.iter().find(|(o, ..)| *o == oid).and_then(
+        |(_, windows, linux, _)| match style {
             NameStyle::Windows => *windows,
             NameStyle::Linux => *linux,
-        })
+        },
+    )
 }
 
 /// `new Oid(text).Value`: a friendly name resolved to its OID (case-insensitively; on Linux
@@ -319,10 +326,7 @@ pub fn resolve(text: &str, style: NameStyle) -> Option<String> {
             NameStyle::Windows => [*windows, None],
             NameStyle::Linux => [*linux, *short],
         };
-        names
-            .iter()
-            .flatten()
-            .any(|n| n.eq_ignore_ascii_case(text))
+        names.iter().flatten().any(|n| n.eq_ignore_ascii_case(text))
     });
     if let Some((oid, ..)) = by_name {
         return Some((*oid).to_owned());

@@ -113,10 +113,16 @@ fn name_info(c: &Certificate, for_issuer: bool) -> Value {
         ("EmailName", X509NameType::EmailName),
         ("UpnName", X509NameType::UpnName),
         ("DnsName", X509NameType::DnsName),
-        ("DnsFromAlternativeName", X509NameType::DnsFromAlternativeName),
+        (
+            "DnsFromAlternativeName",
+            X509NameType::DnsFromAlternativeName,
+        ),
         ("UrlName", X509NameType::UrlName),
     ] {
-        m.insert(key.into(), Value::String(c.get_name_info(nt, for_issuer).into()));
+        m.insert(
+            key.into(),
+            Value::String(c.get_name_info(nt, for_issuer).into()),
+        );
     }
     Value::Object(m)
 }

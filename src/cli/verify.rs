@@ -4,7 +4,7 @@
 //! library's .NET `Verify()` rules and prints `{"valid":bool,"errors":[...]}`.
 
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use apim_policy::cert::certificate::Certificate;
 use apim_policy::cert::name::encode_oid;
@@ -52,7 +52,7 @@ pub(crate) struct VerifyArgs {
     max_depth: Option<usize>,
 }
 
-fn load(path: &PathBuf, password: Option<&str>) -> Result<Vec<Certificate>, Fail> {
+fn load(path: &Path, password: Option<&str>) -> Result<Vec<Certificate>, Fail> {
     let certs = Certificate::load_any(&read(path)?, password)
         .map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
     if certs.is_empty() {

@@ -243,3 +243,36 @@ fn empty_pkcs7_has_no_certificates() {
     ci.extend_from_slice(&explicit);
     assert_eq!(Certificate::load_any(&ci, None).unwrap().len(), 0);
 }
+
+#[test]
+fn pfx_key_derivation_work_is_bounded() {
+    // PFX { version 3, ContentInfo { ... AlgorithmIdentifier { PBKDF2, { salt, 100000000 } } } }:
+    // rejected before any key derivation runs.
+    let pbkdf2_oid: &[u8] = &[
+        0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05, 0x0C,
+    ];
+    let params: &[u8] = &[
+        0x30, 0x0A, 0x04, 0x02, 0xAA, 0xBB, 0x02, 0x04, 0x05, 0xF5, 0xE1, 0x00,
+    ];
+    let mut alg = vec![0x30, (pbkdf2_oid.len() + params.len()) as u8];
+    alg.extend_from_slice(pbkdf2_oid);
+    alg.extend_from_slice(params);
+    let mut pfx = vec![0x30, (3 + alg.len()) as u8, 0x02, 0x01, 0x03];
+    pfx.extend_from_slice(&alg);
+    match Certificate::load_any(&pfx, Some(PASS)) {
+        Err(CertError::Pkcs12 { message }) => assert!(message.contains("iterations"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    // scrypt parameters are refused outright.
+    let scrypt_oid: &[u8] = &[
+        0x06, 0x09, 0x2B, 0x06, 0x01, 0x04, 0x01, 0xDA, 0x47, 0x04, 0x0B,
+    ];
+    let mut alg = vec![0x30, scrypt_oid.len() as u8];
+    alg.extend_from_slice(scrypt_oid);
+    let mut pfx = vec![0x30, (3 + alg.len()) as u8, 0x02, 0x01, 0x03];
+    pfx.extend_from_slice(&alg);
+    match Certificate::load_any(&pfx, Some(PASS)) {
+        Err(CertError::Pkcs12 { message }) => assert!(message.contains("scrypt"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -353,3 +353,16 @@ fn to_string_verbose_layout() {
             .contains("* X509v3 Extended Key Usage(2.5.29.37):\n  TLS Web Client Authentication\n")
     );
 }
+
+#[test]
+fn legacy_members() {
+    for style in STYLES {
+        let c = dotnet("contoso_ca.pem", style);
+        // dotnet-x509.md §7: GetName() (legacy) is DER order.
+        assert_eq!(c.get_name(), "C=US, O=Contoso, CN=Contoso CA");
+        assert_eq!(c.get_issuer_name(), "C=US, O=Contoso, CN=Contoso CA");
+        assert_eq!(c.get_effective_date_string(), "01/01/2024 00:00:00");
+        assert_eq!(c.get_expiration_date_string(), "12/31/2049 23:59:59");
+        assert!(!c.archived());
+    }
+}

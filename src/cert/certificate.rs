@@ -3,7 +3,10 @@
 //! This file owns: loading certificates from DER or PEM ([`Certificate::load`],
 //! [`Certificate::from_der`]) with an input-size limit, a strict hand-written DER walk of the
 //! X.509 structure, and every .NET string (`Subject`, `Issuer`, `Thumbprint`, `SerialNumber`,
-//! `GetNameInfo`, ...) computed once at construction (`dotnet-x509.md` §1, §2). Name strings
+//! `GetNameInfo`, ...) computed once at construction (`dotnet-x509.md` §1, §2), and the other
+//! `X509Certificate2` members (`GetSerialNumber`, `GetCertHash(alg)`, `SignatureAlgorithm`,
+//! `PublicKey`, `Extensions[...]`, `HasPrivateKey`, `FriendlyName`, `Equals`, `ToString`).
+//! Containers (PKCS#7, PFX) are read in [`crate::cert::container`]. Name strings
 //! come from [`crate::cert::name`] reading the raw `Name` bytes, so invalid strings behave as in
 //! .NET.
 
@@ -516,6 +519,33 @@ impl Certificate {
         if self.style == NameStyle::Windows {
             self.friendly_name = friendly_name.unwrap_or_default().to_owned();
         }
+    }
+
+    /// `Archived`: always false (a Windows certificate-store property).
+    pub fn archived(&self) -> bool {
+        false
+    }
+
+    /// `GetEffectiveDateString()`: `NotBefore` as .NET's invariant culture prints a local
+    /// `DateTime` (`MM/dd/yyyy HH:mm:ss`; local time taken as UTC).
+    pub fn get_effective_date_string(&self) -> String {
+        crate::cert::display::format_date(self.not_before)
+    }
+
+    /// `GetExpirationDateString()`: `NotAfter`, formatted as
+    /// [`Certificate::get_effective_date_string`].
+    pub fn get_expiration_date_string(&self) -> String {
+        crate::cert::display::format_date(self.not_after)
+    }
+
+    /// Obsolete `GetName()`: the subject in DER order (`SubjectName.Decode(None)`), not reversed.
+    pub fn get_name(&self) -> String {
+        crate::cert::name::format_name(&self.subject_name_der, NameFlags::NONE, self.style)
+    }
+
+    /// Obsolete `GetIssuerName()`: the issuer in DER order, not reversed.
+    pub fn get_issuer_name(&self) -> String {
+        crate::cert::name::format_name(&self.issuer_name_der, NameFlags::NONE, self.style)
     }
 
     /// `Equals(X509Certificate)`: .NET compares the `Issuer` strings (ordinal) and the raw

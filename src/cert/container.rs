@@ -110,6 +110,90 @@ pub fn read_pkcs7(der: &[u8], style: NameStyle) -> Result<Vec<Certificate>, Cert
     Ok(out)
 }
 
+/// Upper bound on the key-derivation iterations one PFX may ask for (MAC plus every PBKDF2 and
+/// PKCS#12 PBE found before decryption). OpenSSL writes 2048 per derivation.
+pub const MAX_PFX_KDF_ITERATIONS: u64 = 5_000_000;
+
+const OID_PBKDF2: &str = "1.2.840.113549.1.5.12";
+const OID_SCRYPT: &str = "1.3.6.1.4.1.11591.4.11";
+const OID_PKCS12_PBE_PREFIX: &str = "1.2.840.113549.1.12.1.";
+const MAX_SCAN_DEPTH: usize = 32;
+
+/// Adds up the KDF iteration counts visible in `der` (descending into OCTET STRINGs that hold
+/// DER), so hostile files cannot make the PKCS#12 reader spin. `Err` on scrypt parameters.
+fn kdf_work(der: &[u8], depth: usize, total: &mut u64) -> Result<(), CertError> {
+    if depth > MAX_SCAN_DEPTH {
+        return Ok(());
+    }
+    let mut r = DerReader::new(der, 0);
+    let mut previous_oid: Option<String> = None;
+    while !r.is_empty() {
+        let Ok(tlv) = r.read() else { return Ok(()) };
+        if tlv.tag == 0x06 {
+            let oid = decode_oid(tlv.content).ok();
+            if oid.as_deref() == Some(OID_SCRYPT) {
+                return Err(CertError::Pkcs12 {
+                    message: "unsupported: scrypt key derivation".to_owned(),
+                });
+            }
+            previous_oid = oid;
+            continue;
+        }
+        if tlv.tag == 0x30
+            && let Some(oid) = previous_oid.take()
+            && (oid == OID_PBKDF2 || oid.starts_with(OID_PKCS12_PBE_PREFIX))
+        {
+            // PBKDF2-params / pkcs-12PbeParams: SEQUENCE { salt, iterationCount INTEGER, ... }
+            let mut p = tlv.reader();
+            let _salt = p.read();
+            if let Ok(iter) = p.read_expect(0x02, "") {
+                *total = total.saturating_add(integer_u64(iter.content));
+            }
+        }
+        previous_oid = None;
+        // Constructed values, and OCTET STRINGs that wrap DER (AuthenticatedSafe, SafeContents).
+        if tlv.tag & 0x20 != 0 || (tlv.tag == 0x04 && tlv.content.first() == Some(&0x30)) {
+            kdf_work(tlv.content, depth.saturating_add(1), total)?;
+        }
+    }
+    Ok(())
+}
+
+/// An INTEGER's value, saturating at `u64::MAX`; negative values count as zero.
+fn integer_u64(content: &[u8]) -> u64 {
+    if content.first().is_some_and(|b| b & 0x80 != 0) {
+        return 0;
+    }
+    content.iter().fold(0u64, |acc, b| {
+        if acc > (u64::MAX >> 8) {
+            u64::MAX
+        } else {
+            (acc << 8) | u64::from(*b)
+        }
+    })
+}
+
+/// The MacData iteration count of a PFX (third element of the outer SEQUENCE; default 1).
+fn mac_iterations(der: &[u8]) -> u64 {
+    let mut top = DerReader::new(der, 0);
+    let Ok(pfx) = top.read_expect(0x30, "") else {
+        return 0;
+    };
+    let mut r = pfx.reader();
+    let _version = r.read();
+    let _auth_safe = r.read();
+    let Ok(mac) = r.read_expect(0x30, "") else {
+        return 0;
+    };
+    let mut m = mac.reader();
+    let _digest = m.read();
+    let _salt = m.read();
+    match m.read_expect(0x02, "") {
+        Ok(i) => integer_u64(i.content),
+        Err(_) => 1,
+    }
+}
+
 fn pfx_error(e: &p12_keystore::error::Error) -> CertError {
     use p12_keystore::error::Error as E;
     match e {
@@ -135,6 +219,15 @@ pub fn read_pkcs12(
     style: NameStyle,
 ) -> Result<Vec<Certificate>, CertError> {
     let password = password.unwrap_or("");
+    let mut work = mac_iterations(der);
+    kdf_work(der, 0, &mut work)?;
+    if work > MAX_PFX_KDF_ITERATIONS {
+        return Err(CertError::Pkcs12 {
+            message: format!(
+                "key derivation asks for {work} iterations, more than the {MAX_PFX_KDF_ITERATIONS} allowed"
+            ),
+        });
+    }
     // Defence in depth: a third-party parser on hostile input must not take the process down.
     let parsed = std::panic::catch_unwind(|| {
         p12_keystore::Pkcs12Archive::from_pkcs12(der, password).map_err(|e| pfx_error(&e))

@@ -12,7 +12,7 @@ use crate::cert::certificate::{Certificate, X509NameType};
 use crate::cert::extension::{ExtensionKind, key_usage};
 use crate::cert::name::{DerReader, hex_upper};
 
-fn format_date(unix: i64) -> String {
+pub(crate) fn format_date(unix: i64) -> String {
     match time::OffsetDateTime::from_unix_timestamp(unix) {
         Ok(t) => format!(
             "{:02}/{:02}/{:04} {:02}:{:02}:{:02}",

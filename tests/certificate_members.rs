@@ -366,3 +366,74 @@ fn legacy_members() {
         assert!(!c.archived());
     }
 }
+
+#[test]
+fn typed_extension_decoding_edges() {
+    use apim_policy::cert::extension::{Extension, ExtensionKind};
+    let ext =
+        |oid: &str, value: &[u8], style| Extension::new(oid.into(), false, value.to_vec(), style);
+    // digitalSignature + decipherOnly: bits 0 and 8 -> 0x80 | 0x8000 (spec §2.4 mapping).
+    let ku = ext(
+        "2.5.29.15",
+        &[0x03, 0x03, 0x07, 0x80, 0x80],
+        NameStyle::Linux,
+    );
+    assert_eq!(
+        ku.key_usages(),
+        Some(key_usage::DIGITAL_SIGNATURE | key_usage::DECIPHER_ONLY)
+    );
+    // encipherOnly is bit 7 -> 0x01.
+    let ku = ext("2.5.29.15", &[0x03, 0x02, 0x00, 0x01], NameStyle::Windows);
+    assert_eq!(ku.key_usages(), Some(key_usage::ENCIPHER_ONLY));
+    // More than nine bits: the typed property throws in .NET.
+    let ku = ext(
+        "2.5.29.15",
+        &[0x03, 0x04, 0x00, 0x80, 0x00, 0x01],
+        NameStyle::Linux,
+    );
+    assert_eq!(ku.kind, ExtensionKind::KeyUsage(None));
+    // Not a BIT STRING.
+    let ku = ext("2.5.29.15", &[0x04, 0x01, 0x00], NameStyle::Linux);
+    assert_eq!(ku.kind, ExtensionKind::KeyUsage(None));
+    // pathLenConstraint 3.
+    let bc = ext(
+        "2.5.29.19",
+        &[0x30, 0x06, 0x01, 0x01, 0xFF, 0x02, 0x01, 0x03],
+        NameStyle::Linux,
+    );
+    let v = bc.basic_constraints().unwrap();
+    assert!(v.certificate_authority && v.has_path_length_constraint);
+    assert_eq!(v.path_length_constraint, 3);
+    // pathLenConstraint beyond Int32: undecodable.
+    let bc = ext(
+        "2.5.29.19",
+        &[0x30, 0x08, 0x02, 0x06, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00],
+        NameStyle::Linux,
+    );
+    assert_eq!(bc.kind, ExtensionKind::BasicConstraints(None));
+    // The legacy basic constraints OID is typed on Windows only.
+    let legacy = [0x30, 0x07, 0x03, 0x02, 0x01, 0x86, 0x02, 0x01, 0x00];
+    let w = ext("2.5.29.10", &legacy, NameStyle::Windows);
+    let v = w.basic_constraints().unwrap();
+    assert!(v.certificate_authority && v.has_path_length_constraint);
+    assert_eq!(
+        ext("2.5.29.10", &legacy, NameStyle::Linux).kind,
+        ExtensionKind::Plain
+    );
+    // EKU with an unknown purpose: no friendly name.
+    let eku = ext(
+        "2.5.29.37",
+        &[0x30, 0x05, 0x06, 0x03, 0x2A, 0x03, 0x04],
+        NameStyle::Windows,
+    );
+    let list = eku.enhanced_key_usages().unwrap();
+    assert_eq!(list[0].value, "1.2.3.4");
+    assert_eq!(list[0].friendly_name, None);
+    // SKI must be an OCTET STRING.
+    let ski = ext("2.5.29.14", &[0x04, 0x02, 0xAB, 0xCD], NameStyle::Linux);
+    assert_eq!(ski.subject_key_identifier(), Some("ABCD"));
+    assert_eq!(
+        ext("2.5.29.14", &[0x30, 0x00], NameStyle::Linux).kind,
+        ExtensionKind::SubjectKeyIdentifier(None)
+    );
+}

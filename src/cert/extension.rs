@@ -212,9 +212,11 @@ fn decode_key_usage(value: &[u8]) -> Option<u32> {
         return None;
     }
     let (unused, rest) = bits.content.split_first()?;
-    if *unused > 7 || (rest.is_empty() && *unused != 0) {
+    // Only nine bits are defined; .NET (managed and OpenSSL decoders) rejects longer values.
+    if *unused > 7 || (rest.is_empty() && *unused != 0) || rest.len() > 2 {
         return None;
     }
+    // The bytes read as a little-endian u16 are the `X509KeyUsageFlags` value.
     let first = u32::from(rest.first().copied().unwrap_or(0));
     let second = u32::from(rest.get(1).copied().unwrap_or(0));
     Some(first | (second << 8))

@@ -62,6 +62,7 @@ fn pem_der_and_pkcs7() {
         ("chain.p7b", vec![LEAF, CA]),
         ("chain.p7b.pem", vec![LEAF, CA]),
         ("single.p7b", vec![LEAF]),
+        ("signed-ber.p7b", vec![LEAF, CA]),
     ] {
         let certs = Certificate::load_any(&data(file), None).unwrap();
         assert_eq!(subjects(&certs), want, "{file}");
@@ -73,6 +74,10 @@ fn pem_der_and_pkcs7() {
         assert!(certs.iter().all(|c| !c.has_private_key()), "{file}");
     }
     assert_eq!(detect(&data("leaf.der")), Some(ContainerFormat::Der));
+    assert_eq!(
+        detect(&data("signed-ber.p7b")),
+        Some(ContainerFormat::Pkcs7)
+    );
     assert_eq!(detect(&data("chain.p7b.pem")), Some(ContainerFormat::Pem));
     assert_eq!(detect(&data("leaf-aes.pfx")), Some(ContainerFormat::Pkcs12));
 }
@@ -273,6 +278,25 @@ fn pfx_key_derivation_work_is_bounded() {
     pfx.extend_from_slice(&alg);
     match Certificate::load_any(&pfx, Some(PASS)) {
         Err(CertError::Pkcs12 { message }) => assert!(message.contains("scrypt"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn deeply_nested_ber_is_refused() {
+    // A signedData ContentInfo whose content nests 200 levels deep with indefinite lengths.
+    let mut b = vec![
+        0x30, 0x80, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02, 0xA0, 0x80,
+    ];
+    for _ in 0..200 {
+        b.extend_from_slice(&[0x30, 0x80]);
+    }
+    for _ in 0..202 {
+        b.extend_from_slice(&[0x00, 0x00]);
+    }
+    assert_eq!(detect(&b), Some(ContainerFormat::Pkcs7));
+    match Certificate::load_any(&b, None) {
+        Err(CertError::Pkcs7 { message }) => assert!(message.contains("deep"), "{message}"),
         other => panic!("{other:?}"),
     }
 }

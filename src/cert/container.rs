@@ -2,7 +2,7 @@
 //! `PKCS7`) and PFX/PKCS#12 files, as `X509Certificate2Collection.Import` reads them.
 //!
 //! This file owns format detection ([`Certificate::load_any`]), the PKCS#7 SignedData walk
-//! (certificates only; DER encoding only, BER indefinite lengths are refused) and the PFX
+//! (certificates only; DER or BER with indefinite lengths) and the PFX
 //! reading on the `p12-keystore` crate (PBES2/AES as current OpenSSL writes, and the legacy
 //! RC2-40 and 3DES schemes of `openssl pkcs12 -legacy`), with typed errors for a wrong password,
 //! corrupt or truncated input.
@@ -19,7 +19,7 @@ pub enum ContainerFormat {
     Pem,
     /// One DER certificate.
     Der,
-    /// A DER PKCS#7 ContentInfo holding SignedData.
+    /// A DER or BER PKCS#7 ContentInfo holding SignedData.
     Pkcs7,
     /// A PFX / PKCS#12 file.
     Pkcs12,
@@ -60,53 +60,142 @@ fn p7_err(message: impl Into<String>) -> CertError {
     }
 }
 
-/// The certificates of a DER PKCS#7 ContentInfo/SignedData, in encoded order. Non-X.509
+/// Deepest BER nesting the PKCS#7 reader follows.
+const MAX_BER_DEPTH: usize = 64;
+
+/// One BER TLV: definite or indefinite length (`content` excludes the end-of-contents octets).
+struct BerTlv<'a> {
+    tag: u8,
+    content: &'a [u8],
+    raw: &'a [u8],
+}
+
+/// Reads one BER TLV from the start of `data` at byte `offset` of the whole input; returns it
+/// and the bytes after it. Single-byte tags only; indefinite lengths on constructed values.
+fn ber_next(data: &[u8], offset: usize, depth: usize) -> Result<(BerTlv<'_>, &[u8]), CertError> {
+    let bad = |m: &str| p7_err(format!("at byte {offset}: {m}"));
+    if depth > MAX_BER_DEPTH {
+        return Err(bad("nesting too deep"));
+    }
+    let tag = *data.first().ok_or_else(|| bad("unexpected end of data"))?;
+    if tag & 0x1F == 0x1F {
+        return Err(bad("multi-byte tags are not supported"));
+    }
+    let len_byte = *data.get(1).ok_or_else(|| bad("truncated length"))?;
+    if len_byte == 0x80 {
+        if tag & 0x20 == 0 {
+            return Err(bad("indefinite length on a primitive value"));
+        }
+        let mut pos = 2usize;
+        loop {
+            let rest = data.get(pos..).ok_or_else(|| bad("truncated value"))?;
+            if rest.starts_with(&[0, 0]) {
+                let content = data.get(2..pos).ok_or_else(|| bad("truncated value"))?;
+                let end = pos.saturating_add(2);
+                let raw = data.get(..end).ok_or_else(|| bad("truncated value"))?;
+                let after = data.get(end..).unwrap_or(&[]);
+                return Ok((BerTlv { tag, content, raw }, after));
+            }
+            let (child, _) = ber_next(rest, offset.saturating_add(pos), depth.saturating_add(1))?;
+            pos = pos.saturating_add(child.raw.len());
+        }
+    }
+    let (len, header) = if len_byte < 0x80 {
+        (usize::from(len_byte), 2usize)
+    } else {
+        let n = usize::from(len_byte & 0x7F);
+        if n > 4 {
+            return Err(bad("length too long"));
+        }
+        let bytes = data
+            .get(2..2usize.saturating_add(n))
+            .ok_or_else(|| bad("truncated length"))?;
+        let len = bytes
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        (len, 2usize.saturating_add(n))
+    };
+    let end = header
+        .checked_add(len)
+        .ok_or_else(|| bad("length overflow"))?;
+    let content = data
+        .get(header..end)
+        .ok_or_else(|| bad("truncated value"))?;
+    let raw = data.get(..end).ok_or_else(|| bad("truncated value"))?;
+    let after = data.get(end..).unwrap_or(&[]);
+    Ok((BerTlv { tag, content, raw }, after))
+}
+
+/// The children of a constructed BER value.
+fn ber_children<'a>(parent: &BerTlv<'a>, depth: usize) -> Result<Vec<BerTlv<'a>>, CertError> {
+    let mut out = Vec::new();
+    let mut rest = parent.content;
+    while !rest.is_empty() {
+        let (child, after) = ber_next(rest, 0, depth)?;
+        out.push(child);
+        rest = after;
+    }
+    Ok(out)
+}
+
+fn expect<'a, 'b>(
+    items: &'b [BerTlv<'a>],
+    index: usize,
+    tag: u8,
+    what: &str,
+) -> Result<&'b BerTlv<'a>, CertError> {
+    match items.get(index) {
+        Some(t) if t.tag == tag => Ok(t),
+        _ => Err(p7_err(format!("expected {what}"))),
+    }
+}
+
+/// The certificates of a PKCS#7 ContentInfo/SignedData (DER or BER, e.g. the indefinite
+/// lengths Windows and `openssl cms -stream` write), in encoded order. Non-X.509
 /// `CertificateChoices` (attribute and extended certificates) are skipped.
 pub fn read_pkcs7(der: &[u8], style: NameStyle) -> Result<Vec<Certificate>, CertError> {
-    let map =
-        |e: crate::cert::name::DerError| p7_err(format!("at byte {}: {}", e.offset, e.message));
-    let mut top = DerReader::new(der, 0);
-    let ci = top
-        .read_expect(0x30, "expected ContentInfo SEQUENCE")
-        .map_err(map)?;
-    let mut c = ci.reader();
-    let oid_tlv = c
-        .read_expect(0x06, "expected contentType OBJECT IDENTIFIER")
-        .map_err(map)?;
+    let (ci, _trailing) = ber_next(der, 0, 0)?;
+    if ci.tag != 0x30 {
+        return Err(p7_err("expected ContentInfo SEQUENCE"));
+    }
+    let ci_items = ber_children(&ci, 1)?;
+    let oid_tlv = expect(&ci_items, 0, 0x06, "contentType OBJECT IDENTIFIER")?;
     let oid = decode_oid(oid_tlv.content).map_err(p7_err)?;
     if oid != OID_SIGNED_DATA {
         return Err(p7_err(format!(
             "content type {oid} is not signedData ({OID_SIGNED_DATA})"
         )));
     }
-    let explicit = c.read_expect(0xA0, "expected [0] content").map_err(map)?;
-    c.finish("data after content").map_err(map)?;
-    let mut e = explicit.reader();
-    let sd = e
-        .read_expect(0x30, "expected SignedData SEQUENCE")
-        .map_err(map)?;
-    e.finish("data after SignedData").map_err(map)?;
-    let mut s = sd.reader();
-    s.read_expect(0x02, "expected SignedData version")
-        .map_err(map)?;
-    s.read_expect(0x31, "expected digestAlgorithms SET")
-        .map_err(map)?;
-    s.read_expect(0x30, "expected encapContentInfo SEQUENCE")
-        .map_err(map)?;
+    let explicit = expect(&ci_items, 1, 0xA0, "[0] content")?;
+    if ci_items.len() != 2 {
+        return Err(p7_err("data after content"));
+    }
+    let explicit_items = ber_children(explicit, 2)?;
+    let sd = expect(&explicit_items, 0, 0x30, "SignedData SEQUENCE")?;
+    if explicit_items.len() != 1 {
+        return Err(p7_err("data after SignedData"));
+    }
+    let items = ber_children(sd, 3)?;
+    expect(&items, 0, 0x02, "SignedData version")?;
+    expect(&items, 1, 0x31, "digestAlgorithms SET")?;
+    expect(&items, 2, 0x30, "encapContentInfo SEQUENCE")?;
+    let mut next = 3usize;
     let mut out = Vec::new();
-    if let Some(certs) = s.read_optional(0xA0).map_err(map)? {
-        let mut r = certs.reader();
-        while !r.is_empty() {
-            let choice = r.read().map_err(map)?;
+    if let Some(certs) = items.get(next).filter(|t| t.tag == 0xA0) {
+        for choice in ber_children(certs, 4)? {
             if choice.tag == 0x30 {
                 out.push(Certificate::from_der_with_style(choice.raw, style)?);
             }
         }
+        next = next.saturating_add(1);
     }
-    let _crls = s.read_optional(0xA1).map_err(map)?;
-    s.read_expect(0x31, "expected signerInfos SET")
-        .map_err(map)?;
-    s.finish("data after signerInfos").map_err(map)?;
+    if items.get(next).is_some_and(|t| t.tag == 0xA1) {
+        next = next.saturating_add(1);
+    }
+    expect(&items, next, 0x31, "signerInfos SET")?;
+    if items.len() != next.saturating_add(1) {
+        return Err(p7_err("data after signerInfos"));
+    }
     Ok(out)
 }
 

@@ -39,7 +39,7 @@ openssl req -new -key leaf.key -subj "/C=US/O=apim-policy tests/CN=container.cli
 openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -days 36500 -set_serial 0x00C0FFEE \
   -sha256 -extfile ext.cnf -extensions leaf_ext -out leaf.pem 2>/dev/null
 
-rm -f "$out"/*.pem "$out"/*.der "$out"/*.p7b "$out"/*.pfx "$out"/*.p12
+rm -f "$out"/*.pem "$out"/*.der "$out"/*.p7b "$out"/*.pfx "$out"/*.p12 "$out"/expected.json
 openssl x509 -in leaf.pem -out "$out/leaf.pem"
 openssl x509 -in leaf.pem -outform DER -out "$out/leaf.der"
 openssl x509 -in ca.pem -out "$out/ca.pem"
@@ -50,6 +50,10 @@ cat "$out/leaf.pem" "$out/ca.pem" >"$out/bundle.pem"
 openssl crl2pkcs7 -nocrl -certfile leaf.pem -certfile ca.pem -outform DER -out "$out/chain.p7b"
 openssl crl2pkcs7 -nocrl -certfile leaf.pem -certfile ca.pem -out "$out/chain.p7b.pem"
 openssl crl2pkcs7 -nocrl -certfile leaf.pem -outform DER -out "$out/single.p7b"
+# A signed, streamed CMS message: BER with indefinite lengths (as Windows also writes .p7b).
+echo "apim-policy" >msg.txt
+openssl cms -sign -in msg.txt -signer leaf.pem -inkey leaf.key -certfile ca.pem -outform DER \
+  -stream -nodetach -out "$out/signed-ber.p7b"
 
 # PFX / PKCS#12.
 # Current OpenSSL default: PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC), MAC HMAC-SHA256.

@@ -437,3 +437,21 @@ fn typed_extension_decoding_edges() {
         ExtensionKind::SubjectKeyIdentifier(None)
     );
 }
+
+#[test]
+fn to_string_verbose_alt_names_as_openssl_prints_them() {
+    // `openssl x509 -ext subjectAltName` of contoso_leaf.pem:
+    // "DNS:client.contoso.com, email:alice@contoso.com, othername: UPN::alice@contoso.com".
+    let c = dotnet("contoso_leaf.pem", NameStyle::Linux);
+    let text = c.to_string_dotnet(true);
+    assert!(
+        text.contains(
+            "* X509v3 Subject Alternative Name(2.5.29.17):\n  DNS:client.contoso.com, email:alice@contoso.com, othername: UPN::alice@contoso.com\n"
+        ),
+        "{text}"
+    );
+    // Subject name lines: Simple, Email, UPN and DNS names in that order.
+    assert!(text.contains(
+        "  Simple Name: client.contoso.com\n  Email Name: alice@contoso.com\n  UPN Name: alice@contoso.com\n  DNS Name: client.contoso.com\n"
+    ));
+}

@@ -4,8 +4,8 @@
 //! This file owns that layout. Lines end in `\n` (Linux `Environment.NewLine`). Dates use .NET's
 //! invariant culture (`MM/dd/yyyy HH:mm:ss`) and treat the gateway's local time as UTC.
 //! Extension values in the verbose form follow Linux .NET (`OpenSslAsnFormatter`: the first line
-//! of OpenSSL's `X509V3_EXT_print`) for basic constraints, key usage, EKU, SKI and a keyid-only
-//! AKI; every other value falls back to `Convert.ToHexString` as .NET does when OpenSSL has no
+//! of OpenSSL's `X509V3_EXT_print`) for basic constraints, key usage, EKU, SKI, a keyid-only
+//! AKI and alternative names made of DNS, email, URI, IP and UPN entries; every other value falls back to `Convert.ToHexString` as .NET does when OpenSSL has no
 //! printer. Windows' `CryptFormatObject` text is not reproduced.
 
 use crate::cert::certificate::{Certificate, X509NameType};
@@ -109,6 +109,77 @@ fn aki_keyid_only(value: &[u8]) -> Option<String> {
     s.is_empty().then(|| colon_hex(keyid.content))
 }
 
+/// SubjectAltName / IssuerAltName as OpenSSL's `i2v_GENERAL_NAMES` prints them, for DNS, email,
+/// URI, IP and UPN entries; `None` (hex fallback) for any other entry kind.
+fn alt_names(value: &[u8]) -> Option<String> {
+    let mut r = DerReader::new(value, 0);
+    let seq = r.read_expect(0x30, "").ok()?;
+    if !r.is_empty() {
+        return None;
+    }
+    let mut g = seq.reader();
+    let mut parts = Vec::new();
+    while !g.is_empty() {
+        let gn = g.read().ok()?;
+        let ascii = || {
+            gn.content
+                .iter()
+                .all(|b| (0x20..0x7F).contains(b))
+                .then(|| {
+                    gn.content
+                        .iter()
+                        .map(|b| char::from(*b))
+                        .collect::<String>()
+                })
+        };
+        let part = match gn.tag {
+            0x82 => format!("DNS:{}", ascii()?),
+            0x81 => format!("email:{}", ascii()?),
+            0x86 => format!("URI:{}", ascii()?),
+            0x87 => match gn.content.len() {
+                4 => format!(
+                    "IP Address:{}",
+                    gn.content
+                        .iter()
+                        .map(u8::to_string)
+                        .collect::<Vec<_>>()
+                        .join(".")
+                ),
+                16 => format!(
+                    "IP Address:{}",
+                    gn.content
+                        .chunks(2)
+                        .map(|c| {
+                            let hi = u16::from(c.first().copied().unwrap_or(0));
+                            let lo = u16::from(c.get(1).copied().unwrap_or(0));
+                            format!("{:X}", (hi << 8) | lo)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(":")
+                ),
+                _ => return None,
+            },
+            0xA0 => {
+                let mut o = gn.reader();
+                let oid = o.read_expect(0x06, "").ok()?;
+                if crate::cert::name::decode_oid(oid.content).ok()? != "1.3.6.1.4.1.311.20.2.3" {
+                    return None;
+                }
+                let explicit = o.read_expect(0xA0, "").ok()?;
+                let mut v = explicit.reader();
+                let utf8 = v.read_expect(0x0C, "").ok()?;
+                format!(
+                    "othername: UPN::{}",
+                    std::str::from_utf8(utf8.content).ok()?
+                )
+            }
+            _ => return None,
+        };
+        parts.push(part);
+    }
+    Some(parts.join(", "))
+}
+
 fn format_extension(e: &crate::cert::extension::Extension) -> String {
     let native = match &e.kind {
         ExtensionKind::BasicConstraints(Some(bc)) if e.oid == "2.5.29.19" => {
@@ -142,6 +213,7 @@ fn format_extension(e: &crate::cert::extension::Extension) -> String {
         ),
         ExtensionKind::SubjectKeyIdentifier(Some((_, bytes))) => Some(colon_hex(bytes)),
         _ if e.oid == "2.5.29.35" => aki_keyid_only(&e.value),
+        _ if e.oid == "2.5.29.17" || e.oid == "2.5.29.18" => alt_names(&e.value),
         _ => None,
     };
     native.unwrap_or_else(|| hex_upper(&e.value))

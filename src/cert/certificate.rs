@@ -3,16 +3,21 @@
 //! This file owns: loading certificates from DER or PEM ([`Certificate::load`],
 //! [`Certificate::from_der`]) with an input-size limit, a strict hand-written DER walk of the
 //! X.509 structure, and every .NET string (`Subject`, `Issuer`, `Thumbprint`, `SerialNumber`,
-//! `GetNameInfo`, ...) computed once at construction (`dotnet-x509.md` §1, §2). Name strings
+//! `GetNameInfo`, ...) computed once at construction (`dotnet-x509.md` §1, §2), and the other
+//! `X509Certificate2` members (`GetSerialNumber`, `GetCertHash(alg)`, `SignatureAlgorithm`,
+//! `PublicKey`, `Extensions[...]`, `HasPrivateKey`, `FriendlyName`, `Equals`, `ToString`).
+//! Containers (PKCS#7, PFX) are read in [`crate::cert::container`]. Name strings
 //! come from [`crate::cert::name`] reading the raw `Name` bytes, so invalid strings behave as in
 //! .NET.
 
 use sha1::{Digest, Sha1};
 
+pub use crate::cert::extension::Extension;
 use crate::cert::name::{
     AttributeValue, DerError, DerReader, DistinguishedName, NameFlags, NameStyle, Tlv, decode_oid,
     hex_upper, oid_friendly_name,
 };
+pub use crate::cert::oids::Oid;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
@@ -58,6 +63,24 @@ pub enum CertError {
         /// What was wrong.
         message: String,
     },
+    /// The PFX/PKCS#12 password is wrong (the MAC does not verify, or decryption fails).
+    #[error("the PFX password is wrong")]
+    WrongPassword,
+    /// The PFX/PKCS#12 file is corrupt, truncated or uses an unsupported scheme.
+    #[error("invalid PKCS#12/PFX: {message}")]
+    Pkcs12 {
+        /// What was wrong.
+        message: String,
+    },
+    /// The PKCS#7 certificate bag is corrupt or truncated.
+    #[error("invalid PKCS#7: {message}")]
+    Pkcs7 {
+        /// What was wrong.
+        message: String,
+    },
+    /// The input is none of PEM, DER certificate, PKCS#7 or PKCS#12.
+    #[error("unrecognized certificate format (expected PEM, DER, PKCS#7 or PFX)")]
+    UnknownFormat,
 }
 
 impl From<DerError> for CertError {
@@ -105,17 +128,6 @@ impl X509NameType {
     }
 }
 
-/// One certificate extension.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Extension {
-    /// Dotted extension OID.
-    pub oid: String,
-    /// The critical flag.
-    pub critical: bool,
-    /// The extnValue OCTET STRING contents (.NET `RawData`).
-    pub value: Vec<u8>,
-}
-
 /// Entries of a SubjectAltName / IssuerAltName extension, in certificate order, read up to the
 /// first malformed entry (.NET stops there too).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -156,6 +168,9 @@ pub struct Certificate {
     common_names: Vec<String>,
     name_info_subject: [String; 6],
     name_info_issuer: [String; 6],
+    has_private_key: bool,
+    friendly_name: String,
+    subject_name_name: String,
 }
 
 fn check_len(bytes: &[u8]) -> Result<(), CertError> {
@@ -222,6 +237,17 @@ impl Certificate {
     /// `Subject`: the subject name, most specific RDN first (`SubjectName.Name`).
     pub fn subject(&self) -> &str {
         &self.subject
+    }
+
+    /// `SubjectName.Name`: the same as [`Certificate::subject`] except on Windows for an empty
+    /// subject, where `Subject` shows the SAN's first directoryName and this stays `""`.
+    pub fn subject_name(&self) -> &str {
+        &self.subject_name_name
+    }
+
+    /// `IssuerName.Name`: the same as [`Certificate::issuer`].
+    pub fn issuer_name(&self) -> &str {
+        &self.issuer
     }
 
     /// `Issuer`: the issuer name, most specific RDN first.
@@ -341,6 +367,200 @@ impl Certificate {
             .get(name_type as usize)
             .map(String::as_str)
             .unwrap_or("")
+    }
+}
+
+/// `HashAlgorithmName` values `GetCertHash(HashAlgorithmName)` accepts here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HashAlgorithmName {
+    /// `SHA1` (the `Thumbprint` hash).
+    Sha1,
+    /// `SHA256`.
+    Sha256,
+    /// `SHA384`.
+    Sha384,
+    /// `SHA512`.
+    Sha512,
+}
+
+impl HashAlgorithmName {
+    /// Parses a `HashAlgorithmName.Name` (`SHA1`, `SHA256`, `SHA384`, `SHA512`; .NET compares
+    /// the name ordinally, so only the uppercase spelling is accepted).
+    pub fn from_name(name: &str) -> Option<HashAlgorithmName> {
+        match name {
+            "SHA1" => Some(HashAlgorithmName::Sha1),
+            "SHA256" => Some(HashAlgorithmName::Sha256),
+            "SHA384" => Some(HashAlgorithmName::Sha384),
+            "SHA512" => Some(HashAlgorithmName::Sha512),
+            _ => None,
+        }
+    }
+}
+
+/// The type name `X509Certificate.ToString(false)` prints.
+pub const X509_CERTIFICATE2_TYPE_NAME: &str =
+    "System.Security.Cryptography.X509Certificates.X509Certificate2";
+
+impl Certificate {
+    /// `GetSerialNumber()`: the serial INTEGER contents, **little-endian** (reversed).
+    pub fn get_serial_number(&self) -> Vec<u8> {
+        self.serial_number_bytes.iter().rev().copied().collect()
+    }
+
+    /// `GetCertHash(hashAlgorithm)`: the hash of the DER certificate.
+    pub fn get_cert_hash(&self, algorithm: HashAlgorithmName) -> Vec<u8> {
+        use sha2::{Sha256, Sha384, Sha512};
+        match algorithm {
+            HashAlgorithmName::Sha1 => self.thumbprint_bytes.to_vec(),
+            HashAlgorithmName::Sha256 => Sha256::digest(&self.der).to_vec(),
+            HashAlgorithmName::Sha384 => Sha384::digest(&self.der).to_vec(),
+            HashAlgorithmName::Sha512 => Sha512::digest(&self.der).to_vec(),
+        }
+    }
+
+    /// `GetCertHashString(hashAlgorithm)`: [`Certificate::get_cert_hash`] as uppercase hex.
+    pub fn get_cert_hash_string(&self, algorithm: HashAlgorithmName) -> String {
+        hex_upper(&self.get_cert_hash(algorithm))
+    }
+
+    /// `GetRawCertDataString()`: the DER certificate as uppercase hex.
+    pub fn get_raw_cert_data_string(&self) -> String {
+        hex_upper(&self.der)
+    }
+
+    /// `SignatureAlgorithm`.
+    pub fn signature_algorithm(&self) -> Oid {
+        Oid {
+            value: self.signature_algorithm_oid.clone(),
+            friendly_name: self.signature_algorithm_name,
+        }
+    }
+
+    /// `PublicKey.Oid`.
+    pub fn public_key_algorithm(&self) -> Oid {
+        Oid {
+            value: self.public_key_oid.clone(),
+            friendly_name: self.public_key_name,
+        }
+    }
+
+    /// `GetKeyAlgorithm()`: the public key algorithm OID.
+    pub fn get_key_algorithm(&self) -> &str {
+        &self.public_key_oid
+    }
+
+    /// `GetKeyAlgorithmParameters()`: the algorithm parameters TLV, empty when absent.
+    pub fn get_key_algorithm_parameters(&self) -> &[u8] {
+        &self.public_key_parameters
+    }
+
+    /// `GetKeyAlgorithmParametersString()`: uppercase hex of the parameters.
+    pub fn get_key_algorithm_parameters_string(&self) -> String {
+        hex_upper(&self.public_key_parameters)
+    }
+
+    /// `GetPublicKey()`: the subjectPublicKey bits (same as `PublicKey.EncodedKeyValue`).
+    pub fn get_public_key(&self) -> &[u8] {
+        &self.public_key
+    }
+
+    /// `GetPublicKeyString()`: uppercase hex of [`Certificate::get_public_key`].
+    pub fn get_public_key_string(&self) -> String {
+        hex_upper(&self.public_key)
+    }
+
+    /// `GetFormat()`: always `"X509"`.
+    pub fn get_format(&self) -> &'static str {
+        "X509"
+    }
+
+    /// `Extensions[oidOrFriendlyName]`: the argument goes through `new Oid(arg).Value` (a
+    /// friendly name of the certificate's style, or a dotted OID), then the first extension
+    /// whose OID matches (ordinal, case-insensitive). `None` where .NET returns `null`.
+    pub fn extension(&self, oid_or_name: &str) -> Option<&Extension> {
+        let wanted = crate::cert::oids::resolve(oid_or_name, self.style)
+            .unwrap_or_else(|| oid_or_name.to_owned());
+        self.extensions
+            .iter()
+            .find(|e| e.oid.eq_ignore_ascii_case(&wanted))
+    }
+
+    /// The first `X509BasicConstraintsExtension`, if any (`None` also when it does not decode).
+    pub fn basic_constraints(&self) -> Option<crate::cert::extension::BasicConstraints> {
+        self.extensions
+            .iter()
+            .find(|e| {
+                matches!(
+                    e.kind,
+                    crate::cert::extension::ExtensionKind::BasicConstraints(_)
+                )
+            })
+            .and_then(|e| e.basic_constraints())
+    }
+
+    /// `HasPrivateKey`: false for a certificate read from PEM/DER/PKCS#7 (a TLS client
+    /// certificate); true for a PFX certificate whose private key was in the file.
+    pub fn has_private_key(&self) -> bool {
+        self.has_private_key
+    }
+
+    /// `FriendlyName`: `""`, except a PFX `friendlyName` bag attribute on Windows (Linux .NET
+    /// always returns `""`).
+    pub fn friendly_name(&self) -> &str {
+        &self.friendly_name
+    }
+
+    pub(crate) fn set_pfx_attributes(
+        &mut self,
+        has_private_key: bool,
+        friendly_name: Option<&str>,
+    ) {
+        self.has_private_key = has_private_key;
+        if self.style == NameStyle::Windows {
+            self.friendly_name = friendly_name.unwrap_or_default().to_owned();
+        }
+    }
+
+    /// `Archived`: always false (a Windows certificate-store property).
+    pub fn archived(&self) -> bool {
+        false
+    }
+
+    /// `GetEffectiveDateString()`: `NotBefore` as .NET's invariant culture prints a local
+    /// `DateTime` (`MM/dd/yyyy HH:mm:ss`; local time taken as UTC).
+    pub fn get_effective_date_string(&self) -> String {
+        crate::cert::display::format_date(self.not_before)
+    }
+
+    /// `GetExpirationDateString()`: `NotAfter`, formatted as
+    /// [`Certificate::get_effective_date_string`].
+    pub fn get_expiration_date_string(&self) -> String {
+        crate::cert::display::format_date(self.not_after)
+    }
+
+    /// Obsolete `GetName()`: the subject in DER order (`SubjectName.Decode(None)`), not reversed.
+    pub fn get_name(&self) -> String {
+        crate::cert::name::format_name(&self.subject_name_der, NameFlags::NONE, self.style)
+    }
+
+    /// Obsolete `GetIssuerName()`: the issuer in DER order, not reversed.
+    pub fn get_issuer_name(&self) -> String {
+        crate::cert::name::format_name(&self.issuer_name_der, NameFlags::NONE, self.style)
+    }
+
+    /// `Equals(X509Certificate)`: .NET compares the `Issuer` strings (ordinal) and the raw
+    /// serial-number bytes, nothing else.
+    pub fn dotnet_equals(&self, other: &Certificate) -> bool {
+        self.issuer == other.issuer && self.serial_number_bytes == other.serial_number_bytes
+    }
+
+    /// `ToString()` and `ToString(verbose)` (`X509Certificate2` overrides `ToString()` to print
+    /// `X509Certificate.ToString(true)`, and `ToString(false)` calls `ToString()`, so neither
+    /// prints the type name). Lines end in `"\n"` (Linux `Environment.NewLine`; Windows uses
+    /// `"\r\n"`); dates are printed as .NET's invariant culture does (`MM/dd/yyyy HH:mm:ss`,
+    /// UTC as local time).
+    pub fn to_string_dotnet(&self, verbose: bool) -> String {
+        crate::cert::display::to_string(self, verbose)
     }
 }
 
@@ -709,11 +929,7 @@ fn parse_certificate(input: &[u8], style: NameStyle) -> Result<Certificate, Cert
             };
             let value = x.read_expect(0x04, "expected extnValue OCTET STRING")?;
             x.finish("data after extnValue")?;
-            extensions.push(Extension {
-                oid,
-                critical,
-                value: value.content.to_vec(),
-            });
+            extensions.push(Extension::new(oid, critical, value.content.to_vec(), style));
         }
     }
     t.finish("unexpected data at the end of TBSCertificate")?;
@@ -743,6 +959,10 @@ fn parse_certificate(input: &[u8], style: NameStyle) -> Result<Certificate, Cert
         (Some(dn), _) => dn.name(style),
         (None, _) => String::new(),
     };
+    let subject_name_name = subject_dn
+        .as_ref()
+        .map(|d| d.name(style))
+        .unwrap_or_default();
     let issuer = issuer_dn
         .as_ref()
         .map(|d| d.name(style))
@@ -789,6 +1009,9 @@ fn parse_certificate(input: &[u8], style: NameStyle) -> Result<Certificate, Cert
         common_names,
         name_info_subject,
         name_info_issuer,
+        has_private_key: false,
+        friendly_name: String::new(),
+        subject_name_name,
         der,
     })
 }

@@ -252,7 +252,7 @@ pub(crate) fn decode_oid(content: &[u8]) -> Result<String, &'static str> {
 
 /// Encodes a dotted OID string as OBJECT IDENTIFIER contents, with .NET's validation (at least
 /// two arcs, decimal digits without leading zeros, first arc 0..=2, second arc < 40 under 0/1).
-pub(crate) fn encode_oid(dotted: &str) -> Option<Vec<u8>> {
+pub fn encode_oid(dotted: &str) -> Option<Vec<u8>> {
     let mut arcs = Vec::new();
     for part in dotted.split('.') {
         if part.is_empty()
@@ -314,7 +314,7 @@ pub(crate) fn write_tlv(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
 }
 
 /// Uppercase hexadecimal, as .NET's `Convert.ToHexString`.
-pub(crate) fn hex_upper(bytes: &[u8]) -> String {
+pub fn hex_upper(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     let mut s = String::with_capacity(bytes.len().saturating_mul(2));
     for b in bytes {

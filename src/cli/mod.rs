@@ -1,7 +1,9 @@
 //! Argument parsing and dispatch; each subcommand lives in its own file with its arguments.
 
+mod cert;
 mod check;
 mod eval;
+mod verify;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -28,6 +30,10 @@ enum Command {
     Check(check::CheckArgs),
     /// Runs the pipeline for one request and prints the outcome as one JSON object.
     Eval(eval::EvalArgs),
+    /// Prints every certificate in a PEM, DER, PKCS#7 or PFX file as JSON with .NET property names.
+    Cert(cert::CertArgs),
+    /// Verifies a certificate chain as .NET Verify() does; prints {"valid":..,"errors":[..]}.
+    Verify(verify::VerifyArgs),
 }
 
 /// Parses the arguments, runs the subcommand, and maps failures to exit codes.
@@ -36,6 +42,8 @@ pub fn run() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Cert(args) => cert::run(args),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

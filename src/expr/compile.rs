@@ -219,7 +219,15 @@ impl Compiler {
                         to,
                     );
                 }
-                if from == Type::Object || (from == Type::Null && to.is_reference()) {
+                let downcast = from == Type::X509Extension
+                    && matches!(
+                        to,
+                        Type::X509BasicConstraintsExtension
+                            | Type::X509KeyUsageExtension
+                            | Type::X509EnhancedKeyUsageExtension
+                            | Type::X509SubjectKeyIdentifierExtension
+                    );
+                if from == Type::Object || downcast || (from == Type::Null && to.is_reference()) {
                     return value(
                         Node::Cast {
                             to,
@@ -867,6 +875,14 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "DateTime" => Type::DateTime,
         "Guid" => Type::Guid,
         "X509Certificate2" => Type::X509Certificate2,
+        "byte" | "Byte" => Type::Byte,
+        "X509Extension" => Type::X509Extension,
+        "X509BasicConstraintsExtension" => Type::X509BasicConstraintsExtension,
+        "X509KeyUsageExtension" => Type::X509KeyUsageExtension,
+        "X509EnhancedKeyUsageExtension" => Type::X509EnhancedKeyUsageExtension,
+        "X509SubjectKeyIdentifierExtension" => Type::X509SubjectKeyIdentifierExtension,
+        "X509KeyUsageFlags" => Type::X509KeyUsageFlags,
+        "Oid" => Type::Oid,
         _ => {
             return Err(CompileError::new(
                 format!(
@@ -886,6 +902,7 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
     match written.array_ranks.as_slice() {
         [] => Ok(base),
         [1] if base == Type::String => Ok(Type::StringArray),
+        [1] if base == Type::Byte => Ok(Type::ByteArray),
         _ => Err(CompileError::new(
             format!("arrays of '{base}' are not supported yet"),
             written.span,
@@ -965,6 +982,9 @@ fn compare_kind(a: Type, b: Type, equality: bool) -> Option<CompareKind> {
     }
     if a == Type::Boolean && b == Type::Boolean {
         return Some(CompareKind::Bool);
+    }
+    if a == b && matches!(a, Type::X509KeyUsageFlags | Type::X509NameType) {
+        return Some(CompareKind::Integer);
     }
     let reference = |t: Type| t.is_reference();
     if reference(a)

@@ -23,6 +23,7 @@ pub(crate) fn runtime_type_name(value: &Value<'_>) -> &'static str {
         Value::Guid(_) => "System.Guid",
         Value::StringSlice(_) => "System.String[]",
         Value::Certificate(_) => "System.Security.Cryptography.X509Certificates.X509Certificate2",
+        Value::Extension(_) => "System.Security.Cryptography.X509Certificates.X509Extension",
         _ => "System.Object",
     }
 }
@@ -40,6 +41,18 @@ fn type_name(ty: Type) -> &'static str {
         Type::Guid => "System.Guid",
         Type::StringArray => "System.String[]",
         Type::X509Certificate2 => "System.Security.Cryptography.X509Certificates.X509Certificate2",
+        Type::X509BasicConstraintsExtension => {
+            "System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension"
+        }
+        Type::X509KeyUsageExtension => {
+            "System.Security.Cryptography.X509Certificates.X509KeyUsageExtension"
+        }
+        Type::X509EnhancedKeyUsageExtension => {
+            "System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension"
+        }
+        Type::X509SubjectKeyIdentifierExtension => {
+            "System.Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension"
+        }
         _ => "System.Object",
     }
 }
@@ -58,7 +71,25 @@ pub(crate) fn is_instance(value: &Value<'_>, ty: Type) -> bool {
         | (Value::DateTime(_), Type::DateTime)
         | (Value::Guid(_), Type::Guid)
         | (Value::StringSlice(_), Type::StringArray)
-        | (Value::Certificate(_), Type::X509Certificate2) => true,
+        | (Value::Certificate(_), Type::X509Certificate2)
+        | (Value::Bytes(_) | Value::ByteArray(_), Type::ByteArray)
+        | (Value::Byte(_), Type::Byte)
+        | (Value::Extension(_), Type::X509Extension)
+        | (Value::KeyUsageFlags(_), Type::X509KeyUsageFlags)
+        | (Value::NameType(_), Type::X509NameType) => true,
+        (Value::Extension(e), typed) => {
+            use crate::cert::extension::ExtensionKind as K;
+            matches!(
+                (&e.kind, typed),
+                (K::BasicConstraints(_), Type::X509BasicConstraintsExtension)
+                    | (K::KeyUsage(_), Type::X509KeyUsageExtension)
+                    | (K::EnhancedKeyUsage(_), Type::X509EnhancedKeyUsageExtension)
+                    | (
+                        K::SubjectKeyIdentifier(_),
+                        Type::X509SubjectKeyIdentifierExtension
+                    )
+            )
+        }
         _ => false,
     }
 }

@@ -364,6 +364,9 @@ fn as_i64(value: &Value<'_>) -> Option<i64> {
         Value::Int(i) => Some(i64::from(*i)),
         Value::Long(i) => Some(*i),
         Value::Char(c) => Some(i64::from(u32::from(*c))),
+        Value::Byte(b) => Some(i64::from(*b)),
+        Value::KeyUsageFlags(f) => Some(i64::from(*f)),
+        Value::NameType(t) => Some(*t as i64),
         _ => None,
     }
 }

@@ -69,6 +69,36 @@ pub enum Type {
     User,
     /// The type parameter `T` of a generic method, in library signatures only.
     TypeParameter,
+    /// `byte[]`
+    ByteArray,
+    /// `byte`
+    Byte,
+    /// `Oid`
+    Oid,
+    /// `OidCollection`
+    OidCollection,
+    /// `PublicKey`
+    PublicKey,
+    /// `AsnEncodedData` (`PublicKey.EncodedKeyValue`, `.EncodedParameters`)
+    AsnEncodedData,
+    /// `X509ExtensionCollection`
+    X509ExtensionCollection,
+    /// `X509Extension`
+    X509Extension,
+    /// `X509BasicConstraintsExtension`
+    X509BasicConstraintsExtension,
+    /// `X509KeyUsageExtension`
+    X509KeyUsageExtension,
+    /// `X509EnhancedKeyUsageExtension`
+    X509EnhancedKeyUsageExtension,
+    /// `X509SubjectKeyIdentifierExtension`
+    X509SubjectKeyIdentifierExtension,
+    /// `X509KeyUsageFlags`
+    X509KeyUsageFlags,
+    /// `X509NameType`
+    X509NameType,
+    /// `HashAlgorithmName`
+    HashAlgorithmName,
     /// A type named in an expression to reach its static members (`DateTime.Now`, `string.IsNullOrEmpty`).
     TypeName(StaticType),
 }
@@ -84,6 +114,14 @@ pub enum StaticType {
     Boolean,
     /// `System.Int32` / `int`
     Int32,
+    /// `X509NameType`
+    X509NameType,
+    /// `HashAlgorithmName`
+    HashAlgorithmName,
+    /// `X509KeyUsageFlags`
+    X509KeyUsageFlags,
+    /// `System.Convert`
+    Convert,
 }
 
 impl Type {
@@ -113,12 +151,26 @@ impl Type {
                 | Type::Product
                 | Type::Subscription
                 | Type::User
+                | Type::ByteArray
+                | Type::Oid
+                | Type::OidCollection
+                | Type::PublicKey
+                | Type::AsnEncodedData
+                | Type::X509ExtensionCollection
+                | Type::X509Extension
+                | Type::X509BasicConstraintsExtension
+                | Type::X509KeyUsageExtension
+                | Type::X509EnhancedKeyUsageExtension
+                | Type::X509SubjectKeyIdentifierExtension
         )
     }
 
     /// Whether this is a numeric type.
     pub fn is_numeric(self) -> bool {
-        matches!(self, Type::Int32 | Type::Int64 | Type::Double | Type::Char)
+        matches!(
+            self,
+            Type::Int32 | Type::Int64 | Type::Double | Type::Char | Type::Byte
+        )
     }
 }
 
@@ -157,6 +209,26 @@ impl fmt::Display for Type {
             Type::Subscription => "ISubscription",
             Type::User => "IUser",
             Type::TypeParameter => "T",
+            Type::ByteArray => "byte[]",
+            Type::Byte => "byte",
+            Type::Oid => "Oid",
+            Type::OidCollection => "OidCollection",
+            Type::PublicKey => "PublicKey",
+            Type::AsnEncodedData => "AsnEncodedData",
+            Type::X509ExtensionCollection => "X509ExtensionCollection",
+            Type::X509Extension => "X509Extension",
+            Type::X509BasicConstraintsExtension => "X509BasicConstraintsExtension",
+            Type::X509KeyUsageExtension => "X509KeyUsageExtension",
+            Type::X509EnhancedKeyUsageExtension => "X509EnhancedKeyUsageExtension",
+            Type::X509SubjectKeyIdentifierExtension => "X509SubjectKeyIdentifierExtension",
+            Type::X509KeyUsageFlags | Type::TypeName(StaticType::X509KeyUsageFlags) => {
+                "X509KeyUsageFlags"
+            }
+            Type::X509NameType | Type::TypeName(StaticType::X509NameType) => "X509NameType",
+            Type::HashAlgorithmName | Type::TypeName(StaticType::HashAlgorithmName) => {
+                "HashAlgorithmName"
+            }
+            Type::TypeName(StaticType::Convert) => "Convert",
             Type::TypeName(StaticType::String) => "string",
             Type::TypeName(StaticType::DateTime) => "DateTime",
             Type::TypeName(StaticType::Boolean) => "bool",

@@ -99,6 +99,30 @@ pub enum Value<'a> {
     Subscription(&'a Subscription),
     /// `context.User`.
     User(&'a User),
+    /// A `byte[]` borrowed from a certificate.
+    Bytes(&'a [u8]),
+    /// A `byte[]` computed at run time.
+    ByteArray(Arc<[u8]>),
+    /// A `byte`.
+    Byte(u8),
+    /// An `Oid`: `Value` and `FriendlyName`.
+    Oid(&'a str, Option<&'static str>),
+    /// An `OidCollection`.
+    Oids(&'a [crate::cert::oids::Oid]),
+    /// A certificate's `PublicKey`.
+    PublicKey(&'a Certificate),
+    /// `AsnEncodedData`: raw bytes and their OID.
+    AsnEncoded(&'a [u8], &'a str, Option<&'static str>),
+    /// `X509ExtensionCollection`.
+    Extensions(&'a [crate::cert::extension::Extension]),
+    /// An `X509Extension` (or a typed subclass).
+    Extension(&'a crate::cert::extension::Extension),
+    /// `X509KeyUsageFlags` bits.
+    KeyUsageFlags(u32),
+    /// An `X509NameType`.
+    NameType(crate::cert::certificate::X509NameType),
+    /// A `HashAlgorithmName`.
+    HashAlgorithm(crate::cert::certificate::HashAlgorithmName),
 }
 
 impl<'a> Value<'a> {
@@ -131,6 +155,12 @@ impl<'a> Value<'a> {
             Value::String(s) => Value::String(Arc::clone(s)),
             Value::DateTime(d) => Value::DateTime(*d),
             Value::Guid(g) => Value::Guid(*g),
+            Value::Bytes(b) => Value::ByteArray(Arc::from(*b)),
+            Value::ByteArray(b) => Value::ByteArray(Arc::clone(b)),
+            Value::Byte(b) => Value::Byte(*b),
+            Value::KeyUsageFlags(f) => Value::KeyUsageFlags(*f),
+            Value::NameType(t) => Value::NameType(*t),
+            Value::HashAlgorithm(h) => Value::HashAlgorithm(*h),
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -151,7 +181,13 @@ impl<'a> Value<'a> {
             | Value::Operation(_)
             | Value::Product(_)
             | Value::Subscription(_)
-            | Value::User(_) => return None,
+            | Value::User(_)
+            | Value::Oid(..)
+            | Value::Oids(_)
+            | Value::PublicKey(_)
+            | Value::AsnEncoded(..)
+            | Value::Extensions(_)
+            | Value::Extension(_) => return None,
         })
     }
 
@@ -179,12 +215,43 @@ impl<'a> Value<'a> {
             Value::CertificateDictionary(_) => "System.Collections.Generic.Dictionary`2[System.String,System.Security.Cryptography.X509Certificates.X509Certificate2]".to_owned(),
             Value::CertificateEntry(e) => format!("[{}, {}]", e.id, "System.Security.Cryptography.X509Certificates.X509Certificate2"),
             Value::StringSlice(_) => "System.String[]".to_owned(),
+            Value::Bytes(_) | Value::ByteArray(_) => "System.Byte[]".to_owned(),
+            Value::Byte(b) => b.to_string(),
+            Value::Oid(..) => "System.Security.Cryptography.Oid".to_owned(),
+            Value::Oids(_) => "System.Security.Cryptography.OidCollection".to_owned(),
+            Value::PublicKey(_) => "System.Security.Cryptography.X509Certificates.PublicKey".to_owned(),
+            Value::AsnEncoded(..) => "System.Security.Cryptography.AsnEncodedData".to_owned(),
+            Value::Extensions(_) => "System.Security.Cryptography.X509Certificates.X509ExtensionCollection".to_owned(),
+            Value::Extension(e) => extension_type_name(e).to_owned(),
+            Value::KeyUsageFlags(f) => crate::expr::lib::key_usage_flags_text(*f),
+            Value::NameType(t) => format!("{t:?}"),
+            Value::HashAlgorithm(h) => crate::expr::lib::hash_algorithm_name(*h).to_owned(),
             Value::Guid(g) => format_guid(g),
             Value::Url(u) => u.to_url_string(),
             Value::Headers(_) | Value::Query(_) => "System.Collections.Generic.Dictionary`2[System.String,System.String[]]".to_owned(),
             Value::Pairs(_) => "System.Collections.Generic.Dictionary`2[System.String,System.String]".to_owned(),
             Value::Variables(_) => "System.Collections.Generic.Dictionary`2[System.String,System.Object]".to_owned(),
             Value::Response(_) | Value::Body(_) | Value::LastError(_) | Value::Api(_) | Value::Operation(_) | Value::Product(_) | Value::Subscription(_) | Value::User(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions".to_owned(),
+        }
+    }
+}
+
+/// The .NET type name of an extension object (`ToString()` of an `X509Extension`).
+fn extension_type_name(e: &crate::cert::extension::Extension) -> &'static str {
+    use crate::cert::extension::ExtensionKind;
+    match e.kind {
+        ExtensionKind::Plain => "System.Security.Cryptography.X509Certificates.X509Extension",
+        ExtensionKind::BasicConstraints(_) => {
+            "System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension"
+        }
+        ExtensionKind::KeyUsage(_) => {
+            "System.Security.Cryptography.X509Certificates.X509KeyUsageExtension"
+        }
+        ExtensionKind::EnhancedKeyUsage(_) => {
+            "System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension"
+        }
+        ExtensionKind::SubjectKeyIdentifier(_) => {
+            "System.Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension"
         }
     }
 }

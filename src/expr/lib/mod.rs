@@ -78,7 +78,9 @@ pub(crate) struct IndexerDef {
 }
 
 const GENERIC_TABLES: &[&[GenericMethodDef]] = &[context::GENERIC_METHODS];
-const INDEXER_TABLES: &[&[IndexerDef]] = &[context::INDEXERS];
+const INDEXER_TABLES: &[&[IndexerDef]] = &[context::INDEXERS, certificate::INDEXERS];
+
+pub(crate) use certificate::{hash_algorithm_name, key_usage_flags_text};
 
 /// The overloads of generic method `name` on `owner`.
 pub(crate) fn generic_methods(
@@ -107,7 +109,7 @@ const MEMBER_TABLES: &[&[MemberDef]] = &[
     linq::MEMBERS,
 ];
 const METHOD_TABLES: &[&[MethodDef]] = &[context::METHODS, certificate::METHODS, string::METHODS];
-const STATIC_TABLES: &[&[StaticDef]] = &[datetime::STATICS, string::STATICS];
+const STATIC_TABLES: &[&[StaticDef]] = &[datetime::STATICS, string::STATICS, certificate::STATICS];
 const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[string::STATIC_METHODS];
 const LAMBDA_TABLES: &[&[LambdaMethodDef]] = &[linq::LAMBDA_METHODS];
 
@@ -169,6 +171,10 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
         "DateTime" => StaticType::DateTime,
         "bool" | "Boolean" => StaticType::Boolean,
         "int" | "Int32" => StaticType::Int32,
+        "X509NameType" => StaticType::X509NameType,
+        "HashAlgorithmName" => StaticType::HashAlgorithmName,
+        "X509KeyUsageFlags" => StaticType::X509KeyUsageFlags,
+        "Convert" => StaticType::Convert,
         _ => return None,
     })
 }

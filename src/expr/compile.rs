@@ -20,7 +20,7 @@ pub struct CompileError {
 }
 
 impl CompileError {
-    fn new(message: impl Into<String>, span: Span) -> Self {
+    pub(crate) fn new(message: impl Into<String>, span: Span) -> Self {
         Self {
             message: message.into(),
             span,
@@ -73,7 +73,27 @@ impl Compiler {
         }
     }
 
-    fn declare(&mut self, name: &ast::Ident, ty: Type) -> Result<u16, CompileError> {
+    /// The current scope depth of locals, to restore when a block ends.
+    pub(crate) fn scope_mark(&self) -> usize {
+        self.locals.len()
+    }
+
+    /// Ends the locals declared since `mark`.
+    pub(crate) fn scope_restore(&mut self, mark: usize) {
+        self.locals.truncate(mark);
+    }
+
+    /// The slot and type of the local `name`.
+    pub(crate) fn local(&self, name: &str) -> Option<(u16, Type)> {
+        self.locals
+            .iter()
+            .rev()
+            .find(|l| l.name == name)
+            .map(|l| (l.slot, l.ty))
+    }
+
+    /// Declares a local in the current scope.
+    pub(crate) fn declare(&mut self, name: &ast::Ident, ty: Type) -> Result<u16, CompileError> {
         if self.locals.iter().any(|l| l.name == name.name) || name.name == "context" {
             return Err(CompileError::new(
                 format!(
@@ -280,6 +300,50 @@ impl Compiler {
                     },
                     Type::Boolean,
                 )
+            }
+            ExprKind::New {
+                ty: Some(ty),
+                args,
+                initializer: None,
+            } if ty
+                .path
+                .last()
+                .is_some_and(|i| i.name.ends_with("Exception")) =>
+            {
+                // `new Exception(message)` for `throw`: the value is the message.
+                let message = match args.as_slice() {
+                    [] => Node::Const(Constant::Str(
+                        format!(
+                            "Exception of type 'System.{}' was thrown.",
+                            ty.path.last().map_or("Exception", |i| i.name.as_str())
+                        )
+                        .into(),
+                    )),
+                    [arg] => {
+                        let (node, arg_ty) = self.value(&arg.value)?;
+                        if !assignable(arg_ty, Type::String) {
+                            return Err(CompileError::new(
+                                format!("Argument 1: cannot convert from '{arg_ty}' to 'string'"),
+                                arg.value.span,
+                            ));
+                        }
+                        node
+                    }
+                    _ => {
+                        return Err(no_overload(
+                            ty.path.last().map_or(
+                                &ast::Ident {
+                                    name: String::new(),
+                                    span,
+                                },
+                                |i| i,
+                            ),
+                            args.len(),
+                            span,
+                        ));
+                    }
+                };
+                value(message, Type::Exception)
             }
             ExprKind::Lambda { .. } => Err(CompileError::new(
                 "A lambda expression can only be passed as an argument to a method such as Any or All",
@@ -911,7 +975,7 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
 }
 
 /// Whether a value of type `from` converts implicitly to `to`.
-fn assignable(from: Type, to: Type) -> bool {
+pub(crate) fn assignable(from: Type, to: Type) -> bool {
     from == to
         || to == Type::Object && from != Type::Void
         || from == Type::Null && to.is_reference()
@@ -931,7 +995,7 @@ fn applicable(params: &[Type], args: &[(Node, Type)]) -> bool {
             .all(|(p, (_, a))| assignable(*a, *p))
 }
 
-fn common_type(a: Type, b: Type) -> Option<Type> {
+pub(crate) fn common_type(a: Type, b: Type) -> Option<Type> {
     if assignable(a, b) {
         Some(b)
     } else if assignable(b, a) {
@@ -941,7 +1005,7 @@ fn common_type(a: Type, b: Type) -> Option<Type> {
     }
 }
 
-fn num_kind(a: Type, b: Type) -> Option<NumKind> {
+pub(crate) fn num_kind(a: Type, b: Type) -> Option<NumKind> {
     if !a.is_numeric() || !b.is_numeric() {
         return None;
     }
@@ -954,7 +1018,7 @@ fn num_kind(a: Type, b: Type) -> Option<NumKind> {
     })
 }
 
-fn num_type(kind: NumKind) -> Type {
+pub(crate) fn num_type(kind: NumKind) -> Type {
     match kind {
         NumKind::Int32 => Type::Int32,
         NumKind::Int64 => Type::Int64,

@@ -274,12 +274,17 @@ pub(crate) enum Node {
     Coalesce(Box<Node>, Box<Node>),
 }
 
+/// Most loop iterations one evaluation may run (all loops together).
+pub const MAX_LOOP_ITERATIONS: u64 = 100_000;
+
 /// How many locals live inline in a frame before the frame spills to the heap.
 const INLINE_LOCALS: usize = 8;
 
 /// The locals of one evaluation.
 pub(crate) struct Frame<'a> {
-    context: &'a Context,
+    pub(crate) context: &'a Context,
+    steps: u64,
+    max_steps: u64,
     inline: [Value<'a>; INLINE_LOCALS],
     spilled: Vec<Value<'a>>,
 }
@@ -289,6 +294,8 @@ impl<'a> Frame<'a> {
         let extra = usize::from(slots).saturating_sub(INLINE_LOCALS);
         Self {
             context,
+            steps: 0,
+            max_steps: MAX_LOOP_ITERATIONS,
             inline: [const { Value::Null }; INLINE_LOCALS],
             spilled: if extra == 0 {
                 Vec::new()
@@ -298,7 +305,24 @@ impl<'a> Frame<'a> {
         }
     }
 
-    fn get(&self, slot: u16) -> Value<'a> {
+    /// Counts one step of a loop; fails past the limit (no policy expression may spin forever).
+    pub(crate) fn tick(&mut self, span: Span) -> Result<(), Exception> {
+        self.steps = self.steps.saturating_add(1);
+        if self.steps > self.max_steps {
+            return Err(Exception::new(
+                ExceptionKind::InvalidOperation,
+                format!(
+                    "The expression exceeded the limit of {} loop iterations.",
+                    self.max_steps
+                ),
+                span,
+            ));
+        }
+        Ok(())
+    }
+
+    /// The value of local `slot`.
+    pub(crate) fn get(&self, slot: u16) -> Value<'a> {
         let slot = usize::from(slot);
         match self.inline.get(slot) {
             Some(v) => v.clone(),
@@ -310,7 +334,8 @@ impl<'a> Frame<'a> {
         }
     }
 
-    fn set(&mut self, slot: u16, value: Value<'a>) {
+    /// Sets local `slot`.
+    pub(crate) fn set(&mut self, slot: u16, value: Value<'a>) {
         let slot = usize::from(slot);
         if let Some(v) = self.inline.get_mut(slot) {
             *v = value;
@@ -392,6 +417,16 @@ fn same_reference(left: &Value<'_>, right: &Value<'_>) -> bool {
         // object == object on boxed values compares references; two evaluations never share a box.
         _ => false,
     }
+}
+
+/// `left op right` under `kind` (shared with `switch`).
+pub(crate) fn compare_values<'a>(
+    op: CompareOp,
+    kind: CompareKind,
+    left: &Value<'a>,
+    right: &Value<'a>,
+) -> bool {
+    compare(op, kind, left, right)
 }
 
 fn compare<'a>(op: CompareOp, kind: CompareKind, left: &Value<'a>, right: &Value<'a>) -> bool {

@@ -5,6 +5,7 @@
 //! every request.
 
 pub mod ast;
+mod block;
 pub mod compile;
 mod convert;
 pub mod eval;
@@ -55,9 +56,16 @@ pub enum ExprErrorKind {
 /// A compiled expression, ready to evaluate.
 #[derive(Debug)]
 pub struct Program {
-    root: eval::Node,
+    root: Root,
     result_type: Type,
     slots: u16,
+}
+
+/// What a program runs: one expression or a block of statements.
+#[derive(Debug)]
+enum Root {
+    Expression(eval::Node),
+    Block(block::StmtNode),
 }
 
 impl Program {
@@ -67,25 +75,24 @@ impl Program {
         form: ExpressionForm,
         limits: &ParseLimits,
     ) -> Result<Self, ExprError> {
-        let expr = match form {
-            ExpressionForm::Single => parser::parse_expression(text, limits),
-            ExpressionForm::Block => {
-                let block = parser::parse_block(text, limits).map_err(syntax)?;
-                return Err(ExprError {
-                    kind: ExprErrorKind::Resolve,
-                    message: "multi-statement expressions '@{ ... }' are not supported yet"
-                        .to_owned(),
-                    span: block.span,
-                });
-            }
-        }
-        .map_err(syntax)?;
-        let mut compiler = compile::Compiler::new();
-        let (root, result_type) = compiler.value(&expr).map_err(|e| ExprError {
+        let resolve = |e: compile::CompileError| ExprError {
             kind: ExprErrorKind::Resolve,
             message: e.message,
             span: e.span,
-        })?;
+        };
+        let mut compiler = compile::Compiler::new();
+        let (root, result_type) = match form {
+            ExpressionForm::Single => {
+                let expr = parser::parse_expression(text, limits).map_err(syntax)?;
+                let (node, ty) = compiler.value(&expr).map_err(resolve)?;
+                (Root::Expression(node), ty)
+            }
+            ExpressionForm::Block => {
+                let block = parser::parse_block(text, limits).map_err(syntax)?;
+                let (node, ty) = block::compile_block(&mut compiler, &block).map_err(resolve)?;
+                (Root::Block(node), ty)
+            }
+        };
         Ok(Self {
             root,
             result_type,
@@ -101,7 +108,10 @@ impl Program {
     /// Evaluates the expression for one request.
     pub fn evaluate<'a>(&'a self, context: &'a Context) -> Result<Value<'a>, Exception> {
         let mut frame = eval::Frame::new(context, self.slots);
-        eval::eval(&self.root, &mut frame)
+        match &self.root {
+            Root::Expression(node) => eval::eval(node, &mut frame),
+            Root::Block(block) => block::run(block, &mut frame),
+        }
     }
 }
 

@@ -99,6 +99,8 @@ pub enum Type {
     X509NameType,
     /// `HashAlgorithmName`
     HashAlgorithmName,
+    /// `Exception` (a caught exception; its value is the message)
+    Exception,
     /// A type named in an expression to reach its static members (`DateTime.Now`, `string.IsNullOrEmpty`).
     TypeName(StaticType),
 }
@@ -162,6 +164,7 @@ impl Type {
                 | Type::X509KeyUsageExtension
                 | Type::X509EnhancedKeyUsageExtension
                 | Type::X509SubjectKeyIdentifierExtension
+                | Type::Exception
         )
     }
 
@@ -229,6 +232,7 @@ impl fmt::Display for Type {
                 "HashAlgorithmName"
             }
             Type::TypeName(StaticType::Convert) => "Convert",
+            Type::Exception => "Exception",
             Type::TypeName(StaticType::String) => "string",
             Type::TypeName(StaticType::DateTime) => "DateTime",
             Type::TypeName(StaticType::Boolean) => "bool",

@@ -27,15 +27,23 @@ fn owned(s: String) -> Value<'static> {
     Value::String(Arc::from(s))
 }
 
-pub(crate) const MEMBERS: &[MemberDef] = &[MemberDef {
-    name: "Length",
-    owner: Type::String,
-    ty: Type::Int32,
-    get: |t, _| {
-        let units = text(t).map_or(0, |s| s.encode_utf16().count());
-        Ok(Value::Int(i32::try_from(units).unwrap_or(i32::MAX)))
+pub(crate) const MEMBERS: &[MemberDef] = &[
+    MemberDef {
+        name: "Message",
+        owner: Type::Exception,
+        ty: Type::String,
+        get: |t, _| Ok(t.clone()),
     },
-}];
+    MemberDef {
+        name: "Length",
+        owner: Type::String,
+        ty: Type::Int32,
+        get: |t, _| {
+            let units = text(t).map_or(0, |s| s.encode_utf16().count());
+            Ok(Value::Int(i32::try_from(units).unwrap_or(i32::MAX)))
+        },
+    },
+];
 
 pub(crate) const METHODS: &[MethodDef] = &[
     MethodDef {

@@ -759,6 +759,17 @@ impl Compiler {
             | BinaryOp::Remainder => {
                 let (l, l_ty) = self.value(left)?;
                 let (r, r_ty) = self.value(right)?;
+                if let Some((call, ty)) = lib::operator(op, l_ty, r_ty) {
+                    return Ok(Compiled::Value(
+                        Node::Operator {
+                            call,
+                            left: Box::new(l),
+                            right: Box::new(r),
+                            span,
+                        },
+                        ty,
+                    ));
+                }
                 if op == BinaryOp::Add && (l_ty == Type::String || r_ty == Type::String) {
                     return Ok(Compiled::Value(
                         Node::Concat(Box::new(l), Box::new(r)),
@@ -937,6 +948,7 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "char" | "Char" => Type::Char,
         "object" | "Object" => Type::Object,
         "DateTime" => Type::DateTime,
+        "TimeSpan" => Type::TimeSpan,
         "Guid" => Type::Guid,
         "X509Certificate2" => Type::X509Certificate2,
         "byte" | "Byte" => Type::Byte,
@@ -1035,6 +1047,9 @@ fn compare_kind(a: Type, b: Type, equality: bool) -> Option<CompareKind> {
         });
     }
     let pair = |t: Type| (a == t || a == Type::Null) && (b == t || b == Type::Null);
+    if a == Type::TimeSpan && b == Type::TimeSpan {
+        return Some(CompareKind::Integer);
+    }
     if a == Type::DateTime && b == Type::DateTime {
         return Some(CompareKind::DateTime);
     }
@@ -1047,7 +1062,12 @@ fn compare_kind(a: Type, b: Type, equality: bool) -> Option<CompareKind> {
     if a == Type::Boolean && b == Type::Boolean {
         return Some(CompareKind::Bool);
     }
-    if a == b && matches!(a, Type::X509KeyUsageFlags | Type::X509NameType) {
+    if a == b
+        && matches!(
+            a,
+            Type::X509KeyUsageFlags | Type::X509NameType | Type::DayOfWeek
+        )
+    {
         return Some(CompareKind::Integer);
     }
     let reference = |t: Type| t.is_reference();

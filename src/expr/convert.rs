@@ -165,7 +165,10 @@ pub(crate) fn default_of(ty: Type) -> Value<'static> {
         Type::Double => Value::Double(0.0),
         Type::Char => Value::Char('\0'),
         Type::Guid => Value::Guid([0; 16]),
-        Type::DateTime => Value::DateTime(super::value::DateTime { ticks: 0 }),
+        Type::DateTime => Value::DateTime(super::value::DateTime {
+            ticks: 0,
+            kind: super::value::DateTimeKind::Unspecified,
+        }),
         _ => Value::Null,
     }
 }

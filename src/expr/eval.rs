@@ -110,6 +110,8 @@ pub(crate) type StaticMethodFn =
 /// Calls a generic method (`GetValueOrDefault<T>`) with its type argument.
 pub(crate) type GenericMethodFn =
     for<'a> fn(&Value<'a>, &[Value<'a>], Type, &'a Context) -> Result<Value<'a>, Exception>;
+/// A library-defined binary operator (`DateTime - DateTime`, `DateTime + TimeSpan`, ...).
+pub(crate) type OperatorFn = for<'a> fn(&Value<'a>, &Value<'a>) -> Result<Value<'a>, Exception>;
 /// Reads `target[index]` of a non-null target.
 pub(crate) type IndexerFn = for<'a> fn(&Value<'a>, &Value<'a>) -> Result<Value<'a>, Exception>;
 /// Calls a method that takes a lambda (LINQ): the callback evaluates the lambda for one item.
@@ -270,6 +272,12 @@ pub(crate) enum Node {
         span: Span,
     },
     Concat(Box<Node>, Box<Node>),
+    Operator {
+        call: OperatorFn,
+        left: Box<Node>,
+        right: Box<Node>,
+        span: Span,
+    },
     Conditional(Box<Node>, Box<Node>, Box<Node>),
     Coalesce(Box<Node>, Box<Node>),
 }
@@ -392,6 +400,8 @@ fn as_i64(value: &Value<'_>) -> Option<i64> {
         Value::Byte(b) => Some(i64::from(*b)),
         Value::KeyUsageFlags(f) => Some(i64::from(*f)),
         Value::NameType(t) => Some(*t as i64),
+        Value::TimeSpan(t) => Some(*t),
+        Value::DayOfWeek(d) => Some(i64::from(*d)),
         _ => None,
     }
 }
@@ -452,7 +462,7 @@ fn compare<'a>(op: CompareOp, kind: CompareKind, left: &Value<'a>, right: &Value
             _ => None,
         },
         CompareKind::DateTime => match (left, right) {
-            (Value::DateTime(a), Value::DateTime(b)) => Some(a.cmp(b)),
+            (Value::DateTime(a), Value::DateTime(b)) => Some(a.ticks.cmp(&b.ticks)),
             (Value::Null, Value::Null) => Some(Ordering::Equal),
             _ => None,
         },
@@ -766,6 +776,19 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
         } => {
             let value = eval(operand, frame)?;
             arith(ArithOp::Subtract, *kind, &Value::Int(0), &value, *span)
+        }
+        Node::Operator {
+            call,
+            left,
+            right,
+            span,
+        } => {
+            let left = eval(left, frame)?;
+            let right = eval(right, frame)?;
+            if left.is_null() || right.is_null() {
+                return Ok(Value::Null);
+            }
+            call(&left, &right).map_err(|e| at(e, *span))
         }
         Node::Concat(left, right) => {
             let left = eval(left, frame)?;

@@ -101,6 +101,10 @@ pub enum Type {
     HashAlgorithmName,
     /// `Exception` (a caught exception; its value is the message)
     Exception,
+    /// `TimeSpan`
+    TimeSpan,
+    /// `DayOfWeek`
+    DayOfWeek,
     /// A type named in an expression to reach its static members (`DateTime.Now`, `string.IsNullOrEmpty`).
     TypeName(StaticType),
 }
@@ -124,6 +128,8 @@ pub enum StaticType {
     X509KeyUsageFlags,
     /// `System.Convert`
     Convert,
+    /// `System.TimeSpan`
+    TimeSpan,
 }
 
 impl Type {
@@ -233,6 +239,8 @@ impl fmt::Display for Type {
             }
             Type::TypeName(StaticType::Convert) => "Convert",
             Type::Exception => "Exception",
+            Type::TimeSpan | Type::TypeName(StaticType::TimeSpan) => "TimeSpan",
+            Type::DayOfWeek => "DayOfWeek",
             Type::TypeName(StaticType::String) => "string",
             Type::TypeName(StaticType::DateTime) => "DateTime",
             Type::TypeName(StaticType::Boolean) => "bool",

@@ -15,22 +15,45 @@ use crate::context::{
 /// .NET `DateTime` ticks (100 ns) between 0001-01-01 and 1970-01-01.
 pub const UNIX_EPOCH_TICKS: i64 = 621_355_968_000_000_000;
 
-/// A .NET `DateTime`: ticks of 100 ns since 0001-01-01T00:00:00.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Largest `DateTime` tick count (9999-12-31T23:59:59.9999999).
+pub const MAX_TICKS: i64 = 3_155_378_975_999_999_999;
+
+/// `DateTimeKind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateTimeKind {
+    /// `Unspecified`
+    Unspecified,
+    /// `Utc`
+    Utc,
+    /// `Local` (the gateway's zone, taken as UTC)
+    Local,
+}
+
+/// A .NET `DateTime`: ticks of 100 ns since 0001-01-01T00:00:00, and its kind. Comparisons
+/// look at the ticks only, as .NET's do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateTime {
     /// 100-ns ticks since 0001-01-01.
     pub ticks: i64,
+    /// `Kind`.
+    pub kind: DateTimeKind,
 }
 
 impl DateTime {
-    /// The `DateTime` of a Unix time in seconds (saturating at the .NET range).
+    /// The UTC `DateTime` of a Unix time in seconds (saturating at the .NET range).
     pub fn from_unix_seconds(seconds: i64) -> Self {
         let ticks = seconds
             .saturating_mul(10_000_000)
             .saturating_add(UNIX_EPOCH_TICKS);
         Self {
-            ticks: ticks.clamp(0, 3_155_378_975_999_999_999),
+            ticks: ticks.clamp(0, MAX_TICKS),
+            kind: DateTimeKind::Utc,
         }
+    }
+
+    /// The same instant with another kind.
+    pub fn with_kind(self, kind: DateTimeKind) -> Self {
+        Self { kind, ..self }
     }
 }
 
@@ -123,6 +146,10 @@ pub enum Value<'a> {
     NameType(crate::cert::certificate::X509NameType),
     /// A `HashAlgorithmName`.
     HashAlgorithm(crate::cert::certificate::HashAlgorithmName),
+    /// A `TimeSpan`, in 100-ns ticks.
+    TimeSpan(i64),
+    /// A `DayOfWeek` (0 = Sunday).
+    DayOfWeek(u8),
 }
 
 impl<'a> Value<'a> {
@@ -161,6 +188,8 @@ impl<'a> Value<'a> {
             Value::KeyUsageFlags(f) => Value::KeyUsageFlags(*f),
             Value::NameType(t) => Value::NameType(*t),
             Value::HashAlgorithm(h) => Value::HashAlgorithm(*h),
+            Value::TimeSpan(t) => Value::TimeSpan(*t),
+            Value::DayOfWeek(d) => Value::DayOfWeek(*d),
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -204,7 +233,9 @@ impl<'a> Value<'a> {
             Value::Char(c) => c.to_string(),
             Value::Str(s) => (*s).to_owned(),
             Value::String(s) => s.to_string(),
-            Value::DateTime(_) => "DateTime".to_owned(),
+            Value::DateTime(d) => crate::expr::lib::format_datetime(*d, "G"),
+            Value::TimeSpan(t) => crate::expr::lib::format_timespan(*t),
+            Value::DayOfWeek(d) => crate::expr::lib::day_of_week_name(*d).to_owned(),
             Value::Context(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.ProxyRequestContext".to_owned(),
             Value::Request(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Request".to_owned(),
             Value::Deployment(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Deployment".to_owned(),

@@ -81,6 +81,7 @@ const GENERIC_TABLES: &[&[GenericMethodDef]] = &[context::GENERIC_METHODS];
 const INDEXER_TABLES: &[&[IndexerDef]] = &[context::INDEXERS, certificate::INDEXERS];
 
 pub(crate) use certificate::{hash_algorithm_name, key_usage_flags_text};
+pub(crate) use datetime::{day_of_week_name, format_datetime, format_timespan, operator};
 
 /// The overloads of generic method `name` on `owner`.
 pub(crate) fn generic_methods(
@@ -107,10 +108,17 @@ const MEMBER_TABLES: &[&[MemberDef]] = &[
     certificate::MEMBERS,
     string::MEMBERS,
     linq::MEMBERS,
+    datetime::MEMBERS,
 ];
-const METHOD_TABLES: &[&[MethodDef]] = &[context::METHODS, certificate::METHODS, string::METHODS];
+const METHOD_TABLES: &[&[MethodDef]] = &[
+    context::METHODS,
+    certificate::METHODS,
+    string::METHODS,
+    datetime::METHODS,
+];
 const STATIC_TABLES: &[&[StaticDef]] = &[datetime::STATICS, string::STATICS, certificate::STATICS];
-const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[string::STATIC_METHODS];
+const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] =
+    &[string::STATIC_METHODS, datetime::STATIC_METHODS];
 const LAMBDA_TABLES: &[&[LambdaMethodDef]] = &[linq::LAMBDA_METHODS];
 
 /// The instance member `name` of `owner`.
@@ -169,6 +177,7 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
     Some(match name {
         "string" | "String" => StaticType::String,
         "DateTime" => StaticType::DateTime,
+        "TimeSpan" => StaticType::TimeSpan,
         "bool" | "Boolean" => StaticType::Boolean,
         "int" | "Int32" => StaticType::Int32,
         "X509NameType" => StaticType::X509NameType,

@@ -239,14 +239,30 @@ impl Compiler {
                         to,
                     );
                 }
-                let downcast = from == Type::X509Extension
-                    && matches!(
-                        to,
-                        Type::X509BasicConstraintsExtension
-                            | Type::X509KeyUsageExtension
-                            | Type::X509EnhancedKeyUsageExtension
-                            | Type::X509SubjectKeyIdentifierExtension
-                    );
+                let json = matches!(
+                    from,
+                    Type::JToken | Type::JObject | Type::JArray | Type::JValue
+                ) && matches!(
+                    to,
+                    Type::String
+                        | Type::Boolean
+                        | Type::Int32
+                        | Type::Int64
+                        | Type::Double
+                        | Type::JObject
+                        | Type::JArray
+                        | Type::JValue
+                        | Type::JToken
+                );
+                let downcast = json
+                    || from == Type::X509Extension
+                        && matches!(
+                            to,
+                            Type::X509BasicConstraintsExtension
+                                | Type::X509KeyUsageExtension
+                                | Type::X509EnhancedKeyUsageExtension
+                                | Type::X509SubjectKeyIdentifierExtension
+                        );
                 if from == Type::Object || downcast || (from == Type::Null && to.is_reference()) {
                     return value(
                         Node::Cast {
@@ -459,12 +475,19 @@ impl Compiler {
             };
             return Err(CompileError::new(what, callee.span));
         };
+        let mut seen_named = false;
         for arg in args {
-            if let Some(named) = &arg.name {
-                return Err(CompileError::new(
-                    "named arguments are not supported yet",
-                    named.span,
-                ));
+            // Named arguments are accepted in positional order (`As<JObject>(preserveContent: true)`);
+            // the library tables carry no parameter names to reorder them by.
+            match &arg.name {
+                Some(_) => seen_named = true,
+                None if seen_named => {
+                    return Err(CompileError::new(
+                        "Named argument specifications must appear after all fixed arguments have been specified",
+                        arg.value.span,
+                    ));
+                }
+                None => {}
             }
             if arg.modifier.is_some() {
                 return Err(CompileError::new(
@@ -949,6 +972,10 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "object" | "Object" => Type::Object,
         "DateTime" => Type::DateTime,
         "TimeSpan" => Type::TimeSpan,
+        "JToken" => Type::JToken,
+        "JObject" => Type::JObject,
+        "JArray" => Type::JArray,
+        "JValue" => Type::JValue,
         "Guid" => Type::Guid,
         "X509Certificate2" => Type::X509Certificate2,
         "byte" | "Byte" => Type::Byte,
@@ -989,6 +1016,7 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
 /// Whether a value of type `from` converts implicitly to `to`.
 pub(crate) fn assignable(from: Type, to: Type) -> bool {
     from == to
+        || lib::base_of(from) == Some(to)
         || to == Type::Object && from != Type::Void
         || from == Type::Null && to.is_reference()
         || matches!(

@@ -76,7 +76,11 @@ pub(crate) fn is_instance(value: &Value<'_>, ty: Type) -> bool {
         | (Value::Byte(_), Type::Byte)
         | (Value::Extension(_), Type::X509Extension)
         | (Value::KeyUsageFlags(_), Type::X509KeyUsageFlags)
-        | (Value::NameType(_), Type::X509NameType) => true,
+        | (Value::NameType(_), Type::X509NameType)
+        | (Value::Json(_), Type::JToken) => true,
+        (Value::Json(j), Type::JObject) => j.is_object(),
+        (Value::Json(j), Type::JArray) => j.is_array(),
+        (Value::Json(j), Type::JValue) => !j.is_object() && !j.is_array(),
         (Value::Extension(e), typed) => {
             use crate::cert::extension::ExtensionKind as K;
             matches!(
@@ -122,6 +126,9 @@ pub(crate) fn cast(value: Value<'_>, ty: Type) -> Result<Value<'_>, Exception> {
     }
     if is_instance(&value, ty) {
         return Ok(value);
+    }
+    if let Value::Json(token) = &value {
+        return super::lib::json_convert(token, ty);
     }
     Err(invalid_cast(&value, ty))
 }

@@ -105,6 +105,18 @@ pub enum Type {
     TimeSpan,
     /// `DayOfWeek`
     DayOfWeek,
+    /// Newtonsoft `JToken`
+    JToken,
+    /// Newtonsoft `JObject`
+    JObject,
+    /// Newtonsoft `JArray`
+    JArray,
+    /// Newtonsoft `JValue`
+    JValue,
+    /// Newtonsoft `JTokenType`
+    JTokenType,
+    /// Newtonsoft `Formatting`
+    Formatting,
     /// A type named in an expression to reach its static members (`DateTime.Now`, `string.IsNullOrEmpty`).
     TypeName(StaticType),
 }
@@ -130,6 +142,14 @@ pub enum StaticType {
     Convert,
     /// `System.TimeSpan`
     TimeSpan,
+    /// `JObject` (for `JObject.Parse`)
+    JObject,
+    /// `JArray`
+    JArray,
+    /// `JToken`
+    JToken,
+    /// `Formatting`
+    Formatting,
 }
 
 impl Type {
@@ -171,6 +191,10 @@ impl Type {
                 | Type::X509EnhancedKeyUsageExtension
                 | Type::X509SubjectKeyIdentifierExtension
                 | Type::Exception
+                | Type::JToken
+                | Type::JObject
+                | Type::JArray
+                | Type::JValue
         )
     }
 
@@ -241,6 +265,12 @@ impl fmt::Display for Type {
             Type::Exception => "Exception",
             Type::TimeSpan | Type::TypeName(StaticType::TimeSpan) => "TimeSpan",
             Type::DayOfWeek => "DayOfWeek",
+            Type::JToken | Type::TypeName(StaticType::JToken) => "JToken",
+            Type::JObject | Type::TypeName(StaticType::JObject) => "JObject",
+            Type::JArray | Type::TypeName(StaticType::JArray) => "JArray",
+            Type::JValue => "JValue",
+            Type::JTokenType => "JTokenType",
+            Type::Formatting | Type::TypeName(StaticType::Formatting) => "Formatting",
             Type::TypeName(StaticType::String) => "string",
             Type::TypeName(StaticType::DateTime) => "DateTime",
             Type::TypeName(StaticType::Boolean) => "bool",

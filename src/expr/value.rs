@@ -150,6 +150,12 @@ pub enum Value<'a> {
     TimeSpan(i64),
     /// A `DayOfWeek` (0 = Sunday).
     DayOfWeek(u8),
+    /// A Newtonsoft `JToken` (object, array or value).
+    Json(Arc<serde_json::Value>),
+    /// A `JTokenType`.
+    JsonType(&'static str),
+    /// `Formatting.None` (false) or `Formatting.Indented` (true).
+    Formatting(bool),
 }
 
 impl<'a> Value<'a> {
@@ -190,6 +196,9 @@ impl<'a> Value<'a> {
             Value::HashAlgorithm(h) => Value::HashAlgorithm(*h),
             Value::TimeSpan(t) => Value::TimeSpan(*t),
             Value::DayOfWeek(d) => Value::DayOfWeek(*d),
+            Value::Json(j) => Value::Json(Arc::clone(j)),
+            Value::JsonType(t) => Value::JsonType(t),
+            Value::Formatting(f) => Value::Formatting(*f),
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -236,6 +245,10 @@ impl<'a> Value<'a> {
             Value::DateTime(d) => crate::expr::lib::format_datetime(*d, "G"),
             Value::TimeSpan(t) => crate::expr::lib::format_timespan(*t),
             Value::DayOfWeek(d) => crate::expr::lib::day_of_week_name(*d).to_owned(),
+            Value::Json(j) => crate::expr::lib::json_to_string(j, true),
+            Value::JsonType(t) => (*t).to_owned(),
+            Value::Formatting(true) => "Indented".to_owned(),
+            Value::Formatting(false) => "None".to_owned(),
             Value::Context(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.ProxyRequestContext".to_owned(),
             Value::Request(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Request".to_owned(),
             Value::Deployment(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Deployment".to_owned(),

@@ -347,18 +347,21 @@ fn body_as<'a>(target: &Value<'a>, ty: Type, preserve: bool) -> Result<Value<'a>
     let Value::Body(body) = target else {
         return Ok(Value::Null);
     };
-    if ty != Type::String {
-        return Err(Exception::new(
+    // A consumed body reads as empty, as the gateway's drained stream does.
+    let text = body
+        .read(preserve)
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    match ty {
+        Type::String => Ok(Value::String(Arc::from(text.as_ref()))),
+        Type::ByteArray => Ok(Value::ByteArray(Arc::from(text.as_bytes()))),
+        Type::JObject | Type::JArray | Type::JToken => super::json::parse(&text, ty),
+        _ => Err(Exception::new(
             ExceptionKind::InvalidOperation,
-            "Only As<string>() is supported by apim-policy for message bodies.",
+            format!("As<{ty}>() is not supported by apim-policy for message bodies."),
             Span::default(),
-        ));
+        )),
     }
-    Ok(match body.read(preserve) {
-        Some(bytes) => Value::String(Arc::from(String::from_utf8_lossy(bytes).as_ref())),
-        // A consumed body reads as empty, as the gateway's drained stream does.
-        None => Value::Str(""),
-    })
 }
 
 pub(crate) const INDEXERS: &[IndexerDef] = &[

@@ -10,6 +10,7 @@ use super::types::{StaticType, Type};
 mod certificate;
 mod context;
 mod datetime;
+mod json;
 mod linq;
 mod string;
 
@@ -77,11 +78,13 @@ pub(crate) struct IndexerDef {
     pub get: IndexerFn,
 }
 
-const GENERIC_TABLES: &[&[GenericMethodDef]] = &[context::GENERIC_METHODS];
-const INDEXER_TABLES: &[&[IndexerDef]] = &[context::INDEXERS, certificate::INDEXERS];
+const GENERIC_TABLES: &[&[GenericMethodDef]] = &[context::GENERIC_METHODS, json::GENERIC_METHODS];
+const INDEXER_TABLES: &[&[IndexerDef]] =
+    &[context::INDEXERS, certificate::INDEXERS, json::INDEXERS];
 
 pub(crate) use certificate::{hash_algorithm_name, key_usage_flags_text};
 pub(crate) use datetime::{day_of_week_name, format_datetime, format_timespan, operator};
+pub(crate) use json::{convert as json_convert, json_to_string};
 
 /// The overloads of generic method `name` on `owner`.
 pub(crate) fn generic_methods(
@@ -89,18 +92,23 @@ pub(crate) fn generic_methods(
     name: &str,
 ) -> impl Iterator<Item = &'static GenericMethodDef> {
     let name = name.to_owned();
-    GENERIC_TABLES
-        .iter()
-        .flat_map(|t| t.iter())
-        .filter(move |m| m.owner == owner && m.name == name)
+    lineage(owner).flat_map(move |ty| {
+        let name = name.clone();
+        GENERIC_TABLES
+            .iter()
+            .flat_map(|t| t.iter())
+            .filter(move |m| m.owner == ty && m.name == name)
+    })
 }
 
 /// The indexers of `owner`.
 pub(crate) fn indexers(owner: Type) -> impl Iterator<Item = &'static IndexerDef> {
-    INDEXER_TABLES
-        .iter()
-        .flat_map(|t| t.iter())
-        .filter(move |m| m.owner == owner)
+    lineage(owner).flat_map(|ty| {
+        INDEXER_TABLES
+            .iter()
+            .flat_map(|t| t.iter())
+            .filter(move |m| m.owner == ty)
+    })
 }
 
 const MEMBER_TABLES: &[&[MemberDef]] = &[
@@ -109,33 +117,66 @@ const MEMBER_TABLES: &[&[MemberDef]] = &[
     string::MEMBERS,
     linq::MEMBERS,
     datetime::MEMBERS,
+    json::MEMBERS,
 ];
 const METHOD_TABLES: &[&[MethodDef]] = &[
     context::METHODS,
     certificate::METHODS,
     string::METHODS,
     datetime::METHODS,
+    json::METHODS,
 ];
-const STATIC_TABLES: &[&[StaticDef]] = &[datetime::STATICS, string::STATICS, certificate::STATICS];
-const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] =
-    &[string::STATIC_METHODS, datetime::STATIC_METHODS];
+const STATIC_TABLES: &[&[StaticDef]] = &[
+    datetime::STATICS,
+    string::STATICS,
+    certificate::STATICS,
+    json::STATICS,
+];
+const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
+    string::STATIC_METHODS,
+    datetime::STATIC_METHODS,
+    json::STATIC_METHODS,
+];
 const LAMBDA_TABLES: &[&[LambdaMethodDef]] = &[linq::LAMBDA_METHODS];
 
-/// The instance member `name` of `owner`.
+/// The base class whose members a type inherits (`JObject` → `JToken`, typed extensions →
+/// `X509Extension`).
+pub(crate) fn base_of(ty: Type) -> Option<Type> {
+    match ty {
+        Type::JObject | Type::JArray | Type::JValue => Some(Type::JToken),
+        Type::X509BasicConstraintsExtension
+        | Type::X509KeyUsageExtension
+        | Type::X509EnhancedKeyUsageExtension
+        | Type::X509SubjectKeyIdentifierExtension => Some(Type::X509Extension),
+        _ => None,
+    }
+}
+
+/// `owner` and its base class, most derived first.
+fn lineage(owner: Type) -> impl Iterator<Item = Type> {
+    std::iter::once(owner).chain(base_of(owner))
+}
+
+/// The instance member `name` of `owner` (or of its base class).
 pub(crate) fn member(owner: Type, name: &str) -> Option<&'static MemberDef> {
-    MEMBER_TABLES
-        .iter()
-        .flat_map(|t| t.iter())
-        .find(|m| m.owner == owner && m.name == name)
+    lineage(owner).find_map(|ty| {
+        MEMBER_TABLES
+            .iter()
+            .flat_map(|t| t.iter())
+            .find(|m| m.owner == ty && m.name == name)
+    })
 }
 
 /// The overloads of instance method `name` on `owner`.
 pub(crate) fn methods(owner: Type, name: &str) -> impl Iterator<Item = &'static MethodDef> {
     let name = name.to_owned();
-    METHOD_TABLES
-        .iter()
-        .flat_map(|t| t.iter())
-        .filter(move |m| m.owner == owner && m.name == name)
+    lineage(owner).flat_map(move |ty| {
+        let name = name.clone();
+        METHOD_TABLES
+            .iter()
+            .flat_map(|t| t.iter())
+            .filter(move |m| m.owner == ty && m.name == name)
+    })
 }
 
 /// The static member `name` of `owner`.
@@ -178,6 +219,10 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
         "string" | "String" => StaticType::String,
         "DateTime" => StaticType::DateTime,
         "TimeSpan" => StaticType::TimeSpan,
+        "JObject" => StaticType::JObject,
+        "JArray" => StaticType::JArray,
+        "JToken" => StaticType::JToken,
+        "Formatting" => StaticType::Formatting,
         "bool" | "Boolean" => StaticType::Boolean,
         "int" | "Int32" => StaticType::Int32,
         "X509NameType" => StaticType::X509NameType,

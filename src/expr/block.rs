@@ -269,7 +269,7 @@ impl BlockCompiler<'_> {
                 body,
             } => {
                 let (collection, collection_ty) = self.compiler.value(collection)?;
-                let item = element_type(collection_ty).ok_or_else(|| {
+                let item = super::lib::element_type(collection_ty).ok_or_else(|| {
                     CompileError::new(
                         format!("foreach statement cannot operate on variables of type '{collection_ty}'"),
                         span,
@@ -537,19 +537,6 @@ impl BlockCompiler<'_> {
     }
 }
 
-/// The element type `foreach` sees for a collection type.
-fn element_type(ty: Type) -> Option<Type> {
-    Some(match ty {
-        Type::StringArray => Type::String,
-        Type::ByteArray => Type::Byte,
-        Type::CertificateDictionary => Type::CertificateEntry,
-        Type::OidCollection => Type::Oid,
-        Type::X509ExtensionCollection => Type::X509Extension,
-        Type::String => Type::Char,
-        _ => return None,
-    })
-}
-
 /// The exception type names a `catch (T)` clause catches; `Exception` catches all.
 fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, CompileError> {
     let name = ty.path.last().map(|i| i.name.as_str()).unwrap_or("");
@@ -764,7 +751,7 @@ fn exec<'a>(statement: &'a StmtNode, frame: &mut Frame<'a>) -> Result<Control<'a
         } => {
             let collection = eval(collection, frame)?;
             let mut index = 0usize;
-            while let Some(item) = item_at(&collection, index, *span)? {
+            while let Some(item) = super::lib::item_at(&collection, index, *span)? {
                 index += 1;
                 frame.tick(*span)?;
                 frame.set(*slot, item);
@@ -873,26 +860,4 @@ fn catch<'a>(
         return exec(&c.body, frame);
     }
     Err(exception)
-}
-
-/// Item `index` of a collection `foreach` can walk, or `None` past the end.
-fn item_at<'a>(
-    collection: &Value<'a>,
-    index: usize,
-    span: Span,
-) -> Result<Option<Value<'a>>, Exception> {
-    Ok(match collection {
-        Value::Null => return Err(Exception::null_reference(span)),
-        Value::StringSlice(items) => items.get(index).map(|s| Value::Str(s)),
-        Value::Bytes(b) => b.get(index).map(|b| Value::Byte(*b)),
-        Value::ByteArray(b) => b.get(index).map(|b| Value::Byte(*b)),
-        Value::CertificateDictionary(items) => items.get(index).map(Value::CertificateEntry),
-        Value::Oids(items) => items
-            .get(index)
-            .map(|o| Value::Oid(&o.value, o.friendly_name)),
-        Value::Extensions(items) => items.get(index).map(Value::Extension),
-        Value::Str(s) => s.chars().nth(index).map(Value::Char),
-        Value::String(s) => s.chars().nth(index).map(Value::Char),
-        _ => None,
-    })
 }

@@ -428,7 +428,8 @@ impl Compiler {
             Compiled::Value(node, owner) => {
                 let Some(def) = lib::member(owner, &name.name) else {
                     if lib::methods(owner, &name.name).next().is_some()
-                        || lib::lambda_method(owner, &name.name).is_some()
+                        || (lib::element_type(owner).is_some()
+                            && lib::linq_operator(&name.name, 0, false).is_some())
                     {
                         return Err(CompileError::new(
                             format!(
@@ -575,8 +576,24 @@ impl Compiler {
                         name.span,
                     ));
                 }
-                if let Some(def) = lib::lambda_method(owner, &name.name) {
-                    return self.lambda_call(target_node, def, args, *null_conditional, name, span);
+                if let Some(element) = lib::element_type(owner)
+                    && lib::methods(owner, &name.name).next().is_none()
+                {
+                    let lambda = matches!(
+                        args.first().map(|a| &a.value.kind),
+                        Some(ExprKind::Lambda { .. })
+                    );
+                    if let Some((op, arg)) = lib::linq_operator(&name.name, args.len(), lambda) {
+                        return self.linq_call(
+                            target_node,
+                            element,
+                            op,
+                            arg,
+                            args,
+                            *null_conditional,
+                            span,
+                        );
+                    }
                 }
                 let overloads: Vec<_> = lib::methods(owner, &name.name).collect();
                 if overloads.is_empty() {
@@ -608,71 +625,148 @@ impl Compiler {
         args.iter().map(|a| self.value(&a.value)).collect()
     }
 
-    fn lambda_call(
+    /// A LINQ operator on a sequence of `element`.
+    #[allow(clippy::too_many_arguments)]
+    fn linq_call(
         &mut self,
-        target: Node,
-        def: &'static lib::LambdaMethodDef,
+        source: Node,
+        element: Type,
+        op: lib::LinqOp,
+        arg: lib::LinqArg,
         args: &[ast::Argument],
         null_conditional: bool,
-        name: &ast::Ident,
         span: Span,
     ) -> Result<Compiled, CompileError> {
-        let [arg] = args else {
-            return Err(no_overload(name, args.len(), span));
-        };
-        let ExprKind::Lambda { params, body } = &arg.value.kind else {
-            return Err(CompileError::new(
-                format!(
-                    "Argument 1 of '{}' must be a lambda expression such as 'c => ...'",
-                    name.name
-                ),
-                arg.value.span,
-            ));
-        };
-        let [param] = params.as_slice() else {
-            return Err(CompileError::new(
-                format!(
-                    "The lambda passed to '{}' takes exactly one parameter",
-                    name.name
-                ),
-                arg.value.span,
-            ));
-        };
-        if param.ty.is_some() {
-            return Err(CompileError::new(
-                "explicitly typed lambda parameters are not supported yet",
-                param.name.span,
-            ));
+        use lib::LinqOp as Op;
+        let mut slot = 0;
+        let mut lambda = None;
+        let mut lambda_ty = None;
+        let mut value_arg = None;
+        match (arg, args.first()) {
+            (lib::LinqArg::Lambda, Some(a)) => {
+                let ExprKind::Lambda { params, body } = &a.value.kind else {
+                    return Err(CompileError::new(
+                        "a lambda expression is expected here",
+                        a.value.span,
+                    ));
+                };
+                let [param] = params.as_slice() else {
+                    return Err(CompileError::new(
+                        format!(
+                            "Delegate 'Func<{element}, ...>' does not take {} arguments",
+                            params.len()
+                        ),
+                        a.value.span,
+                    ));
+                };
+                let param_ty = match &param.ty {
+                    Some(t) => resolve_type(t)?,
+                    None => element,
+                };
+                let LambdaBody::Expr(body) = body else {
+                    return Err(CompileError::new(
+                        "block-bodied lambdas are not supported yet",
+                        a.value.span,
+                    ));
+                };
+                let mark = self.scope_mark();
+                slot = self.declare(&param.name, param_ty)?;
+                let compiled = self.value(body);
+                self.scope_restore(mark);
+                let (node, ty) = compiled?;
+                let predicate = matches!(
+                    op,
+                    Op::Any
+                        | Op::All
+                        | Op::Count
+                        | Op::First
+                        | Op::FirstOrDefault
+                        | Op::Last
+                        | Op::LastOrDefault
+                        | Op::Single
+                        | Op::SingleOrDefault
+                        | Op::Where
+                );
+                if predicate && ty != Type::Boolean {
+                    return Err(CompileError::new(
+                        format!("Cannot implicitly convert type '{ty}' to 'bool'"),
+                        body.span,
+                    ));
+                }
+                lambda = Some(Box::new(node));
+                lambda_ty = Some(ty);
+            }
+            (lib::LinqArg::Value, Some(a)) => {
+                let (node, ty) = self.value(&a.value)?;
+                let wanted = if op == Op::Contains {
+                    element
+                } else {
+                    Type::Int32
+                };
+                if !assignable(ty, wanted) {
+                    return Err(CompileError::new(
+                        format!("Argument 1: cannot convert from '{ty}' to '{wanted}'"),
+                        a.value.span,
+                    ));
+                }
+                value_arg = Some(Box::new(node));
+            }
+            _ => {}
         }
-        let LambdaBody::Expr(body) = body else {
-            return Err(CompileError::new(
-                "block-bodied lambdas are not supported yet",
-                arg.value.span,
-            ));
+        let sequence = |ty: Type| {
+            lib::sequence_of(ty).ok_or_else(|| {
+                CompileError::new(format!("sequences of '{ty}' are not supported yet"), span)
+            })
         };
-        let slot = self.declare(&param.name, def.item)?;
-        let compiled = self.value(body);
-        self.locals.pop();
-        let (body_node, body_ty) = compiled?;
-        if body_ty != def.lambda_result {
-            return Err(CompileError::new(
-                format!(
-                    "Cannot implicitly convert type '{body_ty}' to '{}'",
-                    def.lambda_result
-                ),
-                body.span,
-            ));
-        }
+        let (result, kind_of) = match op {
+            Op::Any | Op::All | Op::Contains => (Type::Boolean, element),
+            Op::Count => (Type::Int32, element),
+            Op::First
+            | Op::FirstOrDefault
+            | Op::Last
+            | Op::LastOrDefault
+            | Op::Single
+            | Op::SingleOrDefault
+            | Op::ElementAt => (element, element),
+            Op::Where | Op::ToArray | Op::Distinct | Op::Skip | Op::Take => {
+                (sequence(element)?, element)
+            }
+            Op::Select => (sequence(lambda_ty.unwrap_or(Type::Object))?, element),
+            Op::OrderBy | Op::OrderByDescending => {
+                (sequence(element)?, lambda_ty.unwrap_or(element))
+            }
+            Op::Sum | Op::Min | Op::Max => {
+                let ty = lambda_ty.unwrap_or(element);
+                if !(ty.is_numeric()
+                    || (op != Op::Sum && matches!(ty, Type::String | Type::DateTime)))
+                {
+                    return Err(CompileError::new(
+                        format!("'{ty}' values cannot be summed or compared here"),
+                        span,
+                    ));
+                }
+                (
+                    if ty == Type::Byte || ty == Type::Char {
+                        Type::Int32
+                    } else {
+                        ty
+                    },
+                    ty,
+                )
+            }
+        };
         Ok(Compiled::Value(
-            Node::LambdaMethod {
-                target: Box::new(target),
-                call: def.call,
+            Node::Linq {
+                op,
+                source: Box::new(source),
                 slot,
-                body: Box::new(body_node),
+                lambda,
+                arg: value_arg,
+                kind: lib::comparison(kind_of),
                 null_conditional,
                 span,
             },
-            def.result,
+            result,
         ))
     }
 

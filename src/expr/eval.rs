@@ -114,12 +114,6 @@ pub(crate) type GenericMethodFn =
 pub(crate) type OperatorFn = for<'a> fn(&Value<'a>, &Value<'a>) -> Result<Value<'a>, Exception>;
 /// Reads `target[index]` of a non-null target.
 pub(crate) type IndexerFn = for<'a> fn(&Value<'a>, &Value<'a>) -> Result<Value<'a>, Exception>;
-/// Calls a method that takes a lambda (LINQ): the callback evaluates the lambda for one item.
-pub(crate) type LambdaMethodFn = for<'a> fn(
-    &Value<'a>,
-    &mut dyn FnMut(Value<'a>) -> Result<Value<'a>, Exception>,
-) -> Result<Value<'a>, Exception>;
-
 /// A constant folded at load.
 #[derive(Debug, Clone)]
 pub(crate) enum Constant {
@@ -242,11 +236,15 @@ pub(crate) enum Node {
         operand: Box<Node>,
         binding: Option<u16>,
     },
-    LambdaMethod {
-        target: Box<Node>,
-        call: LambdaMethodFn,
+    /// A LINQ operator over a sequence, with its optional lambda (parameter `slot`, `body`)
+    /// or value argument.
+    Linq {
+        op: super::lib::LinqOp,
+        source: Box<Node>,
         slot: u16,
-        body: Box<Node>,
+        lambda: Option<Box<Node>>,
+        arg: Option<Box<Node>>,
+        kind: CompareKind,
         null_conditional: bool,
         span: Span,
     },
@@ -706,31 +704,33 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
             }
             Ok(Value::Bool(holds))
         }
-        Node::LambdaMethod {
-            target,
-            call,
+        Node::Linq {
+            op,
+            source,
             slot,
-            body,
+            lambda,
+            arg,
+            kind,
             null_conditional,
             span,
         } => {
-            let target = eval(target, frame)?;
-            if target.is_null() {
-                return if *null_conditional {
-                    Ok(Value::Null)
-                } else {
-                    Err(Exception::new(
-                        ExceptionKind::ArgumentNull,
-                        "Value cannot be null. (Parameter 'source')",
-                        *span,
-                    ))
-                };
+            let source = eval(source, frame)?;
+            if source.is_null() && *null_conditional {
+                return Ok(Value::Null);
             }
-            let mut lambda = |item: Value<'a>| {
-                frame.set(*slot, item);
-                eval(body, frame)
+            let arg = match arg {
+                Some(a) => Some(eval(a, frame)?),
+                None => None,
             };
-            call(&target, &mut lambda)
+            let has_lambda = lambda.is_some();
+            let mut call = |item: Value<'a>| match lambda {
+                Some(body) => {
+                    frame.set(*slot, item);
+                    eval(body, frame)
+                }
+                None => Ok(item),
+            };
+            super::lib::linq_run(*op, &source, &mut call, has_lambda, arg, *kind, *span)
         }
         Node::Not(operand) => {
             let span = Span::default();

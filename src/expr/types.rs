@@ -117,6 +117,8 @@ pub enum Type {
     JTokenType,
     /// Newtonsoft `Formatting`
     Formatting,
+    /// `IEnumerable<T>`: what LINQ operators produce.
+    Sequence(&'static Type),
     /// A type named in an expression to reach its static members (`DateTime.Now`, `string.IsNullOrEmpty`).
     TypeName(StaticType),
 }
@@ -195,6 +197,7 @@ impl Type {
                 | Type::JObject
                 | Type::JArray
                 | Type::JValue
+                | Type::Sequence(_)
         )
     }
 
@@ -209,6 +212,9 @@ impl Type {
 
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Type::Sequence(element) = self {
+            return write!(f, "IEnumerable<{element}>");
+        }
         let name = match self {
             Type::Object => "object",
             Type::Null => "<null>",
@@ -271,6 +277,7 @@ impl fmt::Display for Type {
             Type::JValue => "JValue",
             Type::JTokenType => "JTokenType",
             Type::Formatting | Type::TypeName(StaticType::Formatting) => "Formatting",
+            Type::Sequence(_) => "IEnumerable",
             Type::TypeName(StaticType::String) => "string",
             Type::TypeName(StaticType::DateTime) => "DateTime",
             Type::TypeName(StaticType::Boolean) => "bool",

@@ -156,6 +156,8 @@ pub enum Value<'a> {
     JsonType(&'static str),
     /// `Formatting.None` (false) or `Formatting.Indented` (true).
     Formatting(bool),
+    /// A sequence produced by LINQ (`Where`, `Select`, `ToArray`, ...).
+    Sequence(Arc<[Value<'a>]>),
 }
 
 impl<'a> Value<'a> {
@@ -199,6 +201,11 @@ impl<'a> Value<'a> {
             Value::Json(j) => Value::Json(Arc::clone(j)),
             Value::JsonType(t) => Value::JsonType(t),
             Value::Formatting(f) => Value::Formatting(*f),
+            Value::Sequence(items) => {
+                let items: Option<Vec<Value<'static>>> =
+                    items.iter().map(Value::to_static).collect();
+                Value::Sequence(Arc::from(items?))
+            }
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -249,6 +256,7 @@ impl<'a> Value<'a> {
             Value::JsonType(t) => (*t).to_owned(),
             Value::Formatting(true) => "Indented".to_owned(),
             Value::Formatting(false) => "None".to_owned(),
+            Value::Sequence(_) => "System.Collections.Generic.List`1".to_owned(),
             Value::Context(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.ProxyRequestContext".to_owned(),
             Value::Request(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Request".to_owned(),
             Value::Deployment(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Deployment".to_owned(),

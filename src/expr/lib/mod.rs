@@ -2,9 +2,7 @@
 //! and methods in tables the compiler searches at load; evaluation only calls the function
 //! pointers it found.
 
-use super::eval::{
-    GenericMethodFn, IndexerFn, LambdaMethodFn, MemberFn, MethodFn, StaticFn, StaticMethodFn,
-};
+use super::eval::{GenericMethodFn, IndexerFn, MemberFn, MethodFn, StaticFn, StaticMethodFn};
 use super::types::{StaticType, Type};
 
 mod certificate;
@@ -48,18 +46,6 @@ pub(crate) struct StaticMethodDef {
     pub call: StaticMethodFn,
 }
 
-/// A method taking one lambda over the items of a collection (LINQ).
-pub(crate) struct LambdaMethodDef {
-    pub name: &'static str,
-    pub owner: Type,
-    /// The type of the lambda's parameter.
-    pub item: Type,
-    /// The type the lambda must return.
-    pub lambda_result: Type,
-    pub result: Type,
-    pub call: LambdaMethodFn,
-}
-
 /// One overload of a generic method with one type parameter; `Type::TypeParameter` in
 /// `params`/`result` stands for the type argument.
 pub(crate) struct GenericMethodDef {
@@ -85,6 +71,8 @@ const INDEXER_TABLES: &[&[IndexerDef]] =
 pub(crate) use certificate::{hash_algorithm_name, key_usage_flags_text};
 pub(crate) use datetime::{day_of_week_name, format_datetime, format_timespan, operator};
 pub(crate) use json::{convert as json_convert, json_to_string};
+pub(crate) use linq::{LinqArg, LinqOp, comparison, element_type, item_at, sequence_of};
+pub(crate) use linq::{operator as linq_operator, run as linq_run};
 
 /// The overloads of generic method `name` on `owner`.
 pub(crate) fn generic_methods(
@@ -137,7 +125,6 @@ const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
     datetime::STATIC_METHODS,
     json::STATIC_METHODS,
 ];
-const LAMBDA_TABLES: &[&[LambdaMethodDef]] = &[linq::LAMBDA_METHODS];
 
 /// The base class whose members a type inherits (`JObject` → `JToken`, typed extensions →
 /// `X509Extension`).
@@ -197,14 +184,6 @@ pub(crate) fn static_methods(
         .iter()
         .flat_map(|t| t.iter())
         .filter(move |m| m.owner == owner && m.name == name)
-}
-
-/// The lambda-taking method `name` on `owner`.
-pub(crate) fn lambda_method(owner: Type, name: &str) -> Option<&'static LambdaMethodDef> {
-    LAMBDA_TABLES
-        .iter()
-        .flat_map(|t| t.iter())
-        .find(|m| m.owner == owner && m.name == name)
 }
 
 /// The type a simple name denotes when used in front of `.` (`string.IsNullOrEmpty`,

@@ -71,6 +71,6 @@ impl Policy {
     /// read the final request, response and variables from it afterwards. Use
     /// [`Gateway::evaluate`] for scopes and gateway settings.
     pub fn evaluate(&self, context: &mut Context) -> Outcome {
-        pipeline::run(&[], self, &PipelineSettings::standalone(), context)
+        pipeline::run(&[], self, &PipelineSettings::standalone(), context, false)
     }
 }

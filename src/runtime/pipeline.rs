@@ -48,14 +48,20 @@ struct Run<'p, 'c> {
     /// The scope whose statements run now: an index into `parents`, or `parents.len()` for
     /// the operation policy.
     scope: usize,
+    /// Whether the operation policy's scope is known (run through a [`super::Gateway`]): then
+    /// `LastError.Scope` is `operation` for its errors even without parent scopes.
+    scoped: bool,
 }
 
 /// Runs `policy` inside `parents` for one request.
+///
+/// `scoped`: whether `policy` runs at operation scope (through a gateway) rather than alone.
 pub(super) fn run(
     parents: &[(Scope, Policy)],
     policy: &Policy,
     settings: &PipelineSettings,
     context: &mut Context,
+    scoped: bool,
 ) -> Outcome {
     if !settings.negotiate_client_certificate {
         context.request_mut().certificate = None;
@@ -67,6 +73,7 @@ pub(super) fn run(
         context,
         section: Section::Inbound,
         scope: parents.len(),
+        scoped,
     };
     match run.main_sections() {
         Ok(Some(response)) => Outcome::Returned { response },
@@ -77,7 +84,7 @@ pub(super) fn run(
 
 impl Run<'_, '_> {
     fn scope_name(&self) -> Option<String> {
-        if self.parents.is_empty() {
+        if self.parents.is_empty() && !self.scoped {
             return None;
         }
         let scope = self

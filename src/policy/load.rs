@@ -52,6 +52,8 @@ enum Expressions {
 pub(super) fn check_fragment(text: &str, options: &LoadOptions) -> Result<(), LoadErrors> {
     let mut loader = Loader::new(text, options, None);
     loader.any_section = true;
+    // The fragment rules (no `<base/>`, no sections, no nested fragments) hold on their own too.
+    loader.in_fragment = true;
     if let Some(root) = loader.parse() {
         let _ = loader.fragment_root(&root, Section::Inbound, "");
     }

@@ -426,19 +426,32 @@ impl Run<'_, '_> {
         }
     }
 
-    /// `rewrite-uri`: the template's path (with `{parameter}`s from the matched parameters)
-    /// and query replace the URL's; unmatched incoming query parameters are kept on request.
+    /// `rewrite-uri`: the template (with `{parameter}`s from the matched parameters) replaces
+    /// the URL's path and query. With `copy-unmatched-params`, the incoming query parameters
+    /// the operation's URL template does not name are appended (`rewrite-uri-policy.md`:
+    /// request `/get?a=b&c=d`, operation `/get?a={b}`, template `/put` → `/put?c=d`).
     fn rewrite_uri(&mut self, template: &str, copy_unmatched_params: bool) {
-        let (path, query) = template.split_once('?').unwrap_or((template, ""));
+        let template_query: Vec<String> = self
+            .context
+            .operation()
+            .and_then(|o| o.url_template.split_once('?'))
+            .map(|(_, q)| {
+                q.split('&')
+                    .filter_map(|p| p.split('=').next())
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
         let request = self.context.request_mut();
         let mut used = Vec::new();
-        let mut new_path = String::with_capacity(path.len());
-        let mut rest = path;
+        let mut expanded = String::with_capacity(template.len());
+        let mut rest = template;
         while let Some(open) = rest.find('{') {
-            new_path.push_str(rest.get(..open).unwrap_or(""));
-            let after = rest.get(open + 1..).unwrap_or("");
+            expanded.push_str(rest.get(..open).unwrap_or(""));
+            let after = rest.get(open.saturating_add(1)..).unwrap_or("");
             let Some(close) = after.find('}') else {
-                new_path.push_str(rest.get(open..).unwrap_or(""));
+                expanded.push_str(rest.get(open..).unwrap_or(""));
                 rest = "";
                 break;
             };
@@ -456,20 +469,26 @@ impl Run<'_, '_> {
                         .and_then(|v| v.first().cloned())
                 })
                 .unwrap_or_default();
-            new_path.push_str(&value);
-            rest = after.get(close + 1..).unwrap_or("");
+            expanded.push_str(&value);
+            rest = after.get(close.saturating_add(1)..).unwrap_or("");
         }
-        new_path.push_str(rest);
+        expanded.push_str(rest);
+        let (path, query) = expanded.split_once('?').unwrap_or((&expanded, ""));
+        let mut new_path = path.to_owned();
         let mut new_query: Vec<(String, Vec<String>)> = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            new_query.push((name.to_owned(), vec![value.to_owned()]));
+            match new_query.iter_mut().find(|(n, _)| n == name) {
+                Some((_, values)) => values.push(value.to_owned()),
+                None => new_query.push((name.to_owned(), vec![value.to_owned()])),
+            }
         }
         if copy_unmatched_params {
             for (name, values) in &request.url.query {
-                let taken = used.iter().any(|u| u.eq_ignore_ascii_case(name))
+                let matched = template_query.iter().any(|t| t.eq_ignore_ascii_case(name))
+                    || used.iter().any(|u| u.eq_ignore_ascii_case(name))
                     || new_query.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
-                if !taken {
+                if !matched {
                     new_query.push((name.clone(), values.clone()));
                 }
             }

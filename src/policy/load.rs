@@ -268,9 +268,12 @@ impl<'t> Loader<'t> {
     }
 
     fn stray_text(&mut self, text: &TextValue) {
-        if !text.as_str().trim().is_empty() {
+        let value = text.as_str();
+        if !value.trim().is_empty() {
+            // Point at the text itself, not the whitespace before it.
+            let lead = value.len().saturating_sub(value.trim_start().len());
             self.error(
-                text.span().start as usize,
+                text.original_offset(lead),
                 "text is not allowed here; only policy elements",
             );
         }

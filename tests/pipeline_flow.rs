@@ -404,3 +404,21 @@ fn an_ignored_validation_failure_goes_on() {
     assert!(matches!(policy.evaluate(&mut ctx), Outcome::Forwarded));
     assert_eq!(var(&ctx, "after").as_deref(), Some("ran"));
 }
+
+#[test]
+fn a_response_variable_that_holds_no_response_is_an_error() {
+    // Only send-request stores a Response in a variable; a string variable or a missing one
+    // cannot be returned.
+    for setup in ["", r#"<set-variable name="r" value="text" />"#] {
+        let policy = load(&format!(
+            r#"<policies><inbound>{setup}<return-response response-variable-name="r"><set-status code="200" reason="OK" /></return-response></inbound></policies>"#
+        ));
+        match policy.evaluate(&mut context()) {
+            Outcome::Error { status: 500, error } => {
+                assert_eq!(error.source, "return-response");
+                assert!(error.message.contains("'r'"), "{}", error.message);
+            }
+            other => panic!("{setup}: {other:?}"),
+        }
+    }
+}

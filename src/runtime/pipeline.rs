@@ -203,7 +203,21 @@ impl Run<'_, '_> {
                     None => Ok(Flow::Continue),
                 }
             }
-            Statement::ReturnResponse { actions, .. } => {
+            Statement::ReturnResponse {
+                meta,
+                response_variable_name,
+                actions,
+            } => {
+                // A `Response` object in a variable comes only from `send-request`, which this
+                // crate does not run: naming one is an error (never a silent default response).
+                if let Some(name) = response_variable_name {
+                    let message = if self.context.variable(name).is_some() {
+                        format!("The variable '{name}' does not hold a response.")
+                    } else {
+                        format!("The variable '{name}' is not defined.")
+                    };
+                    return Err(self.failure(meta, "ResponseVariableNotFound", message, None));
+                }
                 let mut returned = Response::ok();
                 for action in actions {
                     self.response_action(action, Target::Returned(&mut returned))?;

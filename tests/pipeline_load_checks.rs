@@ -151,7 +151,6 @@ fn expressions_where_apim_forbids_them() {
         r#"<mock-response status-code="@(200)" />"#,
         r#"<mock-response content-type="@("text/plain")" />"#,
         r#"<return-response response-variable-name="@("r")" />"#,
-        r#"<ip-filter action="@("allow")" />"#,
         r#"<trace source="@("s")"><message>m</message></trace>"#,
     ];
     for body in cases {

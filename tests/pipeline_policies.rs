@@ -579,3 +579,46 @@ fn negotiate_client_certificate_false_hides_the_presented_certificate() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn set_header_leaves_the_protected_headers_alone() {
+    // set-header-policy.md: Connection, ContentLength, KeepAlive, TransferEncoding "cannot be
+    // modified or deleted"; "Removal of Server header isn't supported".
+    let policy = load(
+        r#"<policies>
+  <inbound>
+    <set-header name="Connection" exists-action="override"><value>close</value></set-header>
+    <set-header name="content-length" exists-action="delete" />
+    <set-header name="Keep-Alive" exists-action="append"><value>timeout=5</value></set-header>
+    <set-header name="Transfer-Encoding" exists-action="override"><value>gzip</value></set-header>
+  </inbound>
+  <outbound>
+    <set-header name="Server" exists-action="delete" />
+    <set-header name="Content-Length" exists-action="override"><value>1</value></set-header>
+  </outbound>
+</policies>"#,
+    );
+    let mut ctx = context().with_backend_response(Response {
+        headers: [("Server", "kestrel"), ("Content-Length", "10")]
+            .into_iter()
+            .collect::<Headers>(),
+        ..Response::ok()
+    });
+    ctx.request_mut().headers = [("Connection", "keep-alive"), ("Content-Length", "3")]
+        .into_iter()
+        .collect::<Headers>();
+    assert!(matches!(policy.evaluate(&mut ctx), Outcome::Forwarded));
+    let request = &ctx.request().headers;
+    assert_eq!(request.get("Connection").unwrap(), ["keep-alive"]);
+    assert_eq!(request.get("Content-Length").unwrap(), ["3"]);
+    assert!(!request.contains("Keep-Alive"));
+    assert!(!request.contains("Transfer-Encoding"));
+    let response = &ctx.response().headers;
+    assert_eq!(response.get("Server").unwrap(), ["kestrel"]);
+    assert_eq!(response.get("Content-Length").unwrap(), ["10"]);
+    // Server can still be overridden.
+    let policy = load(r#"<policies><outbound><set-header name="Server" exists-action="override"><value>apim</value></set-header></outbound></policies>"#);
+    let mut ctx = context();
+    policy.evaluate(&mut ctx);
+    assert_eq!(ctx.response().headers.get("Server").unwrap(), ["apim"]);
+}

@@ -567,6 +567,17 @@ impl Run<'_, '_> {
             } => {
                 let (name, action, values) =
                     self.named_values(meta, name, exists_action, values)?;
+                // `set-header-policy.md`: Connection, Content-Length, Keep-Alive and
+                // Transfer-Encoding "cannot be modified or deleted"; removing the response's
+                // Server header "isn't supported". The gateway leaves them as they are.
+                let on_response = !matches!(target, Target::Request);
+                if is_protected_header(&name)
+                    || (on_response
+                        && action == ExistsAction::Delete
+                        && name.eq_ignore_ascii_case("Server"))
+                {
+                    return Ok(());
+                }
                 let headers = match target {
                     Target::Request => &mut self.context.request_mut().headers,
                     Target::Response => &mut self.context.response_mut().headers,
@@ -666,6 +677,13 @@ impl Run<'_, '_> {
             }),
         }
     }
+}
+
+/// Headers `set-header` cannot modify or delete.
+fn is_protected_header(name: &str) -> bool {
+    ["Connection", "Content-Length", "Keep-Alive", "Transfer-Encoding"]
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(name))
 }
 
 /// Applies a `set-header` with `action` and `values` to `headers`.

@@ -422,3 +422,92 @@ fn a_response_variable_that_holds_no_response_is_an_error() {
         }
     }
 }
+
+fn body_json(ctx: &Context) -> serde_json::Value {
+    serde_json::from_slice(ctx.response().body.as_ref().unwrap().bytes()).unwrap()
+}
+
+#[test]
+fn the_gateway_error_response_carries_the_standard_error_body() {
+    // check-header: LastError.Message is the predefined message
+    // (api-management-error-handling-policies.md); the caller gets failed-check-error-message.
+    let policy = load(
+        r#"<policies><inbound><check-header name="Authorization" failed-check-httpcode="401" failed-check-error-message="Not authorized" ignore-case="false"><value>f6dc69a089844cf6b2019bae6d36fac8</value></check-header></inbound></policies>"#,
+    );
+    let mut ctx = context();
+    match policy.evaluate(&mut ctx) {
+        Outcome::Error { status: 401, error } => {
+            assert_eq!(error.reason.as_deref(), Some("HeaderNotFound"));
+            assert_eq!(
+                error.message,
+                "Header Authorization was not found in the request. Access denied."
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ctx.response().status_code, 401);
+    assert_eq!(
+        body_json(&ctx),
+        serde_json::json!({"statusCode": 401, "message": "Not authorized"})
+    );
+    let mut ctx = context();
+    ctx.request_mut()
+        .headers
+        .set("Authorization", vec!["wrong".to_owned()]);
+    match policy.evaluate(&mut ctx) {
+        Outcome::Error { status: 401, error } => {
+            assert_eq!(error.reason.as_deref(), Some("HeaderValueNotAllowed"));
+            assert_eq!(
+                error.message,
+                "Header Authorization value of wrong is not allowed. Access denied."
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // validate-client-certificate: 401 with the observed body.
+    let policy = load("<policies><inbound><validate-client-certificate /></inbound></policies>");
+    let mut ctx = context();
+    assert!(matches!(
+        policy.evaluate(&mut ctx),
+        Outcome::Error { status: 401, .. }
+    ));
+    assert_eq!(
+        body_json(&ctx),
+        serde_json::json!({"statusCode": 401, "message": "Client certificate missing"})
+    );
+
+    // on-error starts from that response and can read it.
+    let policy = load(
+        r#"<policies><inbound><validate-client-certificate /></inbound>
+           <on-error><set-variable name="body" value="@(context.Response.Body.As<string>(true))" /></on-error></policies>"#,
+    );
+    let mut ctx = context();
+    policy.evaluate(&mut ctx);
+    let body = var(&ctx, "body").unwrap();
+    assert!(body.contains("Client certificate missing"), "{body}");
+}
+
+#[test]
+fn ip_filter_reasons_are_the_predefined_ones() {
+    let cases = [
+        ("allow", "10.0.0.2", "CallerIpNotAllowed", "Caller IP address 10.0.0.2 is not allowed. Access denied."),
+        ("forbid", "10.0.0.1", "CallerIpBlocked", "Caller IP address is blocked. Access denied."),
+        ("allow", "not an address", "FailedToParseCallerIP", "Failed to establish IP address for the caller. Access denied."),
+        ("forbid", "", "FailedToParseCallerIP", "Failed to establish IP address for the caller. Access denied."),
+    ];
+    for (action, caller, reason, message) in cases {
+        let policy = load(&format!(
+            r#"<policies><inbound><ip-filter action="{action}"><address>10.0.0.1</address></ip-filter></inbound></policies>"#
+        ));
+        let mut ctx = context();
+        ctx.request_mut().ip_address = caller.to_owned();
+        match policy.evaluate(&mut ctx) {
+            Outcome::Error { status: 403, error } => {
+                assert_eq!(error.reason.as_deref(), Some(reason), "{action} {caller}");
+                assert_eq!(error.message, message);
+            }
+            other => panic!("{action} {caller}: {other:?}"),
+        }
+    }
+}

@@ -373,7 +373,9 @@ fn check_header_missing_wrong_and_case() {
             assert_eq!(status, 401);
             assert_eq!(error.source, "check-header");
             assert_eq!(error.reason.as_deref(), Some(reason));
-            assert_eq!(error.message, "Not authorized");
+            // The predefined messages (api-management-error-handling-policies.md).
+            assert!(error.message.starts_with("Header Authorization "), "{}", error.message);
+            assert!(error.message.ends_with(" Access denied."), "{}", error.message);
         }
         other => panic!("{other:?}"),
     };
@@ -413,20 +415,20 @@ fn ip_filter_allow_and_forbid() {
         "2001:db8:1::80",
     ];
     let unlisted = ["13.66.201.170", "13.66.140.144", "13.66.140.127", "2001:db8::2", "2001:db8:1::100", "10.0.0.1"];
-    let refused = |o: Outcome| match o {
+    let refused = |o: Outcome, reason: &str| match o {
         Outcome::Error { status, error } => {
             assert_eq!(status, 403);
             assert_eq!(error.source, "ip-filter");
-            assert_eq!(error.reason.as_deref(), Some("CallerIpNotAllowed"));
+            assert_eq!(error.reason.as_deref(), Some(reason));
         }
         other => panic!("{other:?}"),
     };
     for ip in listed {
         assert!(matches!(ip_filter("allow", ip), Outcome::Forwarded), "{ip}");
-        refused(ip_filter("forbid", ip));
+        refused(ip_filter("forbid", ip), "CallerIpBlocked");
     }
     for ip in unlisted {
-        refused(ip_filter("allow", ip));
+        refused(ip_filter("allow", ip), "CallerIpNotAllowed");
         assert!(matches!(ip_filter("forbid", ip), Outcome::Forwarded), "{ip}");
     }
 }

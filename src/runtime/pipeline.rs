@@ -28,6 +28,15 @@ struct Failure {
     /// The status the gateway answers with.
     status: u16,
     error: Box<LastError>,
+    /// The message of the gateway's error body (`{"statusCode": N, "message": "..."}`), for
+    /// policies whose refusal has one (check-header, ip-filter, validate-client-certificate).
+    body_message: Option<String>,
+}
+
+/// APIM's standard error body: `{ "statusCode": 401, "message": "..." }`.
+fn error_body(status: u16, message: &str) -> Body {
+    let json = serde_json::json!({ "statusCode": status, "message": message });
+    Body::new(json.to_string().into_bytes())
 }
 
 /// Where a `set-header`/`set-status`/`set-body` acts.
@@ -124,13 +133,19 @@ impl Run<'_, '_> {
     fn on_error(&mut self, failure: Failure) -> Outcome {
         let error = *failure.error;
         self.context.set_last_error(Some(error.clone()));
+        // The gateway's error response: what on-error starts from, and what the caller gets
+        // without an on-error section.
+        let mut response = Response::with_status(failure.status);
+        if let Some(message) = &failure.body_message {
+            response.body = Some(error_body(failure.status, message));
+        }
+        *self.context.response_mut() = response;
         if !self.policy.has_on_error() {
             return Outcome::Error {
                 status: failure.status,
                 error,
             };
         }
-        *self.context.response_mut() = Response::with_status(failure.status);
         match self.section(Section::OnError) {
             Ok(Flow::Returned(response)) => Outcome::Returned { response },
             Ok(Flow::Continue) => Outcome::Error {
@@ -326,8 +341,11 @@ impl Run<'_, '_> {
                 for v in values {
                     allowed.push(self.text(meta, v)?);
                 }
-                let reason = match self.context.request().headers.get(&name) {
-                    None => Some("HeaderNotFound"),
+                let refusal = match self.context.request().headers.get(&name) {
+                    None => Some((
+                        "HeaderNotFound",
+                        format!("Header {name} was not found in the request. Access denied."),
+                    )),
                     Some(present) if !allowed.is_empty() => {
                         let ok = present.iter().all(|p| {
                             allowed.iter().any(|a| {
@@ -338,17 +356,26 @@ impl Run<'_, '_> {
                                 }
                             })
                         });
-                        (!ok).then_some("HeaderValueNotAllowed")
+                        (!ok).then(|| {
+                            (
+                                "HeaderValueNotAllowed",
+                                format!(
+                                    "Header {name} value of {} is not allowed. Access denied.",
+                                    present.join(",")
+                                ),
+                            )
+                        })
                     }
                     Some(_) => None,
                 };
-                let Some(reason) = reason else {
+                let Some((reason, message)) = refusal else {
                     return Ok(Flow::Continue);
                 };
                 let status = self.status_code(meta, failed_status)?;
-                let message = self.text(meta, failed_message)?;
+                let body = self.text(meta, failed_message)?;
                 let mut failure = self.failure(meta, reason, message, None);
                 failure.status = status;
+                failure.body_message = Some(body);
                 Err(failure)
             }
             Statement::IpFilter {
@@ -357,22 +384,31 @@ impl Run<'_, '_> {
                 ranges,
             } => {
                 let caller = self.context.request().ip_address.trim().to_owned();
-                let listed = caller
-                    .parse::<IpAddr>()
-                    .ok()
-                    .is_some_and(|ip| ranges.iter().any(|(from, to)| in_range(ip, *from, *to)));
-                // An unparsable caller address is never allowed (fail closed).
-                let passes = caller.parse::<IpAddr>().is_ok() && listed == *allow;
-                if passes {
-                    return Ok(Flow::Continue);
-                }
-                let mut failure = self.failure(
-                    meta,
-                    "CallerIpNotAllowed",
-                    format!("Caller IP address {caller} is not allowed. Access denied."),
-                    None,
-                );
+                // `api-management-error-handling-policies.md`, predefined ip-filter errors.
+                let (reason, message) = match caller.parse::<IpAddr>() {
+                    // An unparsable caller address is never allowed (fail closed).
+                    Err(_) => (
+                        "FailedToParseCallerIP",
+                        "Failed to establish IP address for the caller. Access denied.".to_owned(),
+                    ),
+                    Ok(ip) => {
+                        let listed = ranges.iter().any(|(from, to)| in_range(ip, *from, *to));
+                        match (*allow, listed) {
+                            (true, true) | (false, false) => return Ok(Flow::Continue),
+                            (true, false) => (
+                                "CallerIpNotAllowed",
+                                format!("Caller IP address {caller} is not allowed. Access denied."),
+                            ),
+                            (false, true) => (
+                                "CallerIpBlocked",
+                                "Caller IP address is blocked. Access denied.".to_owned(),
+                            ),
+                        }
+                    }
+                };
+                let mut failure = self.failure(meta, reason, message.clone(), None);
                 failure.status = 403;
+                failure.body_message = Some(message);
                 Err(failure)
             }
             Statement::Trace {
@@ -398,6 +434,13 @@ impl Run<'_, '_> {
                         let mut failure =
                             self.failure(meta, refusal.reason, refusal.message.to_owned(), None);
                         failure.status = 401;
+                        // The bodies observed on gateways [O] (spec §3.4).
+                        let body = if refusal.reason == "ClientCertificateNotFound" {
+                            "Client certificate missing"
+                        } else {
+                            "Invalid client certificate"
+                        };
+                        failure.body_message = Some(body.to_owned());
                         Err(failure)
                     }
                 }
@@ -420,6 +463,7 @@ impl Run<'_, '_> {
                             Err(Failure {
                                 status,
                                 error: Box::new(error),
+                                body_message: None,
                             })
                         }
                     };
@@ -665,6 +709,7 @@ impl Run<'_, '_> {
     ) -> Failure {
         Failure {
             status: 500,
+            body_message: None,
             error: Box::new(LastError {
                 source: meta.name.clone(),
                 reason: Some(reason.to_owned()),

@@ -75,19 +75,33 @@ fn choose_is_mobile() {
         .unwrap();
     let policy = gateway.load(CHOOSE_IS_MOBILE).unwrap();
     let cases = [
-        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)", "true", 1),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)",
+            "true",
+            1,
+        ),
         ("Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X)", "true", 1),
-        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/120.0", "false", 0),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/120.0",
+            "false",
+            0,
+        ),
         ("", "false", 0),
     ];
     for (agent, mobile, conversions) in cases {
         *handler.calls.lock().unwrap() = 0;
         let mut ctx = context();
-        ctx.request_mut().url = Url::parse("https://contoso.azure-api.net/weather?city=Oslo").unwrap();
+        ctx.request_mut().url =
+            Url::parse("https://contoso.azure-api.net/weather?city=Oslo").unwrap();
         if !agent.is_empty() {
-            ctx.request_mut().headers.set("User-Agent", vec![agent.to_owned()]);
+            ctx.request_mut()
+                .headers
+                .set("User-Agent", vec![agent.to_owned()]);
         }
-        assert!(matches!(gateway.evaluate(&policy, &mut ctx), Outcome::Forwarded));
+        assert!(matches!(
+            gateway.evaluate(&policy, &mut ctx),
+            Outcome::Forwarded
+        ));
         assert_eq!(
             ctx.request().url.query_values("mobile").unwrap(),
             [mobile],
@@ -112,7 +126,9 @@ fn return_response_unauthorized_with_www_authenticate() {
    </set-header>
 </return-response>"#;
     for section in ["inbound", "backend", "outbound"] {
-        let policy = load(&format!("<policies><{section}>{example}</{section}></policies>"));
+        let policy = load(&format!(
+            "<policies><{section}>{example}</{section}></policies>"
+        ));
         check_unauthorized(policy.evaluate(&mut context()));
     }
     // In on-error, reached through a failing expression.
@@ -159,8 +175,12 @@ fn set_header_examples() {
         id: "1".to_owned(),
         ..User::default()
     }));
-    ctx.request_mut().headers.set("some header name", vec!["1".to_owned()]);
-    ctx.request_mut().headers.set("other header name", vec!["x".to_owned()]);
+    ctx.request_mut()
+        .headers
+        .set("some header name", vec!["1".to_owned()]);
+    ctx.request_mut()
+        .headers
+        .set("other header name", vec!["x".to_owned()]);
     assert!(matches!(policy.evaluate(&mut ctx), Outcome::Forwarded));
     let headers = &ctx.request().headers;
     assert_eq!(headers.get("some header name").unwrap(), ["20"]);
@@ -173,7 +193,10 @@ fn set_header_examples() {
     let mut ctx = context();
     match policy.evaluate(&mut ctx) {
         Outcome::Error { status: 500, error } => {
-            assert_eq!(error.reason.as_deref(), Some("ExpressionValueEvaluationFailure"));
+            assert_eq!(
+                error.reason.as_deref(),
+                Some("ExpressionValueEvaluationFailure")
+            );
             assert_eq!(error.path.as_deref(), Some("set-header[3]"));
         }
         other => panic!("{other:?}"),
@@ -188,11 +211,20 @@ fn set_variable_example() {
 <set-variable name="IsMobile" value="@(context.Request.Headers.GetValueOrDefault("User-Agent","").Contains("iPad") || context.Request.Headers.GetValueOrDefault("User-Agent","").Contains("iPhone"))" />
 </inbound></policies>"#,
     );
-    for (agent, expected) in [("iPad", true), ("Mozilla (iPhone)", true), ("curl/8.0", false)] {
+    for (agent, expected) in [
+        ("iPad", true),
+        ("Mozilla (iPhone)", true),
+        ("curl/8.0", false),
+    ] {
         let mut ctx = context();
-        ctx.request_mut().headers.set("user-agent", vec![agent.to_owned()]);
+        ctx.request_mut()
+            .headers
+            .set("user-agent", vec![agent.to_owned()]);
         policy.evaluate(&mut ctx);
-        assert!(matches!(ctx.variable("IsMobile"), Some(Value::Bool(b)) if *b == expected), "{agent}");
+        assert!(
+            matches!(ctx.variable("IsMobile"), Some(Value::Bool(b)) if *b == expected),
+            "{agent}"
+        );
     }
 }
 
@@ -219,8 +251,14 @@ fn validate_client_certificate_example() {
     let mut ctx = common::context(deployment, Some("good"));
     match policy.evaluate(&mut ctx) {
         Outcome::Error { status: 401, error } => {
-            assert_eq!(error.reason.as_deref(), Some("ClientCertificateIdentityNotMatched"));
-            assert_eq!(error.message, "Certificate does not match any of allowed identities.");
+            assert_eq!(
+                error.reason.as_deref(),
+                Some("ClientCertificateIdentityNotMatched")
+            );
+            assert_eq!(
+                error.message,
+                "Certificate does not match any of allowed identities."
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -237,17 +275,24 @@ fn check_header_example() {
 </inbound></policies>"#,
     );
     let mut ok = context();
-    ok.request_mut()
-        .headers
-        .set("Authorization", vec!["f6dc69a089844cf6b2019bae6d36fac8".to_owned()]);
+    ok.request_mut().headers.set(
+        "Authorization",
+        vec!["f6dc69a089844cf6b2019bae6d36fac8".to_owned()],
+    );
     assert!(matches!(policy.evaluate(&mut ok), Outcome::Forwarded));
     let mut upper = context();
-    upper
-        .request_mut()
-        .headers
-        .set("Authorization", vec!["F6DC69A089844CF6B2019BAE6D36FAC8".to_owned()]);
-    assert!(matches!(policy.evaluate(&mut upper), Outcome::Error { status: 401, .. }));
-    assert!(matches!(policy.evaluate(&mut context()), Outcome::Error { status: 401, .. }));
+    upper.request_mut().headers.set(
+        "Authorization",
+        vec!["F6DC69A089844CF6B2019BAE6D36FAC8".to_owned()],
+    );
+    assert!(matches!(
+        policy.evaluate(&mut upper),
+        Outcome::Error { status: 401, .. }
+    ));
+    assert!(matches!(
+        policy.evaluate(&mut context()),
+        Outcome::Error { status: 401, .. }
+    ));
 }
 
 #[test]
@@ -270,7 +315,11 @@ fn ip_filter_example() {
     ] {
         let mut ctx = context();
         ctx.request_mut().ip_address = ip.to_owned();
-        assert_eq!(matches!(policy.evaluate(&mut ctx), Outcome::Forwarded), allowed, "{ip}");
+        assert_eq!(
+            matches!(policy.evaluate(&mut ctx), Outcome::Forwarded),
+            allowed,
+            "{ip}"
+        );
     }
 }
 
@@ -291,7 +340,10 @@ fn mock_response_examples() {
     match policy.evaluate(&mut context()) {
         Outcome::Returned { response } => {
             assert_eq!(response.status_code, 200);
-            assert_eq!(response.headers.get("Content-Type").unwrap(), ["application/json"]);
+            assert_eq!(
+                response.headers.get("Content-Type").unwrap(),
+                ["application/json"]
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -76,7 +76,9 @@ fn return_response_in_backend_skips_outbound() {
            <outbound><set-variable name="outbound" value="yes" /></outbound></policies>"#,
     );
     let mut ctx = context();
-    assert!(matches!(policy.evaluate(&mut ctx), Outcome::Returned { response } if response.status_code == 204));
+    assert!(
+        matches!(policy.evaluate(&mut ctx), Outcome::Returned { response } if response.status_code == 204)
+    );
     assert_eq!(var(&ctx, "outbound"), None);
 }
 
@@ -296,7 +298,10 @@ fn last_error_describes_an_error_inside_nested_choose() {
         Some("ExpressionValueEvaluationFailure")
     );
     let message = var(&ctx, "message").unwrap();
-    assert!(message.starts_with("Expression evaluation failed."), "{message}");
+    assert!(
+        message.starts_with("Expression evaluation failed."),
+        "{message}"
+    );
     assert!(message.contains("Object reference not set"), "{message}");
     assert_eq!(var(&ctx, "section").as_deref(), Some("inbound"));
     assert_eq!(
@@ -491,10 +496,30 @@ fn the_gateway_error_response_carries_the_standard_error_body() {
 #[test]
 fn ip_filter_reasons_are_the_predefined_ones() {
     let cases = [
-        ("allow", "10.0.0.2", "CallerIpNotAllowed", "Caller IP address 10.0.0.2 is not allowed. Access denied."),
-        ("forbid", "10.0.0.1", "CallerIpBlocked", "Caller IP address is blocked. Access denied."),
-        ("allow", "not an address", "FailedToParseCallerIP", "Failed to establish IP address for the caller. Access denied."),
-        ("forbid", "", "FailedToParseCallerIP", "Failed to establish IP address for the caller. Access denied."),
+        (
+            "allow",
+            "10.0.0.2",
+            "CallerIpNotAllowed",
+            "Caller IP address 10.0.0.2 is not allowed. Access denied.",
+        ),
+        (
+            "forbid",
+            "10.0.0.1",
+            "CallerIpBlocked",
+            "Caller IP address is blocked. Access denied.",
+        ),
+        (
+            "allow",
+            "not an address",
+            "FailedToParseCallerIP",
+            "Failed to establish IP address for the caller. Access denied.",
+        ),
+        (
+            "forbid",
+            "",
+            "FailedToParseCallerIP",
+            "Failed to establish IP address for the caller. Access denied.",
+        ),
     ];
     for (action, caller, reason, message) in cases {
         let policy = load(&format!(

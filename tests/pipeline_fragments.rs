@@ -15,7 +15,9 @@ fn context() -> Context {
 }
 
 fn mark(marker: &str) -> String {
-    format!(r#"<set-header name="X-Order" exists-action="append"><value>{marker}</value></set-header>"#)
+    format!(
+        r#"<set-header name="X-Order" exists-action="append"><value>{marker}</value></set-header>"#
+    )
 }
 
 fn load_with(fragments: &[(&str, &str)], text: &str) -> Result<Policy, LoadErrors> {
@@ -32,17 +34,27 @@ fn pos(line: u32, column: u32) -> Position {
 
 #[test]
 fn include_fragment_inserts_the_statements_in_place() {
-    let fragment = format!("<fragment>\n  {}\n  {}\n</fragment>", mark("f1"), mark("f2"));
+    let fragment = format!(
+        "<fragment>\n  {}\n  {}\n</fragment>",
+        mark("f1"),
+        mark("f2")
+    );
     let text = format!(
         r#"<policies><inbound>{}<include-fragment fragment-id="markers" />{}</inbound>
            <outbound><include-fragment fragment-id="markers" /></outbound></policies>"#,
         mark("a"),
         mark("b")
     );
-    let gateway = Gateway::builder().fragment("markers", &fragment).build().unwrap();
+    let gateway = Gateway::builder()
+        .fragment("markers", &fragment)
+        .build()
+        .unwrap();
     let policy = gateway.load(&text).unwrap();
     let mut ctx = context();
-    assert!(matches!(gateway.evaluate(&policy, &mut ctx), Outcome::Forwarded));
+    assert!(matches!(
+        gateway.evaluate(&policy, &mut ctx),
+        Outcome::Forwarded
+    ));
     assert_eq!(
         ctx.request().headers.get("X-Order").unwrap(),
         ["a", "f1", "f2", "b"]
@@ -60,8 +72,12 @@ fn a_return_response_in_a_fragment_ends_the_pipeline() {
     );
     let policy = load_with(&[("stop", fragment)], &text).unwrap();
     let mut ctx = context();
-    ctx.request_mut().headers.set("X-Stop", vec!["1".to_owned()]);
-    assert!(matches!(policy.evaluate(&mut ctx), Outcome::Returned { response } if response.status_code == 429));
+    ctx.request_mut()
+        .headers
+        .set("X-Stop", vec!["1".to_owned()]);
+    assert!(
+        matches!(policy.evaluate(&mut ctx), Outcome::Returned { response } if response.status_code == 429)
+    );
     assert!(!ctx.request().headers.contains("X-Order"));
 }
 
@@ -98,11 +114,7 @@ fn fragment_rules_are_load_errors_in_the_fragment() {
             pos(3, 5),
             "cannot include another fragment",
         ),
-        (
-            "\n<policies />",
-            pos(2, 1),
-            "must be <fragment>",
-        ),
+        ("\n<policies />", pos(2, 1), "must be <fragment>"),
         (
             "<fragment>\n  <set-header name=\"x\" exists-action=\"sometimes\" />\n</fragment>",
             pos(2, 39),
@@ -117,9 +129,9 @@ fn fragment_rules_are_load_errors_in_the_fragment() {
     for (fragment, position, message) in cases {
         let found = errors(&[("f", fragment), ("g", "<fragment />")], INCLUDE);
         assert!(
-            found.iter().any(|(f, p, m)| f.as_deref() == Some("f")
-                && p == position
-                && m.contains(message)),
+            found
+                .iter()
+                .any(|(f, p, m)| f.as_deref() == Some("f") && p == position && m.contains(message)),
             "{fragment}: {found:?}"
         );
     }
@@ -133,7 +145,9 @@ fn a_fragment_over_32_kb_is_refused() {
     assert!(big.len() > 32 * 1024);
     let found = errors(&[("f", &big)], INCLUDE);
     assert!(
-        found.iter().any(|(f, _, m)| f.as_deref() == Some("f") && m.contains("32768")),
+        found
+            .iter()
+            .any(|(f, _, m)| f.as_deref() == Some("f") && m.contains("32768")),
         "{found:?}"
     );
     // Just under the limit loads.
@@ -148,16 +162,28 @@ fn an_unknown_fragment_id_is_a_load_error_in_the_policy() {
     let found = errors(&[], INCLUDE);
     assert_eq!(
         found,
-        vec![(None, pos(3, 5), "the policy fragment 'f' is not defined".to_owned())]
+        vec![(
+            None,
+            pos(3, 5),
+            "the policy fragment 'f' is not defined".to_owned()
+        )]
     );
     // fragment-id is required and takes no expressions.
-    let found = errors(&[], "<policies><inbound><include-fragment /></inbound></policies>");
+    let found = errors(
+        &[],
+        "<policies><inbound><include-fragment /></inbound></policies>",
+    );
     assert!(found.iter().any(|(_, p, m)| *p == pos(1, 20) && m.contains("requires the attribute 'fragment-id'")), "{found:?}");
     let found = errors(
         &[("f", "<fragment />")],
         r#"<policies><inbound><include-fragment fragment-id="@("f")" /></inbound></policies>"#,
     );
-    assert!(found.iter().any(|(_, p, m)| *p == pos(1, 51) && m.contains("not allowed")), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(_, p, m)| *p == pos(1, 51) && m.contains("not allowed")),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -170,7 +196,9 @@ fn an_expression_error_in_a_fragment_points_into_the_fragment() {
     // `Thumbprnt` starts at line 3, column 43.
     assert_eq!(*position, pos(3, 43), "{message}");
     assert!(message.contains("Thumbprnt"), "{message}");
-    let text = load_with(&[("f", fragment)], INCLUDE).unwrap_err().to_string();
+    let text = load_with(&[("f", fragment)], INCLUDE)
+        .unwrap_err()
+        .to_string();
     assert!(text.starts_with("fragment 'f' 3:43: "), "{text}");
 }
 
@@ -206,7 +234,10 @@ fn check_fragment_checks_a_fragment_on_its_own() {
     )
     .unwrap_err();
     assert_eq!(err.errors[0].position, pos(2, 3));
-    assert!(err.to_string().contains("cannot include another fragment"), "{err}");
+    assert!(
+        err.to_string().contains("cannot include another fragment"),
+        "{err}"
+    );
     let err = Policy::check_fragment("<fragment><nope /></fragment>", &options).unwrap_err();
     assert!(err.to_string().contains("unknown policy <nope>"), "{err}");
     let err = Policy::check_fragment("<policies />", &options).unwrap_err();

@@ -41,16 +41,36 @@ fn section(name: &str, body: &str) -> String {
 #[test]
 fn policies_outside_their_sections() {
     let cases = [
-        ("outbound", r#"<rewrite-uri template="/x" />"#, "rewrite-uri"),
-        ("backend", "<validate-client-certificate />", "validate-client-certificate"),
-        ("outbound", "<check-header name=\"a\" failed-check-httpcode=\"401\" failed-check-error-message=\"m\" ignore-case=\"true\" />", "check-header"),
+        (
+            "outbound",
+            r#"<rewrite-uri template="/x" />"#,
+            "rewrite-uri",
+        ),
+        (
+            "backend",
+            "<validate-client-certificate />",
+            "validate-client-certificate",
+        ),
+        (
+            "outbound",
+            "<check-header name=\"a\" failed-check-httpcode=\"401\" failed-check-error-message=\"m\" ignore-case=\"true\" />",
+            "check-header",
+        ),
         ("on-error", "<ip-filter action=\"allow\" />", "ip-filter"),
         ("inbound", "<forward-request />", "forward-request"),
         ("on-error", "<set-body>x</set-body>", "set-body"),
         ("outbound", "<set-method>GET</set-method>", "set-method"),
         ("backend", "<mock-response />", "mock-response"),
-        ("outbound", "<set-query-parameter name=\"a\" />", "set-query-parameter"),
-        ("inbound", "<jsonp callback-parameter-name=\"cb\" />", "jsonp"),
+        (
+            "outbound",
+            "<set-query-parameter name=\"a\" />",
+            "set-query-parameter",
+        ),
+        (
+            "inbound",
+            "<jsonp callback-parameter-name=\"cb\" />",
+            "jsonp",
+        ),
     ];
     for (name, body, policy) in cases {
         let text = section(name, body);
@@ -65,7 +85,11 @@ fn policies_outside_their_sections() {
         "outbound",
         "<choose><when condition=\"true\"><rewrite-uri template=\"/x\" /></when></choose>",
     );
-    refused(&text, at(&text, "rewrite-uri", 0, 0), "not allowed in the outbound section");
+    refused(
+        &text,
+        at(&text, "rewrite-uri", 0, 0),
+        "not allowed in the outbound section",
+    );
     // set-body is fine inside return-response in on-error.
     Policy::load(&section(
         "on-error",
@@ -76,68 +100,167 @@ fn policies_outside_their_sections() {
 
 #[test]
 fn unknown_and_missing_attributes() {
-    let text = section("inbound", r#"<set-header nme="X-A" exists-action="override" />"#);
-    refused(&text, at(&text, "nme", 0, 0), "<set-header> has no attribute 'nme'");
-    refused(&text, at(&text, "<set-header", 0, 0), "requires the attribute 'name'");
+    let text = section(
+        "inbound",
+        r#"<set-header nme="X-A" exists-action="override" />"#,
+    );
+    refused(
+        &text,
+        at(&text, "nme", 0, 0),
+        "<set-header> has no attribute 'nme'",
+    );
+    refused(
+        &text,
+        at(&text, "<set-header", 0, 0),
+        "requires the attribute 'name'",
+    );
 
     let text = section("inbound", r#"<set-variable name="x" />"#);
-    refused(&text, at(&text, "<set-variable", 0, 0), "requires the attribute 'value'");
+    refused(
+        &text,
+        at(&text, "<set-variable", 0, 0),
+        "requires the attribute 'value'",
+    );
 
     let text = section("inbound", r#"<set-status reason="x" />"#);
-    refused(&text, at(&text, "<set-status", 0, 0), "requires the attribute 'code'");
+    refused(
+        &text,
+        at(&text, "<set-status", 0, 0),
+        "requires the attribute 'code'",
+    );
 
     let text = section("inbound", r#"<rewrite-uri />"#);
-    refused(&text, at(&text, "<rewrite-uri", 0, 0), "requires the attribute 'template'");
+    refused(
+        &text,
+        at(&text, "<rewrite-uri", 0, 0),
+        "requires the attribute 'template'",
+    );
 
-    let text = section("inbound", r#"<ip-filter><address>1.2.3.4</address></ip-filter>"#);
-    refused(&text, at(&text, "<ip-filter", 0, 0), "requires the attribute 'action'");
+    let text = section(
+        "inbound",
+        r#"<ip-filter><address>1.2.3.4</address></ip-filter>"#,
+    );
+    refused(
+        &text,
+        at(&text, "<ip-filter", 0, 0),
+        "requires the attribute 'action'",
+    );
 
     let text = section("inbound", r#"<trace><message>m</message></trace>"#);
-    refused(&text, at(&text, "<trace", 0, 0), "requires the attribute 'source'");
+    refused(
+        &text,
+        at(&text, "<trace", 0, 0),
+        "requires the attribute 'source'",
+    );
 
     let text = section(
         "inbound",
         r#"<return-response colour="red"><set-status code="200" reason="OK" /></return-response>"#,
     );
-    refused(&text, at(&text, "colour", 0, 0), "<return-response> has no attribute 'colour'");
+    refused(
+        &text,
+        at(&text, "colour", 0, 0),
+        "<return-response> has no attribute 'colour'",
+    );
 
-    let text = section("inbound", r#"<choose><when condition="true" colour="red" /></choose>"#);
-    refused(&text, at(&text, "colour", 0, 0), "has no attribute 'colour'");
+    let text = section(
+        "inbound",
+        r#"<choose><when condition="true" colour="red" /></choose>"#,
+    );
+    refused(
+        &text,
+        at(&text, "colour", 0, 0),
+        "has no attribute 'colour'",
+    );
 
-    let text = section("inbound", r#"<choose><when><set-method>GET</set-method></when></choose>"#);
-    refused(&text, at(&text, "<when", 0, 0), "<when> requires the attribute 'condition'");
+    let text = section(
+        "inbound",
+        r#"<choose><when><set-method>GET</set-method></when></choose>"#,
+    );
+    refused(
+        &text,
+        at(&text, "<when", 0, 0),
+        "<when> requires the attribute 'condition'",
+    );
 
     let text = "<policies colour=\"red\">\n  <inbound sorted=\"yes\" />\n</policies>";
-    refused(text, at(text, "colour", 0, 0), "<policies> has no attribute 'colour'");
-    refused(text, at(text, "sorted", 0, 0), "<inbound> has no attribute 'sorted'");
+    refused(
+        text,
+        at(text, "colour", 0, 0),
+        "<policies> has no attribute 'colour'",
+    );
+    refused(
+        text,
+        at(text, "sorted", 0, 0),
+        "<inbound> has no attribute 'sorted'",
+    );
 }
 
 #[test]
 fn bad_attribute_values() {
     let text = section("inbound", r#"<set-status code="abc" reason="x" />"#);
-    refused(&text, at(&text, "abc", 0, 0), "'abc' is not a valid HTTP status code");
+    refused(
+        &text,
+        at(&text, "abc", 0, 0),
+        "'abc' is not a valid HTTP status code",
+    );
     let text = section("inbound", r#"<set-status code="@("200")" reason="x" />"#);
     refused(&text, at(&text, "\"200\"", 0, 0), "'int' is required");
-    let text = section("inbound", r#"<choose><when condition="@("yes")" /></choose>"#);
+    let text = section(
+        "inbound",
+        r#"<choose><when condition="@("yes")" /></choose>"#,
+    );
     refused(&text, at(&text, "\"yes\"", 0, 0), "'bool' is required");
     let text = section("inbound", r#"<choose><when condition="maybe" /></choose>"#);
-    refused(&text, at(&text, "maybe", 0, 0), "condition must be a Boolean");
-    let text = section("inbound", r#"<set-header name="a" exists-action="replace" />"#);
+    refused(
+        &text,
+        at(&text, "maybe", 0, 0),
+        "condition must be a Boolean",
+    );
+    let text = section(
+        "inbound",
+        r#"<set-header name="a" exists-action="replace" />"#,
+    );
     refused(&text, at(&text, "replace", 0, 0), "exists-action must be");
     let text = section("inbound", r#"<ip-filter action="deny" />"#);
-    refused(&text, at(&text, "deny", 0, 0), "action must be allow or forbid");
-    let text = section("inbound", r#"<ip-filter action="allow"><address>1.2.3</address></ip-filter>"#);
-    refused(&text, at(&text, "1.2.3", 0, 0), "'1.2.3' is not an IP address");
+    refused(
+        &text,
+        at(&text, "deny", 0, 0),
+        "action must be allow or forbid",
+    );
+    let text = section(
+        "inbound",
+        r#"<ip-filter action="allow"><address>1.2.3</address></ip-filter>"#,
+    );
+    refused(
+        &text,
+        at(&text, "1.2.3", 0, 0),
+        "'1.2.3' is not an IP address",
+    );
     let text = section(
         "inbound",
         r#"<ip-filter action="allow"><address-range from="1.2.3.4" to="::1" /></ip-filter>"#,
     );
-    refused(&text, at(&text, "<address-range", 0, 0), "cannot mix IPv4 and IPv6");
+    refused(
+        &text,
+        at(&text, "<address-range", 0, 0),
+        "cannot mix IPv4 and IPv6",
+    );
     let text = section("inbound", r#"<mock-response status-code="2000" />"#);
-    refused(&text, at(&text, "2000", 0, 0), "not a valid HTTP status code");
-    let text = section("inbound", r#"<rewrite-uri template="/x" copy-unmatched-params="yes" />"#);
+    refused(
+        &text,
+        at(&text, "2000", 0, 0),
+        "not a valid HTTP status code",
+    );
+    let text = section(
+        "inbound",
+        r#"<rewrite-uri template="/x" copy-unmatched-params="yes" />"#,
+    );
     refused(&text, at(&text, "yes", 0, 0), "must be true or false");
-    let text = section("inbound", r#"<trace source="s" severity="loud"><message>m</message></trace>"#);
+    let text = section(
+        "inbound",
+        r#"<trace source="s" severity="loud"><message>m</message></trace>"#,
+    );
     refused(&text, at(&text, "loud", 0, 0), "severity must be");
 }
 
@@ -155,7 +278,11 @@ fn expressions_where_apim_forbids_them() {
     ];
     for body in cases {
         let text = section("inbound", body);
-        refused(&text, at(&text, "@(", 0, 0), "policy expressions are not allowed in '");
+        refused(
+            &text,
+            at(&text, "@(", 0, 0),
+            "policy expressions are not allowed in '",
+        );
     }
 }
 
@@ -174,12 +301,20 @@ fn choose_structure() {
         "inbound",
         "<choose>\n      <otherwise />\n      <when condition=\"true\" />\n    </choose>",
     );
-    refused(&text, at(&text, "<when", 0, 0), "<when> must come before <otherwise>");
+    refused(
+        &text,
+        at(&text, "<when", 0, 0),
+        "<when> must come before <otherwise>",
+    );
     let text = section(
         "inbound",
         "<choose>\n      <when condition=\"true\" />\n      <set-method>GET</set-method>\n    </choose>",
     );
-    refused(&text, at(&text, "<set-method", 0, 0), "only <when> and <otherwise>");
+    refused(
+        &text,
+        at(&text, "<set-method", 0, 0),
+        "only <when> and <otherwise>",
+    );
     let text = section(
         "inbound",
         "<choose>\n      <when condition=\"true\" />\n      text\n    </choose>",
@@ -190,21 +325,62 @@ fn choose_structure() {
 #[test]
 fn unknown_elements() {
     let text = section("inbound", "<set-headers name=\"a\" />");
-    refused(&text, at(&text, "set-headers", 0, 0), "unknown policy <set-headers>");
+    refused(
+        &text,
+        at(&text, "set-headers", 0, 0),
+        "unknown policy <set-headers>",
+    );
     let text = "<policies>\n  <inbund />\n</policies>";
-    refused(text, at(text, "<inbund", 0, 0), "<inbund> is not a policy section");
+    refused(
+        text,
+        at(text, "<inbund", 0, 0),
+        "<inbund> is not a policy section",
+    );
     let text = "<policy>\n</policy>";
-    refused(text, at(text, "<policy", 0, 0), "the root element must be <policies>");
+    refused(
+        text,
+        at(text, "<policy", 0, 0),
+        "the root element must be <policies>",
+    );
     let text = "<policies>\n  <inbound />\n  <inbound />\n</policies>";
-    refused(text, at(text, "<inbound", 1, 0), "<inbound> appears more than once");
-    let text = section("inbound", "<return-response><set-method>GET</set-method></return-response>");
-    refused(&text, at(&text, "<set-method", 0, 0), "can contain only <set-status>, <set-header> and <set-body>");
-    let text = section("inbound", "<set-header name=\"a\"><values>1</values></set-header>");
-    refused(&text, at(&text, "<values", 0, 0), "can contain only <value>");
-    let text = section("inbound", "<set-variable name=\"a\" value=\"b\"><value>1</value></set-variable>");
-    refused(&text, at(&text, "<value>", 0, 0), "<set-variable> cannot contain <value>");
+    refused(
+        text,
+        at(text, "<inbound", 1, 0),
+        "<inbound> appears more than once",
+    );
+    let text = section(
+        "inbound",
+        "<return-response><set-method>GET</set-method></return-response>",
+    );
+    refused(
+        &text,
+        at(&text, "<set-method", 0, 0),
+        "can contain only <set-status>, <set-header> and <set-body>",
+    );
+    let text = section(
+        "inbound",
+        "<set-header name=\"a\"><values>1</values></set-header>",
+    );
+    refused(
+        &text,
+        at(&text, "<values", 0, 0),
+        "can contain only <value>",
+    );
+    let text = section(
+        "inbound",
+        "<set-variable name=\"a\" value=\"b\"><value>1</value></set-variable>",
+    );
+    refused(
+        &text,
+        at(&text, "<value>", 0, 0),
+        "<set-variable> cannot contain <value>",
+    );
     let text = section("inbound", "<base><set-method>GET</set-method></base>");
-    refused(&text, at(&text, "<set-method", 0, 0), "<base> cannot contain <set-method>");
+    refused(
+        &text,
+        at(&text, "<set-method", 0, 0),
+        "<base> cannot contain <set-method>",
+    );
 }
 
 #[test]
@@ -229,5 +405,9 @@ fn an_expression_error_points_inside_the_expression() {
         "inbound",
         "<set-header name=\"X\" exists-action=\"override\">\n      <value>@(context.Request.Headers.GetValueOrDefault(\"a\", \"\").Lenght)</value>\n    </set-header>",
     );
-    refused(&text, at(&text, "Lenght", 0, 0), "'string' does not contain a definition for 'Lenght'");
+    refused(
+        &text,
+        at(&text, "Lenght", 0, 0),
+        "'string' does not contain a definition for 'Lenght'",
+    );
 }

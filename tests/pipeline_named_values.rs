@@ -44,7 +44,10 @@ fn substitution_in_attributes_text_and_expressions() {
         )
         .unwrap();
     let mut ctx = context();
-    assert!(matches!(gateway.evaluate(&policy, &mut ctx), Outcome::Forwarded));
+    assert!(matches!(
+        gateway.evaluate(&policy, &mut ctx),
+        Outcome::Forwarded
+    ));
     assert_eq!(ctx.request().headers.get("X-Tenant").unwrap(), ["contoso"]);
     let var = |c: &Context, n: &str| c.variable(n).map(Value::to_display_string);
     assert_eq!(var(&ctx, "upper").as_deref(), Some("CONTOSO"));
@@ -75,7 +78,10 @@ fn named_values_apply_in_fragments_and_parent_scopes() {
         .unwrap();
     let mut ctx = context();
     gateway.evaluate(&policy, &mut ctx);
-    assert_eq!(ctx.request().headers.get("X-From-Fragment").unwrap(), ["contoso"]);
+    assert_eq!(
+        ctx.request().headers.get("X-From-Fragment").unwrap(),
+        ["contoso"]
+    );
     assert_eq!(ctx.request().headers.get("X-Global").unwrap(), ["contoso"]);
 }
 
@@ -93,11 +99,17 @@ fn a_missing_named_value_is_a_load_error_at_its_position() {
         found,
         vec![
             (
-                Position { line: 3, column: 23 },
+                Position {
+                    line: 3,
+                    column: 23
+                },
                 "the named value 'missing-name' is not defined".to_owned()
             ),
             (
-                Position { line: 3, column: 83 },
+                Position {
+                    line: 3,
+                    column: 83
+                },
                 "the named value 'other' is not defined".to_owned()
             ),
         ]
@@ -113,7 +125,10 @@ fn positions_after_a_substitution_point_at_the_original_text() {
     let expected = text.find("Thumbprnt").unwrap() + 1;
     assert_eq!(
         errs.errors[0].position,
-        Position { line: 1, column: u32::try_from(expected).unwrap() },
+        Position {
+            line: 1,
+            column: u32::try_from(expected).unwrap()
+        },
         "{errs}"
     );
     assert_eq!(errs.errors[0].offset, expected - 1);
@@ -123,7 +138,13 @@ fn positions_after_a_substitution_point_at_the_original_text() {
     let text = "<policies><inbound>\n<set-header name=\"{{x}}\" exists-action=\"override\" />\n<set-header name=\"{{empty}}\" exists-action=\"override\" /><bogus />\n</inbound></policies>";
     let errs = errors(text);
     assert_eq!(errs.errors.len(), 1, "{errs}");
-    assert_eq!(errs.errors[0].position, Position { line: 3, column: 58 });
+    assert_eq!(
+        errs.errors[0].position,
+        Position {
+            line: 3,
+            column: 58
+        }
+    );
     assert!(errs.errors[0].message.contains("<bogus>"));
 }
 
@@ -137,5 +158,11 @@ fn an_error_inside_a_substituted_expression_points_at_the_placeholder() {
         .load("<policies>\n <inbound><choose><when condition=\"{{bad}}\"><set-variable name=\"a\" value=\"b\" /></when></choose></inbound></policies>")
         .unwrap_err();
     assert_eq!(errs.errors.len(), 1, "{errs}");
-    assert_eq!(errs.errors[0].position, Position { line: 2, column: 36 });
+    assert_eq!(
+        errs.errors[0].position,
+        Position {
+            line: 2,
+            column: 36
+        }
+    );
 }

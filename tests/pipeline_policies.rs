@@ -29,7 +29,10 @@ fn var(context: &Context, name: &str) -> Option<String> {
 }
 
 fn set_header(action: &str, values: &[&str]) -> String {
-    let values: String = values.iter().map(|v| format!("<value>{v}</value>")).collect();
+    let values: String = values
+        .iter()
+        .map(|v| format!("<value>{v}</value>"))
+        .collect();
     format!(r#"<set-header name="X-Test" exists-action="{action}">{values}</set-header>"#)
 }
 
@@ -54,7 +57,9 @@ fn set_header_exists_actions_on_the_request() {
         ));
         let mut ctx = context();
         if *present {
-            ctx.request_mut().headers.set("x-test", vec!["old".to_owned()]);
+            ctx.request_mut()
+                .headers
+                .set("x-test", vec!["old".to_owned()]);
         }
         assert!(matches!(policy.evaluate(&mut ctx), Outcome::Forwarded));
         let got = ctx.request().headers.get("X-Test").map(<[String]>::to_vec);
@@ -87,13 +92,19 @@ fn set_header_exists_actions_on_the_response_in_outbound() {
 #[test]
 fn set_header_exists_actions_inside_return_response() {
     for (action, present, expected) in EXISTS_ACTIONS {
-        let first = if *present { set_header("override", &["old"]) } else { String::new() };
+        let first = if *present {
+            set_header("override", &["old"])
+        } else {
+            String::new()
+        };
         let policy = load(&format!(
             "<policies><inbound><return-response>{first}{}</return-response></inbound></policies>",
             set_header(action, &["new1", "new2"])
         ));
         let mut ctx = context();
-        ctx.request_mut().headers.set("X-Test", vec!["request".to_owned()]);
+        ctx.request_mut()
+            .headers
+            .set("X-Test", vec!["request".to_owned()]);
         match policy.evaluate(&mut ctx) {
             Outcome::Returned { response } => {
                 let got = response.headers.get("X-Test").map(<[String]>::to_vec);
@@ -159,10 +170,16 @@ fn set_variable_typed_values_read_back_with_get_value_or_default() {
     assert!(matches!(policy.evaluate(&mut ctx), Outcome::Forwarded));
     assert!(matches!(ctx.variable("flag"), Some(Value::Bool(true))));
     assert!(matches!(ctx.variable("count"), Some(Value::Int(42))));
-    assert_eq!(ctx.variable("text").and_then(Value::as_str), Some("plain literal"));
+    assert_eq!(
+        ctx.variable("text").and_then(Value::as_str),
+        Some("plain literal")
+    );
     assert!(matches!(ctx.variable("when"), Some(Value::DateTime(_))));
     // "If the expression contains a literal it will be converted to a string."
-    assert_eq!(ctx.variable("literal-true").and_then(Value::as_str), Some("true"));
+    assert_eq!(
+        ctx.variable("literal-true").and_then(Value::as_str),
+        Some("true")
+    );
     assert_eq!(var(&ctx, "flag-back").as_deref(), Some("False"));
     assert_eq!(var(&ctx, "count-back").as_deref(), Some("84"));
     assert_eq!(var(&ctx, "text-back").as_deref(), Some("PLAIN LITERAL"));
@@ -186,7 +203,10 @@ fn get_value_or_default_of_the_wrong_type_throws() {
     match policy.evaluate(&mut ctx) {
         Outcome::Error { status: 500, error } => {
             assert_eq!(error.source, "choose");
-            assert_eq!(error.reason.as_deref(), Some("ExpressionValueEvaluationFailure"));
+            assert_eq!(
+                error.reason.as_deref(),
+                Some("ExpressionValueEvaluationFailure")
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -207,7 +227,10 @@ fn set_body_literal_and_expression_on_request_and_response() {
     );
     let mut ctx = context().with_backend_response(Response::with_status(201));
     assert!(matches!(policy.evaluate(&mut ctx), Outcome::Forwarded));
-    assert_eq!(ctx.request().body.as_ref().unwrap().bytes(), br#"{"hello":"world"}"#);
+    assert_eq!(
+        ctx.request().body.as_ref().unwrap().bytes(),
+        br#"{"hello":"world"}"#
+    );
     assert_eq!(var(&ctx, "seen").as_deref(), Some(r#"{"hello":"world"}"#));
     assert_eq!(ctx.response().body.as_ref().unwrap().bytes(), b"status 201");
 }
@@ -216,7 +239,9 @@ fn set_body_literal_and_expression_on_request_and_response() {
 fn set_body_liquid_is_refused_at_load() {
     let text = "<policies><inbound>\n  <set-body template=\"liquid\">{{body.x}}</set-body></inbound></policies>";
     let mut options = apim_policy::policy::LoadOptions::default();
-    options.named_values.insert("body.x".to_owned(), "x".to_owned());
+    options
+        .named_values
+        .insert("body.x".to_owned(), "x".to_owned());
     let err = Policy::load_with(text, &options).unwrap_err();
     assert_eq!(err.errors[0].position.line, 2);
     assert!(err.to_string().contains("liquid"), "{err}");
@@ -235,8 +260,16 @@ fn set_method_changes_the_request_method() {
     assert_eq!(var(&ctx, "m").as_deref(), Some("POST"));
 }
 
-fn rewrite(template: &str, copy: Option<bool>, url: &str, operation_template: &str, matched: &[(&str, &str)]) -> String {
-    let copy = copy.map_or(String::new(), |c| format!(r#" copy-unmatched-params="{c}""#));
+fn rewrite(
+    template: &str,
+    copy: Option<bool>,
+    url: &str,
+    operation_template: &str,
+    matched: &[(&str, &str)],
+) -> String {
+    let copy = copy.map_or(String::new(), |c| {
+        format!(r#" copy-unmatched-params="{c}""#)
+    });
     let policy = load(&format!(
         r#"<policies><inbound><rewrite-uri template="{template}"{copy} /></inbound></policies>"#
     ));
@@ -269,21 +302,45 @@ fn rewrite_uri_as_documented() {
     );
     // Example 2: request /get?a=b&c=d, operation template /get?a={b} → /put?c=d.
     assert_eq!(
-        rewrite("/put", None, "https://api.example.com/get?a=b&c=d", "/get?a={b}", &[("b", "b")]),
+        rewrite(
+            "/put",
+            None,
+            "https://api.example.com/get?a=b&c=d",
+            "/get?a={b}",
+            &[("b", "b")]
+        ),
         "/put?c=d"
     );
     assert_eq!(
-        rewrite("/put", Some(true), "https://api.example.com/get?a=b&c=d", "/get?a={b}", &[("b", "b")]),
+        rewrite(
+            "/put",
+            Some(true),
+            "https://api.example.com/get?a=b&c=d",
+            "/get?a={b}",
+            &[("b", "b")]
+        ),
         "/put?c=d"
     );
     // Example 3: copy-unmatched-params="false" → /put.
     assert_eq!(
-        rewrite("/put", Some(false), "https://api.example.com/get?a=b&c=d", "/get?a={b}", &[("b", "b")]),
+        rewrite(
+            "/put",
+            Some(false),
+            "https://api.example.com/get?a=b&c=d",
+            "/get?a={b}",
+            &[("b", "b")]
+        ),
         "/put"
     );
     // Parameters in the template's query part are filled in too.
     assert_eq!(
-        rewrite("/items?id={id}", Some(false), "https://h/things/9", "/things/{id}", &[("id", "9")]),
+        rewrite(
+            "/items?id={id}",
+            Some(false),
+            "https://h/things/9",
+            "/things/{id}",
+            &[("id", "9")]
+        ),
         "/items?id=9"
     );
 }
@@ -316,7 +373,12 @@ fn set_query_parameter_exists_actions() {
         }
     }
     // Absent parameter: added by override/skip/append, nothing for delete.
-    for (action, expected) in [("override", "?n=v"), ("skip", "?n=v"), ("append", "?n=v"), ("delete", "")] {
+    for (action, expected) in [
+        ("override", "?n=v"),
+        ("skip", "?n=v"),
+        ("append", "?n=v"),
+        ("delete", ""),
+    ] {
         let policy = load(&format!(
             r#"<policies><inbound><set-query-parameter name="n" exists-action="{action}"><value>v</value></set-query-parameter></inbound></policies>"#
         ));
@@ -337,7 +399,10 @@ fn mock_response_returns_the_mocked_status() {
         Outcome::Returned { response } => {
             assert_eq!(response.status_code, 201);
             assert_eq!(response.status_reason, "Created");
-            assert_eq!(response.headers.get("Content-Type").unwrap(), ["application/json"]);
+            assert_eq!(
+                response.headers.get("Content-Type").unwrap(),
+                ["application/json"]
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -374,18 +439,41 @@ fn check_header_missing_wrong_and_case() {
             assert_eq!(error.source, "check-header");
             assert_eq!(error.reason.as_deref(), Some(reason));
             // The predefined messages (api-management-error-handling-policies.md).
-            assert!(error.message.starts_with("Header Authorization "), "{}", error.message);
-            assert!(error.message.ends_with(" Access denied."), "{}", error.message);
+            assert!(
+                error.message.starts_with("Header Authorization "),
+                "{}",
+                error.message
+            );
+            assert!(
+                error.message.ends_with(" Access denied."),
+                "{}",
+                error.message
+            );
         }
         other => panic!("{other:?}"),
     };
     refused(check_header("false", &[]), "HeaderNotFound");
-    refused(check_header("false", &[("Authorization", "other")]), "HeaderValueNotAllowed");
-    refused(check_header("false", &[("Authorization", "basic secret")]), "HeaderValueNotAllowed");
-    assert!(matches!(check_header("true", &[("Authorization", "basic secret")]), Outcome::Forwarded));
-    assert!(matches!(check_header("false", &[("authorization", "Basic Secret")]), Outcome::Forwarded));
+    refused(
+        check_header("false", &[("Authorization", "other")]),
+        "HeaderValueNotAllowed",
+    );
+    refused(
+        check_header("false", &[("Authorization", "basic secret")]),
+        "HeaderValueNotAllowed",
+    );
     assert!(matches!(
-        check_header("false", &[("Authorization", "f6dc69a089844cf6b2019bae6d36fac8")]),
+        check_header("true", &[("Authorization", "basic secret")]),
+        Outcome::Forwarded
+    ));
+    assert!(matches!(
+        check_header("false", &[("authorization", "Basic Secret")]),
+        Outcome::Forwarded
+    ));
+    assert!(matches!(
+        check_header(
+            "false",
+            &[("Authorization", "f6dc69a089844cf6b2019bae6d36fac8")]
+        ),
         Outcome::Forwarded
     ));
 }
@@ -414,7 +502,14 @@ fn ip_filter_allow_and_forbid() {
         "2001:db8::1",
         "2001:db8:1::80",
     ];
-    let unlisted = ["13.66.201.170", "13.66.140.144", "13.66.140.127", "2001:db8::2", "2001:db8:1::100", "10.0.0.1"];
+    let unlisted = [
+        "13.66.201.170",
+        "13.66.140.144",
+        "13.66.140.127",
+        "2001:db8::2",
+        "2001:db8:1::100",
+        "10.0.0.1",
+    ];
     let refused = |o: Outcome, reason: &str| match o {
         Outcome::Error { status, error } => {
             assert_eq!(status, 403);
@@ -429,7 +524,10 @@ fn ip_filter_allow_and_forbid() {
     }
     for ip in unlisted {
         refused(ip_filter("allow", ip), "CallerIpNotAllowed");
-        assert!(matches!(ip_filter("forbid", ip), Outcome::Forwarded), "{ip}");
+        assert!(
+            matches!(ip_filter("forbid", ip), Outcome::Forwarded),
+            "{ip}"
+        );
     }
 }
 
@@ -452,10 +550,13 @@ fn trace_records_messages() {
     assert_eq!(traces[1].message, "plain");
 }
 
+/// What a handler saw: the element name, its id and its attributes.
+type Seen = (String, Option<String>, Vec<(String, String)>);
+
 /// A `rate-limit` handler that does what it is told and records the attributes it saw.
 struct RateLimit {
     answer: fn() -> Result<HandlerOutcome, HandlerError>,
-    seen: Mutex<Vec<(String, Option<String>, Vec<(String, String)>)>>,
+    seen: Mutex<Vec<Seen>>,
 }
 
 impl PolicyHandler for RateLimit {
@@ -474,9 +575,17 @@ impl PolicyHandler for RateLimit {
     }
 }
 
-fn run_handler(answer: fn() -> Result<HandlerOutcome, HandlerError>) -> (Outcome, Context, Arc<RateLimit>) {
-    let handler = Arc::new(RateLimit { answer, seen: Mutex::new(Vec::new()) });
-    let gateway = Gateway::builder().handler("rate-limit", handler.clone()).build().unwrap();
+fn run_handler(
+    answer: fn() -> Result<HandlerOutcome, HandlerError>,
+) -> (Outcome, Context, Arc<RateLimit>) {
+    let handler = Arc::new(RateLimit {
+        answer,
+        seen: Mutex::new(Vec::new()),
+    });
+    let gateway = Gateway::builder()
+        .handler("rate-limit", handler.clone())
+        .build()
+        .unwrap();
     let policy = gateway
         .load(
             r#"<policies><inbound><rate-limit id="limit" calls="20" renewal-period="90" /><set-variable name="after" value="x" /></inbound></policies>"#,
@@ -530,15 +639,24 @@ fn handlers_run_unimplemented_policies() {
 #[test]
 fn unimplemented_policies_skip_or_fail() {
     let text = r#"<policies><inbound><cors><allowed-origins><origin>*</origin></allowed-origins></cors><set-variable name="after" value="x" /></inbound></policies>"#;
-    let gateway = Gateway::builder().unimplemented_policies(UnimplementedPolicies::Skip).build().unwrap();
+    let gateway = Gateway::builder()
+        .unimplemented_policies(UnimplementedPolicies::Skip)
+        .build()
+        .unwrap();
     let policy = gateway.load(text).unwrap();
     let mut ctx = context();
-    assert!(matches!(gateway.evaluate(&policy, &mut ctx), Outcome::Forwarded));
+    assert!(matches!(
+        gateway.evaluate(&policy, &mut ctx),
+        Outcome::Forwarded
+    ));
     assert_eq!(var(&ctx, "after").as_deref(), Some("x"));
 
     for gateway in [
         Gateway::builder().build().unwrap(),
-        Gateway::builder().unimplemented_policies(UnimplementedPolicies::Fail).build().unwrap(),
+        Gateway::builder()
+            .unimplemented_policies(UnimplementedPolicies::Fail)
+            .build()
+            .unwrap(),
     ] {
         let policy = gateway.load(text).unwrap();
         let mut ctx = context();
@@ -564,12 +682,16 @@ fn negotiate_client_certificate_false_hides_the_presented_certificate() {
         }
         let gateway = builder.build().unwrap();
         let policy = gateway.load(text).unwrap();
-        let mut ctx = Context::new(deployment.clone()).with_client_certificate(Some(common::cert("good")));
+        let mut ctx =
+            Context::new(deployment.clone()).with_client_certificate(Some(common::cert("good")));
         gateway.evaluate(&policy, &mut ctx);
         assert_eq!(var(&ctx, "has").as_deref(), Some(expected), "{negotiate:?}");
     }
     // validate-client-certificate then finds no certificate.
-    let gateway = Gateway::builder().negotiate_client_certificate(false).build().unwrap();
+    let gateway = Gateway::builder()
+        .negotiate_client_certificate(false)
+        .build()
+        .unwrap();
     let policy = gateway
         .load("<policies><inbound><validate-client-certificate validate-trust=\"false\" validate-revocation=\"false\" /></inbound></policies>")
         .unwrap();
@@ -619,7 +741,9 @@ fn set_header_leaves_the_protected_headers_alone() {
     assert_eq!(response.get("Server").unwrap(), ["kestrel"]);
     assert_eq!(response.get("Content-Length").unwrap(), ["10"]);
     // Server can still be overridden.
-    let policy = load(r#"<policies><outbound><set-header name="Server" exists-action="override"><value>apim</value></set-header></outbound></policies>"#);
+    let policy = load(
+        r#"<policies><outbound><set-header name="Server" exists-action="override"><value>apim</value></set-header></outbound></policies>"#,
+    );
     let mut ctx = context();
     policy.evaluate(&mut ctx);
     assert_eq!(ctx.response().headers.get("Server").unwrap(), ["apim"]);

@@ -14,7 +14,9 @@ fn context() -> Context {
 
 /// `set-header X-Order exists-action="append"` with `marker`.
 fn mark(marker: &str) -> String {
-    format!(r#"<set-header name="X-Order" exists-action="append"><value>{marker}</value></set-header>"#)
+    format!(
+        r#"<set-header name="X-Order" exists-action="append"><value>{marker}</value></set-header>"#
+    )
 }
 
 /// `set-variable order` = previous value + `marker` + `;`.
@@ -25,7 +27,9 @@ fn concat(marker: &str) -> String {
 }
 
 fn policy(inbound: &str, outbound: &str) -> String {
-    format!("<policies><inbound>{inbound}</inbound><backend /><outbound>{outbound}</outbound><on-error /></policies>")
+    format!(
+        "<policies><inbound>{inbound}</inbound><backend /><outbound>{outbound}</outbound><on-error /></policies>"
+    )
 }
 
 #[test]
@@ -35,7 +39,11 @@ fn base_substitutes_the_parent_section_where_it_stands_four_scopes_deep() {
         &format!("{}<base />", concat("global")),
     );
     let product = policy(
-        &format!("{}<base />{}", mark("product-before"), mark("product-after")),
+        &format!(
+            "{}<base />{}",
+            mark("product-before"),
+            mark("product-after")
+        ),
         &format!("<base />{}", concat("product")),
     );
     let api = policy(
@@ -54,13 +62,25 @@ fn base_substitutes_the_parent_section_where_it_stands_four_scopes_deep() {
         .unwrap();
     let operation = gateway.load(&operation).unwrap();
     let mut ctx = context();
-    assert!(matches!(gateway.evaluate(&operation, &mut ctx), Outcome::Forwarded));
+    assert!(matches!(
+        gateway.evaluate(&operation, &mut ctx),
+        Outcome::Forwarded
+    ));
     assert_eq!(
         ctx.request().headers.get("X-Order").unwrap(),
-        ["op-before", "product-before", "global", "product-after", "api", "op-after"]
+        [
+            "op-before",
+            "product-before",
+            "global",
+            "product-after",
+            "api",
+            "op-after"
+        ]
     );
     assert_eq!(
-        ctx.variable("order").map(Value::to_display_string).as_deref(),
+        ctx.variable("order")
+            .map(Value::to_display_string)
+            .as_deref(),
         Some("operation;api;global;product;")
     );
 }
@@ -87,13 +107,20 @@ fn base_in_a_global_policy_does_nothing() {
         )
         .build()
         .unwrap();
-    let operation = gateway.load(&policy(&format!("<base />{}", mark("op")), "")).unwrap();
+    let operation = gateway
+        .load(&policy(&format!("<base />{}", mark("op")), ""))
+        .unwrap();
     let mut ctx = context();
     gateway.evaluate(&operation, &mut ctx);
-    assert_eq!(ctx.request().headers.get("X-Order").unwrap(), ["global", "op"]);
+    assert_eq!(
+        ctx.request().headers.get("X-Order").unwrap(),
+        ["global", "op"]
+    );
 
     // A lone policy has no parent either.
-    let lone = apim_policy::policy::Policy::load(&policy(&format!("<base />{}<base />", mark("x")), "")).unwrap();
+    let lone =
+        apim_policy::policy::Policy::load(&policy(&format!("<base />{}<base />", mark("x")), ""))
+            .unwrap();
     let mut ctx = context();
     assert!(matches!(lone.evaluate(&mut ctx), Outcome::Forwarded));
     assert_eq!(ctx.request().headers.get("X-Order").unwrap(), ["x"]);
@@ -124,7 +151,10 @@ fn base_inside_choose_and_a_parent_return_response() {
         ))
         .unwrap();
     let mut ctx = context();
-    assert!(matches!(gateway.evaluate(&operation, &mut ctx), Outcome::Forwarded));
+    assert!(matches!(
+        gateway.evaluate(&operation, &mut ctx),
+        Outcome::Forwarded
+    ));
     assert_eq!(ctx.request().headers.get("X-Order").unwrap(), ["op"]);
 
     let mut ctx = context();
@@ -137,7 +167,8 @@ fn base_inside_choose_and_a_parent_return_response() {
     assert_eq!(ctx.request().headers.get("X-Order").unwrap(), ["api"]);
 }
 
-const THROWS: &str = r#"<set-variable name="boom" value="@(context.Request.Certificate.Thumbprint)" />"#;
+const THROWS: &str =
+    r#"<set-variable name="boom" value="@(context.Request.Certificate.Thumbprint)" />"#;
 
 fn scope_of_error(scopes: &[(Scope, &str)], operation_inbound: &str) -> Option<String> {
     let mut builder = Gateway::builder();
@@ -221,7 +252,10 @@ fn on_error_base_runs_the_parent_on_error() {
     match gateway.evaluate(&operation, &mut context()) {
         Outcome::Returned { response } => {
             assert_eq!(response.status_code, 502);
-            assert_eq!(response.headers.get("X-Error-Section").unwrap(), ["outbound"]);
+            assert_eq!(
+                response.headers.get("X-Error-Section").unwrap(),
+                ["outbound"]
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -230,10 +264,20 @@ fn on_error_base_runs_the_parent_on_error() {
 #[test]
 fn a_parent_scope_that_fails_to_load_is_reported_with_its_scope() {
     let err = Gateway::builder()
-        .scope_policy(Scope::Global, "<policies><inbound><base /></inbound></policies>")
-        .scope_policy(Scope::Product, "<policies><inbound><nonsense /></inbound></policies>")
+        .scope_policy(
+            Scope::Global,
+            "<policies><inbound><base /></inbound></policies>",
+        )
+        .scope_policy(
+            Scope::Product,
+            "<policies><inbound><nonsense /></inbound></policies>",
+        )
         .build()
         .unwrap_err();
     assert_eq!(err.0, Scope::Product);
-    assert!(err.1.to_string().contains("unknown policy <nonsense>"), "{}", err.1);
+    assert!(
+        err.1.to_string().contains("unknown policy <nonsense>"),
+        "{}",
+        err.1
+    );
 }

@@ -397,7 +397,9 @@ impl Run<'_, '_> {
                             (true, true) | (false, false) => return Ok(Flow::Continue),
                             (true, false) => (
                                 "CallerIpNotAllowed",
-                                format!("Caller IP address {caller} is not allowed. Access denied."),
+                                format!(
+                                    "Caller IP address {caller} is not allowed. Access denied."
+                                ),
                             ),
                             (false, true) => (
                                 "CallerIpBlocked",
@@ -726,9 +728,14 @@ impl Run<'_, '_> {
 
 /// Headers `set-header` cannot modify or delete.
 fn is_protected_header(name: &str) -> bool {
-    ["Connection", "Content-Length", "Keep-Alive", "Transfer-Encoding"]
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case(name))
+    [
+        "Connection",
+        "Content-Length",
+        "Keep-Alive",
+        "Transfer-Encoding",
+    ]
+    .iter()
+    .any(|p| p.eq_ignore_ascii_case(name))
 }
 
 /// Applies a `set-header` with `action` and `values` to `headers`.

@@ -536,3 +536,23 @@ fn ip_filter_reasons_are_the_predefined_ones() {
         }
     }
 }
+
+#[test]
+fn return_response_removes_the_request_and_response_bodies() {
+    // return-response-policy.md: it "removes the request body and response body in the
+    // current context"; a template inside it "receives an empty string as its input".
+    let policy = load(
+        r#"<policies><inbound>
+  <set-variable name="before" value="@(context.Request.Body?.As<string>(true) ?? "null")" />
+  <return-response><set-body>@(context.Request.Body?.As<string>(true) ?? "null")</set-body></return-response>
+</inbound></policies>"#,
+    );
+    let mut ctx = context();
+    ctx.request_mut().body = Some(apim_policy::context::Body::new(b"payload".to_vec()));
+    match policy.evaluate(&mut ctx) {
+        Outcome::Returned { response } => assert_eq!(response.body.unwrap().bytes(), b"null"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(var(&ctx, "before").as_deref(), Some("payload"));
+    assert!(ctx.request().body.is_none());
+}

@@ -233,6 +233,10 @@ impl Run<'_, '_> {
                     };
                     return Err(self.failure(meta, "ResponseVariableNotFound", message, None));
                 }
+                // `return-response-policy.md`: it "removes the request body and response body
+                // in the current context" (so its own set-body sees neither).
+                self.context.request_mut().body = None;
+                self.context.response_mut().body = None;
                 let mut returned = Response::ok();
                 for action in actions {
                     self.response_action(action, Target::Returned(&mut returned))?;

@@ -748,3 +748,65 @@ fn set_header_leaves_the_protected_headers_alone() {
     policy.evaluate(&mut ctx);
     assert_eq!(ctx.response().headers.get("Server").unwrap(), ["apim"]);
 }
+
+#[test]
+fn ip_filter_action_and_address_take_expressions() {
+    // ip-filter-policy.md: "Policy expressions are allowed" for `action` and `address`.
+    let policy = load(
+        r#"<policies><inbound><ip-filter action="@(context.Request.Headers.ContainsKey("X-Block") ? "forbid" : "allow")">
+    <address>@(context.Variables.GetValueOrDefault<string>("trusted", "10.0.0.1"))</address>
+    <address-range from="192.168.0.0" to="192.168.0.255" />
+  </ip-filter></inbound></policies>"#,
+    );
+    let run = |ip: &str, block: bool, trusted: Option<&str>| {
+        let mut ctx = context();
+        ctx.request_mut().ip_address = ip.to_owned();
+        if block {
+            ctx.request_mut()
+                .headers
+                .set("X-Block", vec!["1".to_owned()]);
+        }
+        if let Some(t) = trusted {
+            ctx.set_variable("trusted", Value::String(Arc::from(t)));
+        }
+        match policy.evaluate(&mut ctx) {
+            Outcome::Forwarded => None,
+            Outcome::Error { status: 403, error } => error.reason,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(run("10.0.0.1", false, None), None);
+    assert_eq!(run("192.168.0.7", false, None), None);
+    assert_eq!(
+        run("10.0.0.2", false, None).as_deref(),
+        Some("CallerIpNotAllowed")
+    );
+    assert_eq!(run("10.0.0.2", false, Some("10.0.0.2")), None);
+    assert_eq!(
+        run("10.0.0.1", true, None).as_deref(),
+        Some("CallerIpBlocked")
+    );
+    assert_eq!(run("10.0.0.2", true, None), None);
+
+    // A computed address or action that makes no sense is a runtime error.
+    let mut ctx = context();
+    ctx.request_mut().ip_address = "10.0.0.1".to_owned();
+    ctx.set_variable("trusted", Value::String(Arc::from("not-an-ip")));
+    match policy.evaluate(&mut ctx) {
+        Outcome::Error { status: 500, error } => {
+            assert_eq!(error.source, "ip-filter");
+            assert!(error.message.contains("not-an-ip"), "{}", error.message);
+        }
+        other => panic!("{other:?}"),
+    }
+    let policy = load(
+        r#"<policies><inbound><ip-filter action="@("deny")"><address>1.2.3.4</address></ip-filter></inbound></policies>"#,
+    );
+    assert!(matches!(
+        policy.evaluate(&mut context()),
+        Outcome::Error { status: 500, .. }
+    ));
+    // The expression must be a string.
+    let err = Policy::load(r#"<policies><inbound><ip-filter action="@(true)"><address>1.2.3.4</address></ip-filter></inbound></policies>"#).unwrap_err();
+    assert!(err.to_string().contains("'string' is required"), "{err}");
+}

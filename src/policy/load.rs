@@ -723,17 +723,19 @@ impl<'t> Loader<'t> {
     fn ip_filter(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
         self.no_attributes(e, &["id", "action"]);
         let action = self.required(e, "action")?;
-        let allow = match self.literal_only(action)? {
-            "allow" => true,
-            "forbid" => false,
-            other => {
-                self.error(
-                    action.value.span().start as usize,
-                    format!("action must be allow or forbid, not '{other}'"),
-                );
-                return None;
-            }
-        };
+        // `ip-filter-policy.md`: "Policy expressions are allowed" in `action` and `address`.
+        let action_value =
+            self.value(&action.value, Expressions::Allowed, Some(&[Type::String]))?;
+        if let PolicyValue::Literal(text) = &action_value
+            && !matches!(text.as_str(), "allow" | "forbid")
+        {
+            self.error(
+                action.value.span().start as usize,
+                format!("action must be allow or forbid, not '{text}'"),
+            );
+            return None;
+        }
+        let mut addresses = Vec::new();
         let mut ranges = Vec::new();
         let mut ok = true;
         for child in &e.children {
@@ -758,6 +760,13 @@ impl<'t> Loader<'t> {
                 "address" => {
                     self.no_attributes(c, &[]);
                     let text = self.element_text(c);
+                    if let Some(t) = text.as_ref().filter(|t| t.is_expression()) {
+                        match self.value(t, Expressions::Allowed, Some(&[Type::String])) {
+                            Some(PolicyValue::Expression(x)) => addresses.push(x),
+                            _ => ok = false,
+                        }
+                        continue;
+                    }
                     let (text, offset) = text.as_ref().map_or(("", Self::element_offset(c)), |t| {
                         (t.as_str(), t.span().start as usize)
                     });
@@ -803,8 +812,9 @@ impl<'t> Loader<'t> {
         }
         ok.then_some(Statement::IpFilter {
             meta,
-            allow,
+            action: action_value,
             ranges,
+            addresses,
         })
     }
 

@@ -384,9 +384,37 @@ impl Run<'_, '_> {
             }
             Statement::IpFilter {
                 meta,
-                allow,
+                action,
                 ranges,
+                addresses,
             } => {
+                let allow = match self.text(meta, action)?.as_str() {
+                    "allow" => true,
+                    "forbid" => false,
+                    other => {
+                        return Err(self.failure(
+                            meta,
+                            "ExpressionValueEvaluationFailure",
+                            format!("'{other}' is not a valid ip-filter action; expected allow or forbid."),
+                            None,
+                        ));
+                    }
+                };
+                let mut computed = Vec::with_capacity(addresses.len());
+                for address in addresses {
+                    let text = self.evaluate(meta, address)?.to_display_string();
+                    match text.trim().parse::<IpAddr>() {
+                        Ok(ip) => computed.push(ip),
+                        Err(_) => {
+                            return Err(self.failure(
+                                meta,
+                                "ExpressionValueEvaluationFailure",
+                                format!("'{text}' is not a valid IP address."),
+                                None,
+                            ));
+                        }
+                    }
+                }
                 let caller = self.context.request().ip_address.trim().to_owned();
                 // `api-management-error-handling-policies.md`, predefined ip-filter errors.
                 let (reason, message) = match caller.parse::<IpAddr>() {
@@ -396,8 +424,9 @@ impl Run<'_, '_> {
                         "Failed to establish IP address for the caller. Access denied.".to_owned(),
                     ),
                     Ok(ip) => {
-                        let listed = ranges.iter().any(|(from, to)| in_range(ip, *from, *to));
-                        match (*allow, listed) {
+                        let listed = ranges.iter().any(|(from, to)| in_range(ip, *from, *to))
+                            || computed.iter().any(|a| in_range(ip, *a, *a));
+                        match (allow, listed) {
                             (true, true) | (false, false) => return Ok(Flow::Continue),
                             (true, false) => (
                                 "CallerIpNotAllowed",

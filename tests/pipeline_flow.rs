@@ -556,3 +556,55 @@ fn return_response_removes_the_request_and_response_bodies() {
     assert_eq!(var(&ctx, "before").as_deref(), Some("payload"));
     assert!(ctx.request().body.is_none());
 }
+
+#[test]
+fn to_json_with_adds_what_the_run_left_in_the_context() {
+    let policy = load(
+        r#"<policies><inbound>
+  <set-variable name="when" value="@(DateTime.UtcNow)" />
+  <set-variable name="count" value="@(3)" />
+  <set-variable name="flag" value="@(true)" />
+  <trace source="t"><message>m</message></trace>
+</inbound></policies>"#,
+    );
+    // 2030-01-01T00:00:00Z.
+    let mut ctx = context().at(apim_policy::context::EvaluationTime::from_unix_seconds(
+        1_893_456_000,
+    ));
+    let outcome = policy.evaluate(&mut ctx);
+    let json = outcome.to_json_with(&ctx);
+    // to_json() is unchanged and comes first.
+    assert_eq!(
+        outcome.to_json(),
+        serde_json::json!({"outcome": "forwarded"})
+    );
+    assert_eq!(
+        json["variables"],
+        serde_json::json!({"when": "01/01/2030 00:00:00", "count": "3", "flag": "True"})
+    );
+    assert_eq!(json["last_error"], serde_json::Value::Null);
+    assert_eq!(
+        json["traces"],
+        serde_json::json!([{"source": "t", "severity": "verbose", "message": "m"}])
+    );
+    assert_eq!(json["request"]["url"], "https://localhost/");
+}
+
+#[test]
+fn deeply_nested_choose_runs_within_the_xml_depth_limit() {
+    // 120 nested choose/when pairs (240 elements, under the 256-element depth limit).
+    let depth = 120;
+    let mut text = String::from("<policies><inbound>");
+    for _ in 0..depth {
+        text.push_str(r#"<choose><when condition="@(context.Request.Method == "GET")">"#);
+    }
+    text.push_str(r#"<set-variable name="deep" value="yes" />"#);
+    for _ in 0..depth {
+        text.push_str("</when></choose>");
+    }
+    text.push_str("</inbound></policies>");
+    let policy = load(&text);
+    let mut ctx = context();
+    assert!(matches!(policy.evaluate(&mut ctx), Outcome::Forwarded));
+    assert_eq!(var(&ctx, "deep").as_deref(), Some("yes"));
+}

@@ -569,11 +569,11 @@ impl Run<'_, '_> {
         let (path, query) = expanded.split_once('?').unwrap_or((&expanded, ""));
         let mut new_path = path.to_owned();
         let mut new_query: Vec<(String, Vec<String>)> = Vec::new();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            match new_query.iter_mut().find(|(n, _)| n == name) {
-                Some((_, values)) => values.push(value.to_owned()),
-                None => new_query.push((name.to_owned(), vec![value.to_owned()])),
+        // The template's query is URL text: decode it (the URL is encoded again when sent).
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            match new_query.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, values)) => values.push(value.into_owned()),
+                None => new_query.push((name.into_owned(), vec![value.into_owned()])),
             }
         }
         if copy_unmatched_params {

@@ -468,6 +468,36 @@ fn check_accepts_fragments() {
     let out = apim_policy(&["check", &good]);
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty());
+    // With the fragment given, api.xml loads; global.xml needs its named value.
+    let global = pipeline("global.xml");
+    let fragment = format!("markers={good}");
+    let out = apim_policy(&[
+        "check",
+        &api,
+        &global,
+        "--fragment",
+        &fragment,
+        "--named-value",
+        "gateway-name=gw",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = apim_policy(&["check", &global]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!("{global}:6:72: the named value 'gateway-name' is not defined\n")
+    );
+    // An included fragment's errors are reported in its own file.
+    let fragment = format!("markers={bad}");
+    let out = apim_policy(&["check", &api, "--fragment", &fragment]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.starts_with(&format!("{bad}:2:6: ")), "{stderr}");
     let out = apim_policy(&["check", &bad]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();

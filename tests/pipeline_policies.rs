@@ -334,7 +334,13 @@ fn rewrite_uri_as_documented() {
     );
     // The template's query is URL text: encoded values are not encoded twice.
     assert_eq!(
-        rewrite("/search?q=a%20b&amp;r=x+y", Some(false), "https://h/s", "/s", &[]),
+        rewrite(
+            "/search?q=a%20b&amp;r=x+y",
+            Some(false),
+            "https://h/s",
+            "/s",
+            &[]
+        ),
         "/search?q=a+b&r=x+y"
     );
     // Parameters in the template's query part are filled in too.

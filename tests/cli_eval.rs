@@ -136,7 +136,7 @@ fn an_expression_failure_without_on_error_is_a_500() {
             "message":"Expression evaluation failed. Object reference not set to an instance of an object.",
             "scope":"operation",
             "section":"inbound",
-            "path":"choose[1]",
+            "path":"choose[1]/when[1]",
             "policy_id":"thumbprint-check"
         },
         "traces":[]})
@@ -154,7 +154,7 @@ fn an_expression_failure_runs_on_error() {
                "variables":{},
                "last_error":{"source":"choose","reason":"ExpressionValueEvaluationFailure",
                    "message":"Expression evaluation failed. Object reference not set to an instance of an object.",
-                   "scope":"operation","section":"inbound","path":"choose[1]","policy_id":null},
+                   "scope":"operation","section":"inbound","path":"choose[1]/when[1]","policy_id":null},
                "traces":[]})
     );
     // With a certificate the condition evaluates and the policy's own 403 applies.

@@ -608,3 +608,23 @@ fn deeply_nested_choose_runs_within_the_xml_depth_limit() {
     assert!(matches!(policy.evaluate(&mut ctx), Outcome::Forwarded));
     assert_eq!(var(&ctx, "deep").as_deref(), Some("yes"));
 }
+
+#[test]
+fn a_failing_condition_is_reported_at_its_when() {
+    let policy = load(&format!(
+        r#"<policies><inbound><set-variable name="a" value="b" />
+  <choose id="gate">
+    <when condition="false" />
+    <when condition="@({THROWS_CONDITION})"><set-variable name="x" value="y" /></when>
+  </choose></inbound></policies>"#,
+        THROWS_CONDITION = r#"context.Request.Certificate.Thumbprint == "AB""#
+    ));
+    match policy.evaluate(&mut context()) {
+        Outcome::Error { status: 500, error } => {
+            assert_eq!(error.source, "choose");
+            assert_eq!(error.path.as_deref(), Some("choose[1]/when[2]"));
+            assert_eq!(error.policy_id.as_deref(), Some("gate"));
+        }
+        other => panic!("{other:?}"),
+    }
+}

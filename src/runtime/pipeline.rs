@@ -207,7 +207,12 @@ impl Run<'_, '_> {
                 for branch in branches {
                     let holds = match &branch.condition {
                         Condition::Constant(b) => *b,
-                        Condition::Expression(e) => self.condition(meta, e)?,
+                        // A failing condition is reported at its `when`:
+                        // Source `choose`, Path `choose[1]/when[2]`.
+                        Condition::Expression(e) => self.condition(meta, e).map_err(|mut f| {
+                            f.error.path = Some(branch.path.clone());
+                            f
+                        })?,
                     };
                     if holds {
                         return self.statements(&branch.statements);

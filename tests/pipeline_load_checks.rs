@@ -259,6 +259,24 @@ fn bad_attribute_values() {
     refused(&text, at(&text, "yes", 0, 0), "must be true or false");
     let text = section(
         "inbound",
+        r#"<check-header name="a" failed-check-httpcode="forbidden" failed-check-error-message="m" ignore-case="true" />"#,
+    );
+    refused(
+        &text,
+        at(&text, "forbidden", 0, 0),
+        "not a valid HTTP status code",
+    );
+    let text = section(
+        "inbound",
+        r#"<check-header name="a" failed-check-httpcode="401" failed-check-error-message="m" ignore-case="yes" />"#,
+    );
+    refused(
+        &text,
+        at(&text, "yes", 0, 0),
+        "'ignore-case' must be true or false",
+    );
+    let text = section(
+        "inbound",
         r#"<trace source="s" severity="loud"><message>m</message></trace>"#,
     );
     refused(&text, at(&text, "loud", 0, 0), "severity must be");

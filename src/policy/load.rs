@@ -709,6 +709,27 @@ impl<'t> Loader<'t> {
         let failed_status = get(self, "failed-check-httpcode", &[Type::Int32])?;
         let failed_message = get(self, "failed-check-error-message", &[Type::String])?;
         let ignore_case = get(self, "ignore-case", &[Type::Boolean])?;
+        // Literal values are checked now, as APIM does when the policy is saved.
+        if let PolicyValue::Literal(text) = &failed_status
+            && !matches!(text.trim().parse::<u16>(), Ok(100..=999))
+        {
+            let offset = Self::attribute(e, "failed-check-httpcode")
+                .map_or(Self::element_offset(e), |a| a.value.span().start as usize);
+            self.error(offset, format!("'{text}' is not a valid HTTP status code"));
+            return None;
+        }
+        if let PolicyValue::Literal(text) = &ignore_case
+            && !text.trim().eq_ignore_ascii_case("true")
+            && !text.trim().eq_ignore_ascii_case("false")
+        {
+            let offset = Self::attribute(e, "ignore-case")
+                .map_or(Self::element_offset(e), |a| a.value.span().start as usize);
+            self.error(
+                offset,
+                format!("'ignore-case' must be true or false, not '{text}'"),
+            );
+            return None;
+        }
         let values = self.value_children(e)?;
         Some(Statement::CheckHeader {
             meta,

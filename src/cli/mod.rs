@@ -29,7 +29,7 @@ enum Command {
     /// Loads policy files as APIM does when they are saved; prints FILE:LINE:COL: message for each error.
     Check(check::CheckArgs),
     /// Runs the pipeline for one request and prints the outcome as one JSON object.
-    Eval(eval::EvalArgs),
+    Eval(Box<eval::EvalArgs>),
     /// Prints every certificate in a PEM, DER, PKCS#7 or PFX file as JSON with .NET property names.
     Cert(cert::CertArgs),
     /// Verifies a certificate chain as .NET Verify() does; prints {"valid":..,"errors":[..]}.
@@ -76,7 +76,8 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Fail> {
 }
 
 pub(crate) fn certificates(path: &Path) -> Result<Vec<Certificate>, Fail> {
-    let certs = Certificate::load(&read(path)?)
+    // PEM, DER, PKCS#7 (.p7b) or a password-less PFX.
+    let certs = Certificate::load_any(&read(path)?, None)
         .map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
     if certs.is_empty() {
         return Err(bad_input(format!(

@@ -52,6 +52,8 @@ enum Expressions {
 pub(super) fn check_fragment(text: &str, options: &LoadOptions) -> Result<(), LoadErrors> {
     let mut loader = Loader::new(text, options, None);
     loader.any_section = true;
+    // The fragment rules (no `<base/>`, no sections, no nested fragments) hold on their own too.
+    loader.in_fragment = true;
     if let Some(root) = loader.parse() {
         let _ = loader.fragment_root(&root, Section::Inbound, "");
     }
@@ -266,9 +268,12 @@ impl<'t> Loader<'t> {
     }
 
     fn stray_text(&mut self, text: &TextValue) {
-        if !text.as_str().trim().is_empty() {
+        let value = text.as_str();
+        if !value.trim().is_empty() {
+            // Point at the text itself, not the whitespace before it.
+            let lead = value.len().saturating_sub(value.trim_start().len());
             self.error(
-                text.span().start as usize,
+                text.original_offset(lead),
                 "text is not allowed here; only policy elements",
             );
         }
@@ -704,6 +709,27 @@ impl<'t> Loader<'t> {
         let failed_status = get(self, "failed-check-httpcode", &[Type::Int32])?;
         let failed_message = get(self, "failed-check-error-message", &[Type::String])?;
         let ignore_case = get(self, "ignore-case", &[Type::Boolean])?;
+        // Literal values are checked now, as APIM does when the policy is saved.
+        if let PolicyValue::Literal(text) = &failed_status
+            && !matches!(text.trim().parse::<u16>(), Ok(100..=999))
+        {
+            let offset = Self::attribute(e, "failed-check-httpcode")
+                .map_or(Self::element_offset(e), |a| a.value.span().start as usize);
+            self.error(offset, format!("'{text}' is not a valid HTTP status code"));
+            return None;
+        }
+        if let PolicyValue::Literal(text) = &ignore_case
+            && !text.trim().eq_ignore_ascii_case("true")
+            && !text.trim().eq_ignore_ascii_case("false")
+        {
+            let offset = Self::attribute(e, "ignore-case")
+                .map_or(Self::element_offset(e), |a| a.value.span().start as usize);
+            self.error(
+                offset,
+                format!("'ignore-case' must be true or false, not '{text}'"),
+            );
+            return None;
+        }
         let values = self.value_children(e)?;
         Some(Statement::CheckHeader {
             meta,
@@ -718,17 +744,19 @@ impl<'t> Loader<'t> {
     fn ip_filter(&mut self, e: &Element, meta: PolicyMeta) -> Option<Statement> {
         self.no_attributes(e, &["id", "action"]);
         let action = self.required(e, "action")?;
-        let allow = match self.literal_only(action)? {
-            "allow" => true,
-            "forbid" => false,
-            other => {
-                self.error(
-                    action.value.span().start as usize,
-                    format!("action must be allow or forbid, not '{other}'"),
-                );
-                return None;
-            }
-        };
+        // `ip-filter-policy.md`: "Policy expressions are allowed" in `action` and `address`.
+        let action_value =
+            self.value(&action.value, Expressions::Allowed, Some(&[Type::String]))?;
+        if let PolicyValue::Literal(text) = &action_value
+            && !matches!(text.as_str(), "allow" | "forbid")
+        {
+            self.error(
+                action.value.span().start as usize,
+                format!("action must be allow or forbid, not '{text}'"),
+            );
+            return None;
+        }
+        let mut addresses = Vec::new();
         let mut ranges = Vec::new();
         let mut ok = true;
         for child in &e.children {
@@ -753,6 +781,13 @@ impl<'t> Loader<'t> {
                 "address" => {
                     self.no_attributes(c, &[]);
                     let text = self.element_text(c);
+                    if let Some(t) = text.as_ref().filter(|t| t.is_expression()) {
+                        match self.value(t, Expressions::Allowed, Some(&[Type::String])) {
+                            Some(PolicyValue::Expression(x)) => addresses.push(x),
+                            _ => ok = false,
+                        }
+                        continue;
+                    }
                     let (text, offset) = text.as_ref().map_or(("", Self::element_offset(c)), |t| {
                         (t.as_str(), t.span().start as usize)
                     });
@@ -798,8 +833,9 @@ impl<'t> Loader<'t> {
         }
         ok.then_some(Statement::IpFilter {
             meta,
-            allow,
+            action: action_value,
             ranges,
+            addresses,
         })
     }
 

@@ -338,10 +338,13 @@ pub enum Statement {
     IpFilter {
         /// Common data.
         meta: PolicyMeta,
-        /// `allow` (only listed callers pass) or `forbid` (listed callers are refused).
-        allow: bool,
-        /// The addresses and ranges, inclusive.
+        /// `action`: `allow` (only listed callers pass) or `forbid` (listed callers are
+        /// refused); a literal is checked at load, an expression per request.
+        action: PolicyValue,
+        /// The literal addresses and ranges, inclusive.
         ranges: Vec<(std::net::IpAddr, std::net::IpAddr)>,
+        /// `<address>@(...)</address>`: addresses computed per request.
+        addresses: Vec<PolicyExpression>,
     },
     /// `<trace source severity><message/><metadata name value/></trace>`.
     Trace {

@@ -273,7 +273,7 @@ impl Gateway {
 
     /// Runs `policy` (the operation scope) inside this gateway's parent scopes for one request.
     pub fn evaluate(&self, policy: &Policy, context: &mut Context) -> Outcome {
-        super::pipeline::run(&self.parents, policy, &self.settings, context)
+        super::pipeline::run(&self.parents, policy, &self.settings, context, true)
     }
 }
 

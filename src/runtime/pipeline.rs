@@ -28,6 +28,15 @@ struct Failure {
     /// The status the gateway answers with.
     status: u16,
     error: Box<LastError>,
+    /// The message of the gateway's error body (`{"statusCode": N, "message": "..."}`), for
+    /// policies whose refusal has one (check-header, ip-filter, validate-client-certificate).
+    body_message: Option<String>,
+}
+
+/// APIM's standard error body: `{ "statusCode": 401, "message": "..." }`.
+fn error_body(status: u16, message: &str) -> Body {
+    let json = serde_json::json!({ "statusCode": status, "message": message });
+    Body::new(json.to_string().into_bytes())
 }
 
 /// Where a `set-header`/`set-status`/`set-body` acts.
@@ -48,14 +57,20 @@ struct Run<'p, 'c> {
     /// The scope whose statements run now: an index into `parents`, or `parents.len()` for
     /// the operation policy.
     scope: usize,
+    /// Whether the operation policy's scope is known (run through a [`super::Gateway`]): then
+    /// `LastError.Scope` is `operation` for its errors even without parent scopes.
+    scoped: bool,
 }
 
 /// Runs `policy` inside `parents` for one request.
+///
+/// `scoped`: whether `policy` runs at operation scope (through a gateway) rather than alone.
 pub(super) fn run(
     parents: &[(Scope, Policy)],
     policy: &Policy,
     settings: &PipelineSettings,
     context: &mut Context,
+    scoped: bool,
 ) -> Outcome {
     if !settings.negotiate_client_certificate {
         context.request_mut().certificate = None;
@@ -67,6 +82,7 @@ pub(super) fn run(
         context,
         section: Section::Inbound,
         scope: parents.len(),
+        scoped,
     };
     match run.main_sections() {
         Ok(Some(response)) => Outcome::Returned { response },
@@ -77,7 +93,7 @@ pub(super) fn run(
 
 impl Run<'_, '_> {
     fn scope_name(&self) -> Option<String> {
-        if self.parents.is_empty() {
+        if self.parents.is_empty() && !self.scoped {
             return None;
         }
         let scope = self
@@ -117,13 +133,19 @@ impl Run<'_, '_> {
     fn on_error(&mut self, failure: Failure) -> Outcome {
         let error = *failure.error;
         self.context.set_last_error(Some(error.clone()));
+        // The gateway's error response: what on-error starts from, and what the caller gets
+        // without an on-error section.
+        let mut response = Response::with_status(failure.status);
+        if let Some(message) = &failure.body_message {
+            response.body = Some(error_body(failure.status, message));
+        }
+        *self.context.response_mut() = response;
         if !self.policy.has_on_error() {
             return Outcome::Error {
                 status: failure.status,
                 error,
             };
         }
-        *self.context.response_mut() = Response::with_status(failure.status);
         match self.section(Section::OnError) {
             Ok(Flow::Returned(response)) => Outcome::Returned { response },
             Ok(Flow::Continue) => Outcome::Error {
@@ -185,7 +207,12 @@ impl Run<'_, '_> {
                 for branch in branches {
                     let holds = match &branch.condition {
                         Condition::Constant(b) => *b,
-                        Condition::Expression(e) => self.condition(meta, e)?,
+                        // A failing condition is reported at its `when`:
+                        // Source `choose`, Path `choose[1]/when[2]`.
+                        Condition::Expression(e) => self.condition(meta, e).map_err(|mut f| {
+                            f.error.path = Some(branch.path.clone());
+                            f
+                        })?,
                     };
                     if holds {
                         return self.statements(&branch.statements);
@@ -196,7 +223,25 @@ impl Run<'_, '_> {
                     None => Ok(Flow::Continue),
                 }
             }
-            Statement::ReturnResponse { actions, .. } => {
+            Statement::ReturnResponse {
+                meta,
+                response_variable_name,
+                actions,
+            } => {
+                // A `Response` object in a variable comes only from `send-request`, which this
+                // crate does not run: naming one is an error (never a silent default response).
+                if let Some(name) = response_variable_name {
+                    let message = if self.context.variable(name).is_some() {
+                        format!("The variable '{name}' does not hold a response.")
+                    } else {
+                        format!("The variable '{name}' is not defined.")
+                    };
+                    return Err(self.failure(meta, "ResponseVariableNotFound", message, None));
+                }
+                // `return-response-policy.md`: it "removes the request body and response body
+                // in the current context" (so its own set-body sees neither).
+                self.context.request_mut().body = None;
+                self.context.response_mut().body = None;
                 let mut returned = Response::ok();
                 for action in actions {
                     self.response_action(action, Target::Returned(&mut returned))?;
@@ -305,8 +350,11 @@ impl Run<'_, '_> {
                 for v in values {
                     allowed.push(self.text(meta, v)?);
                 }
-                let reason = match self.context.request().headers.get(&name) {
-                    None => Some("HeaderNotFound"),
+                let refusal = match self.context.request().headers.get(&name) {
+                    None => Some((
+                        "HeaderNotFound",
+                        format!("Header {name} was not found in the request. Access denied."),
+                    )),
                     Some(present) if !allowed.is_empty() => {
                         let ok = present.iter().all(|p| {
                             allowed.iter().any(|a| {
@@ -317,41 +365,90 @@ impl Run<'_, '_> {
                                 }
                             })
                         });
-                        (!ok).then_some("HeaderValueNotAllowed")
+                        (!ok).then(|| {
+                            (
+                                "HeaderValueNotAllowed",
+                                format!(
+                                    "Header {name} value of {} is not allowed. Access denied.",
+                                    present.join(",")
+                                ),
+                            )
+                        })
                     }
                     Some(_) => None,
                 };
-                let Some(reason) = reason else {
+                let Some((reason, message)) = refusal else {
                     return Ok(Flow::Continue);
                 };
                 let status = self.status_code(meta, failed_status)?;
-                let message = self.text(meta, failed_message)?;
+                let body = self.text(meta, failed_message)?;
                 let mut failure = self.failure(meta, reason, message, None);
                 failure.status = status;
+                failure.body_message = Some(body);
                 Err(failure)
             }
             Statement::IpFilter {
                 meta,
-                allow,
+                action,
                 ranges,
+                addresses,
             } => {
-                let caller = self.context.request().ip_address.trim().to_owned();
-                let listed = caller
-                    .parse::<IpAddr>()
-                    .ok()
-                    .is_some_and(|ip| ranges.iter().any(|(from, to)| in_range(ip, *from, *to)));
-                // An unparsable caller address is never allowed (fail closed).
-                let passes = caller.parse::<IpAddr>().is_ok() && listed == *allow;
-                if passes {
-                    return Ok(Flow::Continue);
+                let allow = match self.text(meta, action)?.as_str() {
+                    "allow" => true,
+                    "forbid" => false,
+                    other => {
+                        return Err(self.failure(
+                            meta,
+                            "ExpressionValueEvaluationFailure",
+                            format!("'{other}' is not a valid ip-filter action; expected allow or forbid."),
+                            None,
+                        ));
+                    }
+                };
+                let mut computed = Vec::with_capacity(addresses.len());
+                for address in addresses {
+                    let text = self.evaluate(meta, address)?.to_display_string();
+                    match text.trim().parse::<IpAddr>() {
+                        Ok(ip) => computed.push(ip),
+                        Err(_) => {
+                            return Err(self.failure(
+                                meta,
+                                "ExpressionValueEvaluationFailure",
+                                format!("'{text}' is not a valid IP address."),
+                                None,
+                            ));
+                        }
+                    }
                 }
-                let mut failure = self.failure(
-                    meta,
-                    "CallerIpNotAllowed",
-                    format!("Caller IP address {caller} is not allowed. Access denied."),
-                    None,
-                );
+                let caller = self.context.request().ip_address.trim().to_owned();
+                // `api-management-error-handling-policies.md`, predefined ip-filter errors.
+                let (reason, message) = match caller.parse::<IpAddr>() {
+                    // An unparsable caller address is never allowed (fail closed).
+                    Err(_) => (
+                        "FailedToParseCallerIP",
+                        "Failed to establish IP address for the caller. Access denied.".to_owned(),
+                    ),
+                    Ok(ip) => {
+                        let listed = ranges.iter().any(|(from, to)| in_range(ip, *from, *to))
+                            || computed.iter().any(|a| in_range(ip, *a, *a));
+                        match (allow, listed) {
+                            (true, true) | (false, false) => return Ok(Flow::Continue),
+                            (true, false) => (
+                                "CallerIpNotAllowed",
+                                format!(
+                                    "Caller IP address {caller} is not allowed. Access denied."
+                                ),
+                            ),
+                            (false, true) => (
+                                "CallerIpBlocked",
+                                "Caller IP address is blocked. Access denied.".to_owned(),
+                            ),
+                        }
+                    }
+                };
+                let mut failure = self.failure(meta, reason, message.clone(), None);
                 failure.status = 403;
+                failure.body_message = Some(message);
                 Err(failure)
             }
             Statement::Trace {
@@ -377,6 +474,13 @@ impl Run<'_, '_> {
                         let mut failure =
                             self.failure(meta, refusal.reason, refusal.message.to_owned(), None);
                         failure.status = 401;
+                        // The bodies observed on gateways [O] (spec §3.4).
+                        let body = if refusal.reason == "ClientCertificateNotFound" {
+                            "Client certificate missing"
+                        } else {
+                            "Invalid client certificate"
+                        };
+                        failure.body_message = Some(body.to_owned());
                         Err(failure)
                     }
                 }
@@ -399,6 +503,7 @@ impl Run<'_, '_> {
                             Err(Failure {
                                 status,
                                 error: Box::new(error),
+                                body_message: None,
                             })
                         }
                     };
@@ -419,19 +524,32 @@ impl Run<'_, '_> {
         }
     }
 
-    /// `rewrite-uri`: the template's path (with `{parameter}`s from the matched parameters)
-    /// and query replace the URL's; unmatched incoming query parameters are kept on request.
+    /// `rewrite-uri`: the template (with `{parameter}`s from the matched parameters) replaces
+    /// the URL's path and query. With `copy-unmatched-params`, the incoming query parameters
+    /// the operation's URL template does not name are appended (`rewrite-uri-policy.md`:
+    /// request `/get?a=b&c=d`, operation `/get?a={b}`, template `/put` → `/put?c=d`).
     fn rewrite_uri(&mut self, template: &str, copy_unmatched_params: bool) {
-        let (path, query) = template.split_once('?').unwrap_or((template, ""));
+        let template_query: Vec<String> = self
+            .context
+            .operation()
+            .and_then(|o| o.url_template.split_once('?'))
+            .map(|(_, q)| {
+                q.split('&')
+                    .filter_map(|p| p.split('=').next())
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
         let request = self.context.request_mut();
         let mut used = Vec::new();
-        let mut new_path = String::with_capacity(path.len());
-        let mut rest = path;
+        let mut expanded = String::with_capacity(template.len());
+        let mut rest = template;
         while let Some(open) = rest.find('{') {
-            new_path.push_str(rest.get(..open).unwrap_or(""));
-            let after = rest.get(open + 1..).unwrap_or("");
+            expanded.push_str(rest.get(..open).unwrap_or(""));
+            let after = rest.get(open.saturating_add(1)..).unwrap_or("");
             let Some(close) = after.find('}') else {
-                new_path.push_str(rest.get(open..).unwrap_or(""));
+                expanded.push_str(rest.get(open..).unwrap_or(""));
                 rest = "";
                 break;
             };
@@ -449,20 +567,26 @@ impl Run<'_, '_> {
                         .and_then(|v| v.first().cloned())
                 })
                 .unwrap_or_default();
-            new_path.push_str(&value);
-            rest = after.get(close + 1..).unwrap_or("");
+            expanded.push_str(&value);
+            rest = after.get(close.saturating_add(1)..).unwrap_or("");
         }
-        new_path.push_str(rest);
+        expanded.push_str(rest);
+        let (path, query) = expanded.split_once('?').unwrap_or((&expanded, ""));
+        let mut new_path = path.to_owned();
         let mut new_query: Vec<(String, Vec<String>)> = Vec::new();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            new_query.push((name.to_owned(), vec![value.to_owned()]));
+        // The template's query is URL text: decode it (the URL is encoded again when sent).
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            match new_query.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, values)) => values.push(value.into_owned()),
+                None => new_query.push((name.into_owned(), vec![value.into_owned()])),
+            }
         }
         if copy_unmatched_params {
             for (name, values) in &request.url.query {
-                let taken = used.iter().any(|u| u.eq_ignore_ascii_case(name))
+                let matched = template_query.iter().any(|t| t.eq_ignore_ascii_case(name))
+                    || used.iter().any(|u| u.eq_ignore_ascii_case(name))
                     || new_query.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
-                if !taken {
+                if !matched {
                     new_query.push((name.clone(), values.clone()));
                 }
             }
@@ -527,6 +651,17 @@ impl Run<'_, '_> {
             } => {
                 let (name, action, values) =
                     self.named_values(meta, name, exists_action, values)?;
+                // `set-header-policy.md`: Connection, Content-Length, Keep-Alive and
+                // Transfer-Encoding "cannot be modified or deleted"; removing the response's
+                // Server header "isn't supported". The gateway leaves them as they are.
+                let on_response = !matches!(target, Target::Request);
+                if is_protected_header(&name)
+                    || (on_response
+                        && action == ExistsAction::Delete
+                        && name.eq_ignore_ascii_case("Server"))
+                {
+                    return Ok(());
+                }
                 let headers = match target {
                     Target::Request => &mut self.context.request_mut().headers,
                     Target::Response => &mut self.context.response_mut().headers,
@@ -614,6 +749,7 @@ impl Run<'_, '_> {
     ) -> Failure {
         Failure {
             status: 500,
+            body_message: None,
             error: Box::new(LastError {
                 source: meta.name.clone(),
                 reason: Some(reason.to_owned()),
@@ -626,6 +762,18 @@ impl Run<'_, '_> {
             }),
         }
     }
+}
+
+/// Headers `set-header` cannot modify or delete.
+fn is_protected_header(name: &str) -> bool {
+    [
+        "Connection",
+        "Content-Length",
+        "Keep-Alive",
+        "Transfer-Encoding",
+    ]
+    .iter()
+    .any(|p| p.eq_ignore_ascii_case(name))
 }
 
 /// Applies a `set-header` with `action` and `values` to `headers`.

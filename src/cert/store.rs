@@ -32,7 +32,7 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor};
 use webpki::{CertRevocationList, EndEntityCert, OwnedCertRevocationList};
 
-use super::verify::{RevocationMode, VerifyError, verify_chain};
+use super::verify::{AnchorKind, RevocationMode, VerifyError, anchor_kind, verify_chain};
 
 /// Default maximum number of cached verification results.
 pub const DEFAULT_CACHE_CAPACITY: usize = 10_000;
@@ -82,6 +82,8 @@ pub struct Crl {
     pub(crate) list: CertRevocationList<'static>,
     this_update: i64,
     next_update: i64,
+    /// Has a critical CRL extension OpenSSL does not handle: never used.
+    unhandled_critical: bool,
 }
 
 impl Crl {
@@ -115,6 +117,7 @@ impl Crl {
             list: CertRevocationList::from(list),
             this_update,
             next_update,
+            unhandled_critical: der::crl_unhandled_critical(der),
         })
     }
 
@@ -133,6 +136,14 @@ impl Crl {
     /// RevocationStatusUnknown).
     pub fn is_current(&self, at: i64) -> bool {
         self.this_update <= at && at < self.next_update
+    }
+
+    /// Whether the CRL may be used for revocation checking at `at`: [`Crl::is_current`], and
+    /// no critical CRL extension that OpenSSL does not handle (such as a critical cRLNumber:
+    /// OpenSSL fails with `X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION`, so .NET cannot
+    /// determine the status).
+    pub fn is_usable(&self, at: i64) -> bool {
+        self.is_current(at) && !self.unhandled_critical
     }
 
     /// The DER-encoded issuer name (contents of the Name SEQUENCE).
@@ -155,6 +166,8 @@ pub(crate) struct Root {
     pub(crate) may_sign_crls: bool,
     /// Carries a critical extension OpenSSL does not handle.
     pub(crate) unhandled_critical: bool,
+    /// How OpenSSL's default trust sees it (only self-signed roots are anchors).
+    pub(crate) kind: AnchorKind,
 }
 
 /// Builder for [`TrustStore`]; inputs are checked in [`TrustStoreBuilder::build`].
@@ -232,11 +245,18 @@ impl TrustStoreBuilder {
                 may_be_ca: facts.openssl_may_be_ca(),
                 may_sign_crls: facts.may_sign_crls(),
                 unhandled_critical: facts.unhandled_critical,
+                kind: anchor_kind(&der).unwrap_or(AnchorKind::NotSelfSigned),
                 der: der.clone(),
             });
             anchors.push(anchor);
         }
         let mut intermediates = Vec::with_capacity(self.intermediates.len());
+        // OpenSSL continues a path through a trusted certificate that is not self-signed.
+        for root in &roots {
+            if root.kind == AnchorKind::NotSelfSigned {
+                intermediates.push(CertificateDer::from(root.der.clone()));
+            }
+        }
         for (index, der) in self.intermediates.into_iter().enumerate() {
             let bad = |reason: String| StoreError::BadIntermediate { index, reason };
             {
@@ -667,6 +687,55 @@ pub(crate) mod der {
                 None => (self.v1 && self.issuer == self.subject) || self.key_usage.is_some(),
             }
         }
+    }
+
+    /// CRL extensions OpenSSL 3 handles when critical (`crl_cb` in `x_crl.c`): issuing
+    /// distribution point, authority key identifier, delta CRL indicator.
+    const OPENSSL_HANDLED_CRL_EXTENSIONS: &[&[u8]] = &[
+        &[0x55, 0x1d, 0x1c],
+        &[0x55, 0x1d, 0x23],
+        &[0x55, 0x1d, 0x1b],
+    ];
+
+    /// Whether a DER CRL has a critical CRL extension OpenSSL does not handle (OpenSSL:
+    /// `X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION`, so the CRL cannot be used). Malformed
+    /// input counts as unhandled.
+    pub(crate) fn crl_unhandled_critical(der: &[u8]) -> bool {
+        crl_extensions_critical(der).unwrap_or(true)
+    }
+
+    fn crl_extensions_critical(der: &[u8]) -> Option<bool> {
+        let (list, _) = expect(der, SEQUENCE)?;
+        let (tbs, _) = expect(list, SEQUENCE)?;
+        let mut rest = tbs;
+        if rest.first() == Some(&0x02) {
+            rest = tlv(rest)?.2;
+        }
+        let (_sig, rest) = expect(rest, SEQUENCE)?;
+        let (_issuer, rest) = expect(rest, SEQUENCE)?;
+        let (_this_update, mut rest) = read_time(rest)?;
+        if matches!(rest.first(), Some(&UTC_TIME) | Some(&GENERALIZED_TIME)) {
+            rest = read_time(rest)?.1;
+        }
+        if rest.first() == Some(&SEQUENCE) {
+            rest = tlv(rest)?.2;
+        }
+        let Some((extensions, _)) = expect(rest, 0xa0) else {
+            return Some(false);
+        };
+        let (mut exts, _) = expect(extensions, SEQUENCE)?;
+        while !exts.is_empty() {
+            let (ext, next) = expect(exts, SEQUENCE)?;
+            exts = next;
+            let (oid, body) = expect(ext, 0x06)?;
+            if body.first() == Some(&0x01) {
+                let (_, flag, _) = tlv(body)?;
+                if flag.iter().any(|b| *b != 0) && !OPENSSL_HANDLED_CRL_EXTENSIONS.contains(&oid) {
+                    return Some(true);
+                }
+            }
+        }
+        Some(false)
     }
 
     /// thisUpdate and nextUpdate of a DER CRL (nextUpdate is required, as webpki requires it).

@@ -58,6 +58,10 @@ use webpki::{
     VerifiedPath,
 };
 
+mod path;
+
+pub(crate) use path::{AnchorKind, anchor_kind};
+
 use super::algorithms::ALL;
 use super::store::der::CertFacts;
 use super::store::{Crl, Root, TrustStore};
@@ -220,10 +224,57 @@ fn hex_upper(bytes: &[u8]) -> String {
     s
 }
 
+/// The trust-anchor rules webpki does not apply (see the module docs): no unhandled critical
+/// extension, OpenSSL's `X509_check_ca`, cRLSign when revocation is checked, validity at `at`.
+fn check_root(root: &Root, at: i64, revocation_checked: bool) -> Result<(), VerifyError> {
+    match root.kind {
+        AnchorKind::SelfSigned => {}
+        AnchorKind::BadSelfSignature => return Err(VerifyError::BadSignature),
+        AnchorKind::NotSelfSigned => return Err(VerifyError::PartialChain),
+    }
+    if root.unhandled_critical {
+        return Err(VerifyError::UnsupportedCriticalExtension);
+    }
+    if !root.may_be_ca {
+        return Err(VerifyError::InvalidBasicConstraints);
+    }
+    if revocation_checked && !root.may_sign_crls {
+        return Err(VerifyError::RevocationStatusUnknown);
+    }
+    check_validity(root.not_before, root.not_after, at)
+}
+
+/// Our error as the closest webpki error, for the path callback (webpki keeps the most
+/// relevant error across candidate paths).
+fn to_webpki(err: VerifyError, at: i64) -> webpki::Error {
+    match err {
+        VerifyError::UnsupportedCriticalExtension => webpki::Error::UnsupportedCriticalExtension,
+        VerifyError::InvalidBasicConstraints => webpki::Error::EndEntityUsedAsCa,
+        VerifyError::RevocationStatusUnknown => webpki::Error::IssuerNotCrlSigner,
+        VerifyError::BadSignature => webpki::Error::InvalidSignatureForPublicKey,
+        VerifyError::PartialChain => webpki::Error::UnknownIssuer,
+        VerifyError::NotYetValid { not_before, .. } => webpki::Error::CertNotValidYet {
+            time: unix_time(at),
+            not_before: unix_time(not_before),
+        },
+        VerifyError::Expired { not_after, .. } => webpki::Error::CertExpired {
+            time: unix_time(at),
+            not_after: unix_time(not_after),
+        },
+        _ => webpki::Error::InvalidCertValidity,
+    }
+}
+
+/// Number of intermediates that are not self-issued (RFC 5280 path length semantics).
+fn logical_intermediates<'a>(certs: impl Iterator<Item = CertificateDer<'a>>) -> usize {
+    certs
+        .filter(|c| CertFacts::parse(c.as_ref()).is_none_or(|f| f.issuer != f.subject))
+        .count()
+}
+
 /// The .NET checks webpki does not do, run on each candidate path that webpki has otherwise
 /// verified: CA key usage of the intermediates; for the root (which webpki takes on trust):
-/// validity, an unhandled critical extension, OpenSSL's `X509_check_ca`, and (when revocation
-/// is checked) cRLSign in its KeyUsage, since the certificate below it needs its CRL.
+/// [`check_root`] for some uploaded root with the anchor's subject and key.
 fn check_path(
     path: &VerifiedPath<'_>,
     roots: &[Root],
@@ -238,40 +289,14 @@ fn check_path(
         }
     }
     let anchor = path.anchor();
-    let mut matching = roots.iter().filter(|r| {
-        r.subject == anchor.subject.as_ref() && r.spki == anchor.subject_public_key_info.as_ref()
-    });
-    let Some(first) = matching.next() else {
-        return Ok(());
-    };
     let mut result = Ok(());
-    for root in std::iter::once(first).chain(matching) {
-        if root.unhandled_critical {
-            result = Err(webpki::Error::UnsupportedCriticalExtension);
-            continue;
-        }
-        if !root.may_be_ca {
-            result = Err(webpki::Error::EndEntityUsedAsCa);
-            continue;
-        }
-        if revocation_checked && !root.may_sign_crls {
-            result = Err(webpki::Error::IssuerNotCrlSigner);
-            continue;
-        }
-        result = match check_validity(root.not_before, root.not_after, at) {
+    for root in roots.iter().filter(|r| {
+        r.subject == anchor.subject.as_ref() && r.spki == anchor.subject_public_key_info.as_ref()
+    }) {
+        match check_root(root, at, revocation_checked) {
             Ok(()) => return Ok(()),
-            Err(VerifyError::NotYetValid { not_before, .. }) => {
-                Err(webpki::Error::CertNotValidYet {
-                    time: unix_time(at),
-                    not_before: unix_time(not_before),
-                })
-            }
-            Err(VerifyError::Expired { not_after, .. }) => Err(webpki::Error::CertExpired {
-                time: unix_time(at),
-                not_after: unix_time(not_after),
-            }),
-            Err(_) => Err(webpki::Error::InvalidCertValidity),
-        };
+            Err(e) => result = Err(to_webpki(e, at)),
+        }
     }
     result
 }
@@ -429,7 +454,16 @@ pub fn verify_general(
 
     // A self-signed leaf that is itself an uploaded root: a one-element chain. ExcludeRoot
     // means no revocation check; only its dates matter.
-    if store.roots.iter().any(|r| r.der == leaf_der) {
+    // OpenSSL only stops at a trusted certificate that is self-signed; one that is not
+    // must chain further like any other leaf.
+    let as_root = store
+        .roots
+        .iter()
+        .find(|r| r.der == leaf_der && r.kind != AnchorKind::NotSelfSigned);
+    if let Some(root) = as_root {
+        if root.kind == AnchorKind::BadSelfSignature {
+            return Err(VerifyError::BadSignature);
+        }
         if facts.unhandled_critical {
             return Err(VerifyError::UnsupportedCriticalExtension);
         }
@@ -449,7 +483,7 @@ pub fn verify_general(
         Some(RevocationMode::Online) => store
             .crls
             .iter()
-            .filter(|c| c.is_current(at))
+            .filter(|c| c.is_usable(at))
             .map(|c: &Crl| &c.list)
             .collect(),
         _ => Vec::new(),
@@ -466,7 +500,7 @@ pub fn verify_general(
     let max_intermediates = options.max_intermediates;
     let callback = |path: &VerifiedPath<'_>| -> Result<(), webpki::Error> {
         if let Some(max) = max_intermediates
-            && path.intermediate_certificates().count() > max
+            && logical_intermediates(path.intermediate_certificates().map(|c| c.der())) > max
         {
             return Err(webpki::Error::MaximumPathDepthExceeded);
         }
@@ -524,13 +558,50 @@ pub fn verify_general(
                 serial: revoked_serial(&leaf, intermediates, &crls),
             });
         }
-        Err(e) => return Err(map_error(e, self_issued)),
+        Err(e) => {
+            let mapped = map_error(e.clone(), self_issued);
+            if options.revocation != Some(RevocationMode::Online) && fallback_applies(&e) {
+                let mut all: Vec<&[u8]> = options.extra_intermediates.to_vec();
+                all.extend(store.intermediates.iter().map(|c| c.as_ref()));
+                let request = path::Request {
+                    at,
+                    required_eku: options.required_eku,
+                    eku_must_be_present: options.eku_must_be_present,
+                    max_intermediates: options.max_intermediates,
+                };
+                let root_check = |root: &Root| check_root(root, at, false);
+                if !path::limitation_present(leaf_der, roots, &all)
+                    || path::find_path(leaf_der, roots, &all, &request, &root_check).is_err()
+                {
+                    return Err(mapped);
+                }
+            } else {
+                return Err(mapped);
+            }
+        }
     }
     if options.revocation == Some(RevocationMode::Online) && crls.is_empty() {
         // The leaf (at least) needed a CRL and there is none current.
         return Err(VerifyError::RevocationStatusUnknown);
     }
     check_name(&leaf, options)
+}
+
+/// webpki errors that may come from one of its limitations (see [`path`]), after which our own
+/// path builder gets a chance.
+fn fallback_applies(err: &webpki::Error) -> bool {
+    matches!(
+        err,
+        webpki::Error::CaUsedAsEndEntity
+            | webpki::Error::PathLenConstraintViolated
+            | webpki::Error::MaximumPathDepthExceeded
+            | webpki::Error::NameConstraintViolation
+            | webpki::Error::UnknownIssuer
+            // webpki reports the most relevant error over all candidate paths: a self-issued
+            // intermediate shares its name with its issuer, so a wrong-key candidate's
+            // signature error can hide the limitation.
+            | webpki::Error::InvalidSignatureForPublicKey
+    )
 }
 
 fn check_name(leaf: &EndEntityCert<'_>, options: &GeneralOptions<'_>) -> Result<(), VerifyError> {

@@ -11,7 +11,11 @@
 //! [`RevocationMode::Online`] (no CRLs → no revocation check), `validation_time` → `at` (null →
 //! 2026-06-29T00:00:00Z, inside the validity of every such case), the case's EKU (or serverAuth /
 //! clientAuth by `validation_kind`) → required-if-present EKU, `expected_peer_name` (DNS or IP)
-//! → subject-name check, `max_chain_depth` → maximum number of intermediates.
+//! → subject-name check, `max_chain_depth` → maximum number of intermediates (self-issued ones
+//! not counted, as RFC 5280 counts path length), CRLs → `ExcludeRoot` scope (.NET's default).
+//!
+//! `divergences.txt` says for each listed case what .NET (OpenSSL 3 with .NET's flags) does;
+//! `openssl-verify.py` next to it reproduces the OpenSSL evidence.
 //!
 //! Set `LIMBO_WRITE_UNEXPECTED=path` to write the unexpected cases in ledger format.
 
@@ -19,7 +23,9 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use apim_policy::cert::store::{Crl, TrustStore};
-use apim_policy::cert::verify::{GeneralOptions, RevocationMode, VerifyError, verify_general};
+use apim_policy::cert::verify::{
+    GeneralOptions, RevocationMode, RevocationScope, VerifyError, verify_general,
+};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use serde_json::Value;
@@ -95,6 +101,7 @@ fn run(tc: &Value) -> Result<(), String> {
         max_intermediates: tc["max_chain_depth"]
             .as_u64()
             .and_then(|d| usize::try_from(d).ok()),
+        revocation_scope: RevocationScope::ExcludeRoot,
     };
     verify_general(&leaf, &store, &options).map_err(|e: VerifyError| format!("{e:?}"))
 }

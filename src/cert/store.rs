@@ -84,6 +84,7 @@ pub struct Crl {
     next_update: i64,
     /// Has a critical CRL extension OpenSSL does not handle: never used.
     unhandled_critical: bool,
+    der: Vec<u8>,
 }
 
 impl Crl {
@@ -118,6 +119,7 @@ impl Crl {
             this_update,
             next_update,
             unhandled_critical: der::crl_unhandled_critical(der),
+            der: der.to_vec(),
         })
     }
 
@@ -144,6 +146,11 @@ impl Crl {
     /// determine the status).
     pub fn is_usable(&self, at: i64) -> bool {
         self.is_current(at) && !self.unhandled_critical
+    }
+
+    /// The CRL as uploaded (DER).
+    pub fn der(&self) -> &[u8] {
+        &self.der
     }
 
     /// The DER-encoded issuer name (contents of the Name SEQUENCE).

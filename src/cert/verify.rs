@@ -76,6 +76,21 @@ pub enum RevocationMode {
     NoCheck,
 }
 
+/// Which certificates of the chain have their revocation status checked: .NET
+/// `X509ChainPolicy.RevocationFlag` (`X509RevocationFlag`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum RevocationScope {
+    /// `EndCertificateOnly`: only the leaf needs a definite status.
+    EndCertificateOnly,
+    /// `ExcludeRoot`, the .NET default: the leaf and every intermediate.
+    #[default]
+    ExcludeRoot,
+    /// `EntireChain`: the leaf, every intermediate and the root, whose status comes from a
+    /// current CRL the root itself issued (OpenSSL `X509_V_FLAG_CRL_CHECK_ALL` covers the
+    /// top of the chain too).
+    EntireChain,
+}
+
 /// Why a chain did not verify. The names follow .NET's `X509ChainStatusFlags` where one fits.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -405,10 +420,17 @@ pub struct GeneralOptions<'a> {
     pub required_eku: Option<&'a [u8]>,
     /// When `required_eku` is set: also require the leaf to carry an EKU extension.
     pub eku_must_be_present: bool,
-    /// DNS name or IP address the leaf must be valid for (webpki's subject-name rules).
+    /// Peer name the leaf must be valid for: a DNS name or IP address (webpki's rules: SAN
+    /// only), or an e-mail address (contains `@`; OpenSSL `X509_check_email` rules: SAN
+    /// rfc822Name entries, or the subject emailAddress when there are none; local part
+    /// case-sensitive, domain case-insensitive).
     pub subject_name: Option<&'a str>,
-    /// Maximum number of intermediates in the path (webpki's own limit is 6).
+    /// Maximum number of intermediates in the path, not counting self-issued ones (RFC 5280
+    /// path length semantics; x509-limbo's `max_chain_depth`).
     pub max_intermediates: Option<usize>,
+    /// With [`RevocationMode::Online`]: which certificates need a definite revocation status
+    /// (default [`RevocationScope::ExcludeRoot`], as `Verify()`).
+    pub revocation_scope: RevocationScope,
 }
 
 /// Verifies `leaf_der` against `store` at `at_unix` with .NET `Verify()` ([`RevocationMode::Online`])
@@ -468,6 +490,14 @@ pub fn verify_general(
             return Err(VerifyError::UnsupportedCriticalExtension);
         }
         check_validity(facts.not_before, facts.not_after, at)?;
+        if options.revocation == Some(RevocationMode::Online)
+            && options.revocation_scope == RevocationScope::EntireChain
+        {
+            if !root.may_sign_crls {
+                return Err(VerifyError::RevocationStatusUnknown);
+            }
+            root_status(root, &store.crls, at)?;
+        }
         if options.subject_name.is_none() {
             return Ok(());
         }
@@ -489,14 +519,20 @@ pub fn verify_general(
         _ => Vec::new(),
     };
     let revocation = RevocationOptionsBuilder::new(&crls).ok().map(|b| {
-        b.with_depth(RevocationCheckDepth::Chain)
-            .with_status_policy(UnknownStatusPolicy::Deny)
-            .with_expiration_policy(ExpirationPolicy::Enforce)
-            .build()
+        b.with_depth(match options.revocation_scope {
+            RevocationScope::EndCertificateOnly => RevocationCheckDepth::EndEntity,
+            RevocationScope::ExcludeRoot | RevocationScope::EntireChain => {
+                RevocationCheckDepth::Chain
+            }
+        })
+        .with_status_policy(UnknownStatusPolicy::Deny)
+        .with_expiration_policy(ExpirationPolicy::Enforce)
+        .build()
     });
 
     let roots: &[Root] = &store.roots;
     let revocation_checked = revocation.is_some();
+    let scope = options.revocation_scope;
     let max_intermediates = options.max_intermediates;
     let callback = |path: &VerifiedPath<'_>| -> Result<(), webpki::Error> {
         if let Some(max) = max_intermediates
@@ -504,7 +540,12 @@ pub fn verify_general(
         {
             return Err(webpki::Error::MaximumPathDepthExceeded);
         }
-        check_path(path, roots, at, revocation_checked)
+        // The root issues a CRL that is used: the leaf's when it is directly under the root,
+        // the first intermediate's unless only the leaf is checked, and its own for EntireChain.
+        let root_crl_used = revocation_checked
+            && (scope != RevocationScope::EndCertificateOnly
+                || path.intermediate_certificates().next().is_none());
+        check_path(path, roots, at, root_crl_used)
     };
 
     let intermediates_storage: Vec<CertificateDer<'_>>;
@@ -552,7 +593,11 @@ pub fn verify_general(
         ),
     };
     match result {
-        Ok(_) => {}
+        Ok(path) => {
+            if revocation_checked && scope == RevocationScope::EntireChain {
+                check_root_revocation(&path, roots, &store.crls, at)?;
+            }
+        }
         Err(webpki::Error::CertRevoked) => {
             return Err(VerifyError::Revoked {
                 serial: revoked_serial(&leaf, intermediates, &crls),
@@ -587,6 +632,54 @@ pub fn verify_general(
     check_name(&leaf, options)
 }
 
+/// The revocation status of `root` itself ([`RevocationScope::EntireChain`]): from the usable
+/// CRLs that the root issued and signed; none is RevocationStatusUnknown.
+fn root_status(root: &Root, crls: &[Crl], at: i64) -> Result<(), VerifyError> {
+    let serial = path::serial(&root.der).ok_or(VerifyError::RevocationStatusUnknown)?;
+    let mut known = false;
+    for crl in crls.iter().filter(|c| {
+        c.is_usable(at) && c.issuer() == root.subject && path::crl_signed_by(c.der(), &root.spki)
+    }) {
+        match crl.list.find_serial(serial) {
+            Ok(None) => known = true,
+            Ok(Some(_)) => {
+                return Err(VerifyError::Revoked {
+                    serial: hex_upper(serial),
+                });
+            }
+            Err(_) => return Err(VerifyError::RevocationStatusUnknown),
+        }
+    }
+    if known {
+        Ok(())
+    } else {
+        Err(VerifyError::RevocationStatusUnknown)
+    }
+}
+
+/// [`RevocationScope::EntireChain`] for the root of `path`: some uploaded root with the
+/// anchor's subject and key that passes [`check_root`] must have a good status.
+fn check_root_revocation(
+    path: &VerifiedPath<'_>,
+    roots: &[Root],
+    crls: &[Crl],
+    at: i64,
+) -> Result<(), VerifyError> {
+    let anchor = path.anchor();
+    let mut result = Err(VerifyError::RevocationStatusUnknown);
+    for root in roots.iter().filter(|r| {
+        r.subject == anchor.subject.as_ref()
+            && r.spki == anchor.subject_public_key_info.as_ref()
+            && check_root(r, at, true).is_ok()
+    }) {
+        match root_status(root, crls, at) {
+            Ok(()) => return Ok(()),
+            Err(e) => result = Err(e),
+        }
+    }
+    result
+}
+
 /// webpki errors that may come from one of its limitations (see [`path`]), after which our own
 /// path builder gets a chance.
 fn fallback_applies(err: &webpki::Error) -> bool {
@@ -608,6 +701,13 @@ fn check_name(leaf: &EndEntityCert<'_>, options: &GeneralOptions<'_>) -> Result<
     let Some(name) = options.subject_name else {
         return Ok(());
     };
+    if name.contains('@') {
+        return if path::email_matches(leaf.der().as_ref(), name) {
+            Ok(())
+        } else {
+            Err(VerifyError::NameMismatch)
+        };
+    }
     let server_name = ServerName::try_from(name)
         .map_err(|_| VerifyError::NameMismatch)?
         .to_owned();

@@ -362,6 +362,99 @@ pub(crate) fn anchor_kind(der: &[u8]) -> Option<AnchorKind> {
     }
 }
 
+/// The serialNumber contents of a certificate.
+pub(crate) fn serial(der: &[u8]) -> Option<&[u8]> {
+    Parsed::parse(der).map(|p| p.serial)
+}
+
+/// Whether the DER CRL `crl_der` is signed by the key in `spki` (contents of a
+/// SubjectPublicKeyInfo SEQUENCE), with the same algorithms as certificates, and its inner and
+/// outer signature AlgorithmIdentifiers agree.
+pub(crate) fn crl_signed_by(crl_der: &[u8], spki: &[u8]) -> bool {
+    let check = || -> Option<bool> {
+        let (list, _) = expect(crl_der, SEQUENCE)?;
+        let Tlv {
+            tag,
+            contents: tbs_contents,
+            raw: tbs,
+            rest,
+        } = tlv_raw(list)?;
+        if tag != SEQUENCE {
+            return None;
+        }
+        let (sig_alg, rest) = expect(rest, SEQUENCE)?;
+        let (sig_bits, _) = expect(rest, 0x03)?;
+        let signature = bit_string_bytes(sig_bits)?;
+        let mut inner = tbs_contents;
+        if inner.first() == Some(&0x02) {
+            inner = tlv(inner)?.2;
+        }
+        let (inner_alg, _) = expect(inner, SEQUENCE)?;
+        if inner_alg != sig_alg {
+            return None;
+        }
+        let (spki_alg, key_rest) = expect(spki, SEQUENCE)?;
+        let (key_bits, _) = expect(key_rest, 0x03)?;
+        let key = bit_string_bytes(key_bits)?;
+        let alg = ALL.iter().find(|a| {
+            a.signature_alg_id().as_ref() == sig_alg && a.public_key_alg_id().as_ref() == spki_alg
+        })?;
+        Some(alg.verify_signature(key, tbs, signature).is_ok())
+    };
+    check().unwrap_or(false)
+}
+
+/// OpenSSL `X509_check_email`: `email` (one `@`) equals a SAN rfc822Name, or, when the SAN has
+/// none, a subject emailAddress; the local part compares case-sensitively, the domain
+/// case-insensitively.
+pub(crate) fn email_matches(der: &[u8], email: &str) -> bool {
+    let wanted = email.as_bytes();
+    if !valid_email(wanted) {
+        return false;
+    }
+    let Some(cert) = Parsed::parse(der) else {
+        return false;
+    };
+    let Some(names) = presented_names(&cert, false) else {
+        return false;
+    };
+    let equal = |presented: &[u8]| {
+        let (Some(p_at), Some(w_at)) = (
+            presented.iter().rposition(|b| *b == b'@'),
+            wanted.iter().rposition(|b| *b == b'@'),
+        ) else {
+            return false;
+        };
+        presented.get(..p_at) == wanted.get(..w_at)
+            && presented
+                .get(p_at..)
+                .zip(wanted.get(w_at..))
+                .is_some_and(|(a, b)| eq_ignore_case(a, b))
+    };
+    // presented_names lists the SAN entries first, then the subject's attributes.
+    let san_emails: Vec<&[u8]> = cert
+        .san
+        .map(|mut san| {
+            let mut out = Vec::new();
+            while let Some((tag, contents, rest)) = tlv(san) {
+                san = rest;
+                if tag == GN_RFC822 {
+                    out.push(contents);
+                }
+            }
+            out
+        })
+        .unwrap_or_default();
+    if san_emails.is_empty() {
+        names
+            .iter()
+            .filter(|(t, _)| *t == GN_RFC822)
+            .any(|(_, n)| equal(n))
+    } else {
+        san_emails.into_iter().any(equal)
+    }
+}
+
 /// Verifies `child`'s signature with `issuer_spki_alg` / `issuer_key`, as webpki would.
 fn signature_ok(child: &Parsed<'_>, issuer_spki_alg: &[u8], issuer_key: &[u8]) -> bool {
     let alg: Option<&&dyn SignatureVerificationAlgorithm> = ALL.iter().find(|a| {

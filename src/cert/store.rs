@@ -7,6 +7,9 @@
 //! [`TrustStore`] holds exactly that, built once with [`TrustStore::builder`], `Send + Sync`,
 //! meant to sit in an `Arc` shared by every request.
 //!
+//! Roots are trust anchors only when self-signed, as OpenSSL's default trust has it (see
+//! `verify`); others are kept as intermediates.
+//!
 //! CRLs stand in for .NET's online revocation fetching: the store never goes to the network, so
 //! the uploaded CRLs are the only revocation source (see `verify` for the rules).
 //!
@@ -187,7 +190,10 @@ pub struct TrustStoreBuilder {
 }
 
 impl TrustStoreBuilder {
-    /// Adds a trusted root (trust anchor), DER-encoded.
+    /// Adds a trusted root (trust anchor), DER-encoded. As in .NET on Linux (OpenSSL without
+    /// `X509_V_FLAG_PARTIAL_CHAIN`), only a self-signed certificate ends a chain; a certificate
+    /// added here that is not self-signed serves as an intermediate, and a self-signed one whose
+    /// own signature does not verify fails every chain that ends at it.
     #[must_use]
     pub fn add_root(mut self, der: &[u8]) -> Self {
         self.roots.push(der.to_vec());

@@ -1,18 +1,29 @@
 //! Chain verification with .NET `X509Certificate2.Verify()` semantics and APIM's
 //! `VerifyNoRevocation()`, on rustls-webpki.
 //!
-//! All webpki usage is behind [`verify_chain`] (and [`verify_general`] for the conformance
-//! runner), because webpki 0.104 changes this API.
+//! All webpki usage is behind [`verify_chain`] (and [`verify_general`], the entry point with
+//! every knob), because webpki 0.104 changes this API. The `path` submodule is our own path
+//! builder for the chains webpki cannot validate (see below).
 //!
-//! # .NET rules applied on top of webpki
+//! # The target: .NET on Linux = OpenSSL 3 with .NET's flags
 //!
-//! `Verify()` builds an `X509Chain` with the default policy (spec: dotnet-x509.md §5):
+//! `Verify()` builds an `X509Chain` with the default policy (spec: dotnet-x509.md §5); on Linux
+//! that is OpenSSL's `X509_verify_cert` with `X509_V_FLAG_CHECK_SS_SIGNATURE` and the CRL flags,
+//! and nothing else: no `X509_V_FLAG_X509_STRICT`, no `X509_V_FLAG_PARTIAL_CHAIN` (dotnet/runtime
+//! `System.Security.Cryptography.Native/pal_x509.c`, `CryptoNative_X509StoreCtxInit` and
+//! `CryptoNative_X509StoreSetRevocationFlag`). The rules we add to webpki:
 //!
 //! - **No EKU check** (empty `ApplicationPolicy`): an accept-all EKU validator is used, so a
-//!   certificate with only serverAuth verifies.
+//!   certificate with only serverAuth verifies. [`GeneralOptions::required_eku`] adds one.
+//! - **Trust anchors are self-signed certificates.** Without `PARTIAL_CHAIN`, OpenSSL's default
+//!   trust (`X509_TRUST_DO_SS_COMPAT`) only stops at a self-signed certificate from the store:
+//!   subject = issuer and its own AKI (key id, serial, directoryName) does not contradict that
+//!   (`X509_check_akid`). An uploaded "root" that is not self-signed is used as an intermediate
+//!   only, so a path through it must still reach a self-signed root (else PartialChain).
+//! - **The root's own signature must verify** (`X509_V_FLAG_CHECK_SS_SIGNATURE`; BadSignature).
 //! - **A self-signed leaf** is a one-element chain: it verifies only if it is itself an uploaded
-//!   root (byte-identical) and `at` is within its validity. Revocation is not checked for it
-//!   (`ExcludeRoot`).
+//!   self-signed root (byte-identical) and `at` is within its validity. Revocation is not
+//!   checked for it, except with [`RevocationScope::EntireChain`].
 //! - **Roots must be within their validity period**: webpki does not check trust-anchor dates;
 //!   we do, through webpki's path callback, so another valid root with the same name can still
 //!   be chosen.
@@ -20,16 +31,24 @@
 //!   (`check_chain_extensions` covers the trust anchor): no critical extension OpenSSL does not
 //!   handle (HasNotSupportedCriticalExtension), `X509_check_ca` (KeyUsage allows keyCertSign;
 //!   BasicConstraints cA, or no BasicConstraints on a self-issued v1 certificate or one with
-//!   KeyUsage; else InvalidBasicConstraints), and with revocation checking, cRLSign in its
+//!   KeyUsage; else InvalidBasicConstraints), and when one of its CRLs is used, cRLSign in its
 //!   KeyUsage (its CRL cannot be trusted otherwise: RevocationStatusUnknown). webpki ignores
 //!   all of these for trust anchors.
 //! - **Intermediates must assert keyCertSign** when they carry KeyUsage (OpenSSL's
 //!   `X509_V_ERR_KEYUSAGE_NO_CERTSIGN`, which .NET reports as InvalidBasicConstraints); webpki
 //!   ignores KeyUsage on CA certificates.
-//! - **Revocation** ([`RevocationMode::Online`]): the leaf and every intermediate must have a
-//!   definite status from a CRL of its issuer that is current at `at`
-//!   (`thisUpdate <= at < nextUpdate`); no CRL, or only expired / not-yet-valid ones, is
-//!   RevocationStatusUnknown, a failure for `Verify()`. The root is not checked (`ExcludeRoot`).
+//! - **Where webpki is stricter than OpenSSL** (a `cA=TRUE` leaf, self-issued intermediates
+//!   counted towards path length and put under name constraints, more than 6 intermediates,
+//!   rfc822Name and directoryName name constraints), and webpki fails while such a feature is
+//!   present and revocation is not checked, our own path builder (`path`) searches again with
+//!   OpenSSL's rules for exactly those points and webpki's (or stricter) rules for everything
+//!   else. It can turn a rejection into an acceptance only for those reasons.
+//! - **Revocation** ([`RevocationMode::Online`]): the certificates named by
+//!   [`GeneralOptions::revocation_scope`] (`Verify()`: the leaf and every intermediate,
+//!   `ExcludeRoot`) must have a definite status from a usable CRL of their issuer: current at
+//!   `at` (`thisUpdate <= at < nextUpdate`) and without a critical CRL extension OpenSSL does
+//!   not handle (`X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION`, e.g. a critical cRLNumber). No
+//!   such CRL is RevocationStatusUnknown, a failure for `Verify()`.
 //!   [`RevocationMode::NoCheck`] skips revocation entirely.
 //! - Time is always an explicit parameter (Unix seconds; times before 1970 are treated as
 //!   1970-01-01T00:00:00Z, since webpki cannot represent them).
@@ -39,15 +58,22 @@
 //! - No network: CRL distribution points, OCSP and AIA issuer downloads are never fetched; the
 //!   uploaded CRLs are the only revocation source and the uploaded intermediates the only
 //!   intermediates.
-//! - webpki rejects a leaf with `cA=TRUE` (`CaUsedAsEndEntity`) that OpenSSL would accept (so
-//!   presenting an uploaded intermediate CA certificate as the client certificate fails), and
-//!   an EKU extension that is present but empty.
-//! - webpki rejects critical extensions it does not know (it knows fewer than OpenSSL: e.g. a
-//!   critical certificatePolicies or policyConstraints) on the leaf and intermediates.
-//! - webpki allows at most 6 intermediates (OpenSSL's default depth is 100).
-//! - webpki matches issuers by name only (no AKID/SKI preference); paths that exist in both
-//!   give the same answer, but the error reported for a failed path may differ.
+//! - With revocation checking on, the own path builder is not used (CRL processing stays with
+//!   webpki), so the chains above that need it fail under `Verify()` (they verify under
+//!   `VerifyNoRevocation()`).
+//! - webpki rejects an EKU extension that is present but empty, and critical extensions it does
+//!   not know (it knows fewer than OpenSSL: e.g. a critical certificatePolicies or
+//!   policyConstraints) on the leaf and intermediates; the own path builder does the same.
+//! - The own path builder searches at most 12 intermediates (OpenSSL's default depth is 100).
+//! - Path building is exhaustive (webpki and ours backtrack); OpenSSL takes the first matching
+//!   untrusted issuer and does not backtrack, so for some inputs .NET fails where we find a
+//!   valid path (see bettertls cases in the ledger).
+//! - Issuers are matched by byte-exact name (no AKID/SKI preference, no OpenSSL name
+//!   canonicalisation); paths that exist in both give the same answer, but the error reported
+//!   for a failed path may differ.
 //! - RSA keys under 1024 or over 8192 bits are rejected (see `algorithms`).
+//! - Peer names ([`GeneralOptions::subject_name`]) are not part of `Verify()`; DNS and IP names
+//!   follow webpki (SAN only, never the CN), e-mail addresses OpenSSL's `X509_check_email`.
 
 use std::time::Duration;
 

@@ -161,6 +161,19 @@ fn parse_uint(contents: &[u8]) -> Option<u64> {
 impl<'a> Parsed<'a> {
     /// Parses a DER certificate; `None` if malformed or not also accepted by webpki's parser.
     pub(crate) fn parse(der: &'a [u8]) -> Option<Self> {
+        let parsed = Self::parse_fields(der)?;
+        // webpki's parser is the reference for well-formedness.
+        EndEntityCert::try_from(&CertificateDer::from(der)).ok()?;
+        Some(parsed)
+    }
+
+    /// Parses a trusted root: as [`Parsed::parse`] without webpki's end-entity parser, which
+    /// rejects v1 certificates that webpki (and OpenSSL) accept as trust anchors.
+    pub(crate) fn parse_root(der: &'a [u8]) -> Option<Self> {
+        Self::parse_fields(der)
+    }
+
+    fn parse_fields(der: &'a [u8]) -> Option<Self> {
         let (cert, trailing) = expect(der, SEQUENCE)?;
         if !trailing.is_empty() {
             return None;
@@ -273,8 +286,6 @@ impl<'a> Parsed<'a> {
                 }
             }
         }
-        // webpki's parser is the reference for well-formedness.
-        EndEntityCert::try_from(&CertificateDer::from(der)).ok()?;
         Some(parsed)
     }
 
@@ -350,21 +361,31 @@ pub(crate) enum AnchorKind {
 }
 
 /// Classifies a trusted certificate; `None` if it cannot be parsed.
+///
+/// A self-signature in an algorithm we do not implement (e.g. md5WithRSAEncryption on an old
+/// root) cannot be checked and is not held against the root: its key still has to verify every
+/// signature below it with a supported algorithm.
 pub(crate) fn anchor_kind(der: &[u8]) -> Option<AnchorKind> {
-    let cert = Parsed::parse(der)?;
+    let cert = Parsed::parse_root(der)?;
     if !cert.self_issued() || !cert.akid_matches_self() {
         return Some(AnchorKind::NotSelfSigned);
     }
-    if signature_ok(&cert, cert.spki_alg, cert.spki_key) {
-        Some(AnchorKind::SelfSigned)
-    } else {
-        Some(AnchorKind::BadSelfSignature)
+    match find_algorithm(cert.sig_alg, cert.spki_alg) {
+        None => Some(AnchorKind::SelfSigned),
+        Some(alg)
+            if alg
+                .verify_signature(cert.spki_key, cert.tbs, cert.signature)
+                .is_ok() =>
+        {
+            Some(AnchorKind::SelfSigned)
+        }
+        Some(_) => Some(AnchorKind::BadSelfSignature),
     }
 }
 
 /// The serialNumber contents of a certificate.
 pub(crate) fn serial(der: &[u8]) -> Option<&[u8]> {
-    Parsed::parse(der).map(|p| p.serial)
+    Parsed::parse_root(der).map(|p| p.serial)
 }
 
 /// Whether the DER CRL `crl_der` is signed by the key in `spki` (contents of a
@@ -396,9 +417,7 @@ pub(crate) fn crl_signed_by(crl_der: &[u8], spki: &[u8]) -> bool {
         let (spki_alg, key_rest) = expect(spki, SEQUENCE)?;
         let (key_bits, _) = expect(key_rest, 0x03)?;
         let key = bit_string_bytes(key_bits)?;
-        let alg = ALL.iter().find(|a| {
-            a.signature_alg_id().as_ref() == sig_alg && a.public_key_alg_id().as_ref() == spki_alg
-        })?;
+        let alg = find_algorithm(sig_alg, spki_alg)?;
         Some(alg.verify_signature(key, tbs, signature).is_ok())
     };
     check().unwrap_or(false)
@@ -455,13 +474,21 @@ pub(crate) fn email_matches(der: &[u8], email: &str) -> bool {
     }
 }
 
+/// The algorithm webpki would pick for a signature AlgorithmIdentifier and a key's.
+fn find_algorithm(
+    sig_alg: &[u8],
+    spki_alg: &[u8],
+) -> Option<&'static dyn SignatureVerificationAlgorithm> {
+    ALL.iter()
+        .find(|a| {
+            a.signature_alg_id().as_ref() == sig_alg && a.public_key_alg_id().as_ref() == spki_alg
+        })
+        .copied()
+}
+
 /// Verifies `child`'s signature with `issuer_spki_alg` / `issuer_key`, as webpki would.
 fn signature_ok(child: &Parsed<'_>, issuer_spki_alg: &[u8], issuer_key: &[u8]) -> bool {
-    let alg: Option<&&dyn SignatureVerificationAlgorithm> = ALL.iter().find(|a| {
-        a.signature_alg_id().as_ref() == child.sig_alg
-            && a.public_key_alg_id().as_ref() == issuer_spki_alg
-    });
-    alg.is_some_and(|a| {
+    find_algorithm(child.sig_alg, issuer_spki_alg).is_some_and(|a| {
         a.verify_signature(issuer_key, child.tbs, child.signature)
             .is_ok()
     })
@@ -520,7 +547,7 @@ pub(crate) fn limitation_present(leaf_der: &[u8], roots: &[Root], intermediates:
     let parsed: Vec<Parsed<'_>> = intermediates
         .iter()
         .filter_map(|d| Parsed::parse(d))
-        .chain(roots.iter().filter_map(|r| Parsed::parse(&r.der)))
+        .chain(roots.iter().filter_map(|r| Parsed::parse_root(&r.der)))
         .collect();
     let intermediate_count = intermediates.len();
     parsed.iter().enumerate().any(|(i, cert)| {
@@ -555,7 +582,7 @@ pub(crate) fn find_path(
         .ok_or_else(|| VerifyError::Malformed("cannot parse the certificate".into()))?;
     let parsed_roots: Vec<(Parsed<'_>, &Root)> = roots
         .iter()
-        .filter_map(|r| Parsed::parse(&r.der).map(|p| (p, r)))
+        .filter_map(|r| Parsed::parse_root(&r.der).map(|p| (p, r)))
         .collect();
     let mut seen: Vec<&[u8]> = Vec::new();
     let parsed_intermediates: Vec<Parsed<'_>> = intermediates

@@ -913,6 +913,60 @@ mod general {
     }
 
     #[test]
+    fn root_revoked_in_its_own_crl() {
+        // `openssl verify -crl_check_all` (EntireChain): "certificate revoked" at the root.
+        let store = TrustStore::builder()
+            .add_root(&der("ed25519-root"))
+            .add_crl(crl("ed25519-root-revokes-itself"))
+            .build()
+            .unwrap();
+        let scoped = |scope| {
+            verify_general(
+                &der("ed25519-good"),
+                &store,
+                &GeneralOptions {
+                    at: AT,
+                    revocation: Some(RevocationMode::Online),
+                    revocation_scope: scope,
+                    ..GeneralOptions::default()
+                },
+            )
+        };
+        assert_eq!(
+            scoped(RevocationScope::EntireChain),
+            Err(VerifyError::Revoked {
+                serial: "04".into()
+            })
+        );
+        assert_eq!(scoped(RevocationScope::ExcludeRoot), Ok(()));
+        assert_eq!(scoped(RevocationScope::EndCertificateOnly), Ok(()));
+    }
+
+    #[test]
+    fn root_path_length_constraint() {
+        // OpenSSL checks the top certificate's pathLenConstraint too ("path length constraint
+        // exceeded" at depth 2); webpki alone ignores it for trust anchors.
+        let store = TrustStore::builder()
+            .add_root(&der("root-pathlen0"))
+            .add_intermediate(&der("pathlen0-intermediate"))
+            .build()
+            .unwrap();
+        assert_eq!(
+            verify_chain(&der("pathlen0-leaf"), &store, AT, RevocationMode::NoCheck),
+            Err(VerifyError::InvalidBasicConstraints)
+        );
+        assert_eq!(
+            verify_chain(
+                &der("pathlen0-direct-leaf"),
+                &store,
+                AT,
+                RevocationMode::NoCheck
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
     fn email_peer_name() {
         // EE SAN: rfc822Name foo@example.com.
         let (store, leaf) = limbo_store("rfc5280::nc::nc-permits-email-exact");

@@ -35,7 +35,9 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor};
 use webpki::{CertRevocationList, EndEntityCert, OwnedCertRevocationList};
 
-use super::verify::{AnchorKind, RevocationMode, VerifyError, anchor_kind, verify_chain};
+use super::verify::{
+    AnchorKind, RevocationMode, VerifyError, anchor_kind, root_path_len, verify_chain,
+};
 
 /// Default maximum number of cached verification results.
 pub const DEFAULT_CACHE_CAPACITY: usize = 10_000;
@@ -178,6 +180,8 @@ pub(crate) struct Root {
     pub(crate) unhandled_critical: bool,
     /// How OpenSSL's default trust sees it (only self-signed roots are anchors).
     pub(crate) kind: AnchorKind,
+    /// Its pathLenConstraint: OpenSSL enforces it on the top of the chain too.
+    pub(crate) path_len: Option<u64>,
 }
 
 /// Builder for [`TrustStore`]; inputs are checked in [`TrustStoreBuilder::build`].
@@ -259,6 +263,7 @@ impl TrustStoreBuilder {
                 may_sign_crls: facts.may_sign_crls(),
                 unhandled_critical: facts.unhandled_critical,
                 kind: anchor_kind(&der).unwrap_or(AnchorKind::NotSelfSigned),
+                path_len: root_path_len(&der),
                 der: der.clone(),
             });
             anchors.push(anchor);

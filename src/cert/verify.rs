@@ -86,7 +86,7 @@ use webpki::{
 
 mod path;
 
-pub(crate) use path::{AnchorKind, anchor_kind};
+pub(crate) use path::{AnchorKind, anchor_kind, path_len as root_path_len};
 
 use super::algorithms::ALL;
 use super::store::der::CertFacts;
@@ -329,11 +329,19 @@ fn check_path(
             return Err(webpki::Error::EndEntityUsedAsCa);
         }
     }
+    // OpenSSL check_chain_extensions checks the top certificate's pathLenConstraint as well
+    // (webpki ignores it for trust anchors): the non-self-issued intermediates below it.
+    let below = logical_intermediates(path.intermediate_certificates().map(|c| c.der()));
+    let below = u64::try_from(below).unwrap_or(u64::MAX);
     let anchor = path.anchor();
     let mut result = Ok(());
     for root in roots.iter().filter(|r| {
         r.subject == anchor.subject.as_ref() && r.spki == anchor.subject_public_key_info.as_ref()
     }) {
+        if below > 0 && root.path_len.is_some_and(|max| below > max) {
+            result = Err(webpki::Error::PathLenConstraintViolated);
+            continue;
+        }
         match check_root(root, at, revocation_checked) {
             Ok(()) => return Ok(()),
             Err(e) => result = Err(to_webpki(e, at)),

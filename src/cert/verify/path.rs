@@ -383,6 +383,11 @@ pub(crate) fn anchor_kind(der: &[u8]) -> Option<AnchorKind> {
     }
 }
 
+/// The pathLenConstraint of a (root) certificate, if any.
+pub(crate) fn path_len(der: &[u8]) -> Option<u64> {
+    Parsed::parse_root(der).and_then(|p| p.path_len())
+}
+
 /// The serialNumber contents of a certificate.
 pub(crate) fn serial(der: &[u8]) -> Option<&[u8]> {
     Parsed::parse_root(der).map(|p| p.serial)

@@ -72,6 +72,12 @@
 //!   canonicalisation); paths that exist in both give the same answer, but the error reported
 //!   for a failed path may differ.
 //! - RSA keys under 1024 or over 8192 bits are rejected (see `algorithms`).
+//! - notAfter is inclusive (webpki, RFC 5280, Windows CryptoAPI); OpenSSL's `X509_cmp_time`
+//!   treats a certificate as expired at exactly its notAfter second, so .NET on Linux fails one
+//!   second earlier (x509-limbo `rfc5280::validity::notafter-exact`, which we pass).
+//! - On the webpki path, name constraints are never applied to the leaf's subject CN; OpenSSL
+//!   (`NAME_CONSTRAINTS_check_CN`) checks a host-like CN against dNSName constraints when the
+//!   leaf has no SAN dNSName (our own path builder does).
 //! - Peer names ([`GeneralOptions::subject_name`]) are not part of `Verify()`; DNS and IP names
 //!   follow webpki (SAN only, never the CN), e-mail addresses OpenSSL's `X509_check_email`.
 

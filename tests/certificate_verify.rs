@@ -706,6 +706,50 @@ mod general {
     }
 
     #[test]
+    fn uploaded_intermediate_presented_as_client_certificate() {
+        // A CA certificate as the leaf goes through the own path builder, with revocation too:
+        // root.crl covers the intermediate.
+        let intermediate = der("intermediate");
+        let verify = |store: Store, mode| verify_chain(&intermediate, &build(store), AT, mode);
+        assert_eq!(verify(Store::Full, RevocationMode::Online), Ok(()));
+        assert_eq!(verify(Store::Full, RevocationMode::NoCheck), Ok(()));
+        assert_eq!(
+            verify(Store::IntermediateRevoked, RevocationMode::Online),
+            Err(VerifyError::Revoked {
+                serial: "1000".into()
+            })
+        );
+        assert_eq!(
+            verify(Store::IntermediateRevoked, RevocationMode::NoCheck),
+            Ok(())
+        );
+        assert_eq!(
+            verify(Store::NoRootCrl, RevocationMode::Online),
+            Err(VerifyError::RevocationStatusUnknown)
+        );
+        // Its validity still counts: at 2121 it has expired.
+        assert!(matches!(
+            verify_chain(
+                &intermediate,
+                &build(Store::Full),
+                4_765_132_800,
+                RevocationMode::NoCheck
+            ),
+            Err(VerifyError::Expired { .. })
+        ));
+        // Issued by a root that is not uploaded: no path.
+        assert!(
+            verify_chain(
+                &der("untrusted-intermediate"),
+                &build(Store::Full),
+                AT,
+                RevocationMode::NoCheck
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
     fn self_issued_intermediates_do_not_count() {
         assert_eq!(no_revocation("pathlen::self-issued-certs-pathlen"), Ok(()));
         assert_eq!(no_revocation("rfc5280::nc::permitted-self-issued"), Ok(()));

@@ -645,7 +645,7 @@ pub fn verify_general(
         }
         Err(e) => {
             let mapped = map_error(e.clone(), self_issued);
-            if options.revocation != Some(RevocationMode::Online) && fallback_applies(&e) {
+            if fallback_applies(&e) {
                 let mut all: Vec<&[u8]> = options.extra_intermediates.to_vec();
                 all.extend(store.intermediates.iter().map(|c| c.as_ref()));
                 let request = path::Request {
@@ -653,12 +653,19 @@ pub fn verify_general(
                     required_eku: options.required_eku,
                     eku_must_be_present: options.eku_must_be_present,
                     max_intermediates: options.max_intermediates,
+                    revocation: (options.revocation == Some(RevocationMode::Online))
+                        .then_some((scope, store.crls.as_slice())),
                 };
                 let root_check = |root: &Root| check_root(root, at, false);
-                if !path::limitation_present(leaf_der, roots, &all)
-                    || path::find_path(leaf_der, roots, &all, &request, &root_check).is_err()
-                {
+                if !path::limitation_present(leaf_der, roots, &all) {
                     return Err(mapped);
+                }
+                match path::find_path(leaf_der, roots, &all, &request, &root_check) {
+                    Ok(()) => {}
+                    // A complete candidate path failed: its reason is the accurate one (webpki's
+                    // may be the limitation itself).
+                    Err(own) if own != VerifyError::PartialChain => return Err(own),
+                    Err(_) => return Err(mapped),
                 }
             } else {
                 return Err(mapped);
@@ -672,13 +679,19 @@ pub fn verify_general(
     check_name(&leaf, options)
 }
 
-/// The revocation status of `root` itself ([`RevocationScope::EntireChain`]): from the usable
-/// CRLs that the root issued and signed; none is RevocationStatusUnknown.
-fn root_status(root: &Root, crls: &[Crl], at: i64) -> Result<(), VerifyError> {
+/// The revocation status of `root` itself ([`RevocationScope::EntireChain`]): from the usable,
+/// full (no issuingDistributionPoint) CRLs that the root issued and signed; none is
+/// RevocationStatusUnknown.
+pub(crate) fn root_status(root: &Root, crls: &[Crl], at: i64) -> Result<(), VerifyError> {
     let serial = path::serial(&root.der).ok_or(VerifyError::RevocationStatusUnknown)?;
     let mut known = false;
     for crl in crls.iter().filter(|c| {
-        c.is_usable(at) && c.issuer() == root.subject && path::crl_signed_by(c.der(), &root.spki)
+        // A CRL with an issuingDistributionPoint may be partitioned (e.g. user certificates
+        // only) and not cover the root: only full CRLs give its status.
+        c.is_usable(at)
+            && c.list.issuing_distribution_point().is_none()
+            && c.issuer() == root.subject
+            && path::crl_signed_by(c.der(), &root.spki)
     }) {
         match crl.list.find_serial(serial) {
             Ok(None) => known = true,

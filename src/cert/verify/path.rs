@@ -48,8 +48,9 @@ use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm};
 use webpki::EndEntityCert;
 
 use super::super::algorithms::ALL;
-use super::super::store::Root;
 use super::super::store::der::tlv;
+use super::super::store::{Crl, Root};
+use super::RevocationScope;
 use super::VerifyError;
 
 /// Longest path searched, in intermediates (OpenSSL's default depth is 100; this bounds work).
@@ -397,6 +398,18 @@ pub(crate) fn serial(der: &[u8]) -> Option<&[u8]> {
 /// SubjectPublicKeyInfo SEQUENCE), with the same algorithms as certificates, and its inner and
 /// outer signature AlgorithmIdentifiers agree.
 pub(crate) fn crl_signed_by(crl_der: &[u8], spki: &[u8]) -> bool {
+    let Some((spki_alg, key_rest)) = expect(spki, SEQUENCE) else {
+        return false;
+    };
+    let Some(key) = expect(key_rest, 0x03).and_then(|(bits, _)| bit_string_bytes(bits)) else {
+        return false;
+    };
+    crl_signed_by_key(crl_der, spki_alg, key)
+}
+
+/// [`crl_signed_by`] with the key already split into its AlgorithmIdentifier contents and key
+/// bits.
+fn crl_signed_by_key(crl_der: &[u8], spki_alg: &[u8], key: &[u8]) -> bool {
     let check = || -> Option<bool> {
         let (list, _) = expect(crl_der, SEQUENCE)?;
         let Tlv {
@@ -419,9 +432,6 @@ pub(crate) fn crl_signed_by(crl_der: &[u8], spki: &[u8]) -> bool {
         if inner_alg != sig_alg {
             return None;
         }
-        let (spki_alg, key_rest) = expect(spki, SEQUENCE)?;
-        let (key_bits, _) = expect(key_rest, 0x03)?;
-        let key = bit_string_bytes(key_bits)?;
         let alg = find_algorithm(sig_alg, spki_alg)?;
         Some(alg.verify_signature(key, tbs, signature).is_ok())
     };
@@ -526,6 +536,8 @@ pub(crate) struct Request<'a> {
     pub(crate) required_eku: Option<&'a [u8]>,
     pub(crate) eku_must_be_present: bool,
     pub(crate) max_intermediates: Option<usize>,
+    /// Revocation checking: the scope and the uploaded CRLs (`None`: no checking).
+    pub(crate) revocation: Option<(RevocationScope, &'a [Crl])>,
 }
 
 struct Search<'s, 'a> {
@@ -728,7 +740,65 @@ impl<'s, 'a> Search<'s, 'a> {
                 }
             }
         }
+
+        // Revocation, last (as OpenSSL checks it after the chain itself).
+        if let Some((scope, crls)) = self.request.revocation {
+            let checked = match scope {
+                RevocationScope::EndCertificateOnly => 1,
+                RevocationScope::ExcludeRoot | RevocationScope::EntireChain => path.len(),
+            };
+            for (cert, issuer) in chain.iter().zip(chain.iter().skip(1)).take(checked) {
+                status(cert, issuer, crls, at)?;
+            }
+            if scope == RevocationScope::EntireChain {
+                if !anchor.may_sign_crls {
+                    return Err(VerifyError::RevocationStatusUnknown);
+                }
+                super::root_status(anchor, crls, at)?;
+            }
+        }
         Ok(())
+    }
+}
+
+/// The revocation status of `cert` from the usable, full CRLs (no issuingDistributionPoint,
+/// which we do not interpret here) that `issuer` issued and signed; the issuer's KeyUsage, if
+/// present, must allow cRLSign (OpenSSL `X509_V_ERR_KEYUSAGE_NO_CRL_SIGN`). No such CRL is
+/// RevocationStatusUnknown.
+fn status(
+    cert: &Parsed<'_>,
+    issuer: &Parsed<'_>,
+    crls: &[Crl],
+    at: i64,
+) -> Result<(), VerifyError> {
+    let may_sign_crls = match issuer.key_usage {
+        None => true,
+        Some(bits) => bits.get(1).is_some_and(|b| b & 0x02 != 0),
+    };
+    if !may_sign_crls {
+        return Err(VerifyError::RevocationStatusUnknown);
+    }
+    let mut known = false;
+    for crl in crls.iter().filter(|c| {
+        c.is_usable(at)
+            && c.list.issuing_distribution_point().is_none()
+            && c.issuer() == cert.issuer
+            && crl_signed_by_key(c.der(), issuer.spki_alg, issuer.spki_key)
+    }) {
+        match crl.list.find_serial(cert.serial) {
+            Ok(None) => known = true,
+            Ok(Some(_)) => {
+                return Err(VerifyError::Revoked {
+                    serial: super::hex_upper(cert.serial),
+                });
+            }
+            Err(_) => return Err(VerifyError::RevocationStatusUnknown),
+        }
+    }
+    if known {
+        Ok(())
+    } else {
+        Err(VerifyError::RevocationStatusUnknown)
     }
 }
 
@@ -834,8 +904,22 @@ fn check_name_constraints(cert: &Parsed<'_>, nc: &[u8], leaf: bool) -> Result<()
         if any && !matched {
             return Err(VerifyError::NameConstraints);
         }
+        // Excluded subtrees are matched at least as broadly as OpenSSL does: an absolute name
+        // (trailing dot) is also compared without it.
+        let absolute = match tag {
+            GN_DNS | GN_RFC822 => name.strip_suffix(b".").filter(|n| !n.is_empty()),
+            _ => None,
+        };
         for (_, base) in excluded.iter().filter(|(t, _)| *t == tag) {
-            if tag == GN_DNS && wildcard_may_cover(name, base) {
+            if tag == GN_DNS
+                && (wildcard_may_cover(name, base)
+                    || absolute.is_some_and(|n| wildcard_may_cover(n, base)))
+            {
+                return Err(VerifyError::NameConstraints);
+            }
+            if let Some(n) = absolute
+                && !matches!(match_single(tag, n, base, true), Match::No)
+            {
                 return Err(VerifyError::NameConstraints);
             }
             match match_single(tag, name, base, true) {

@@ -40,9 +40,9 @@
 //! - **Where webpki is stricter than OpenSSL** (a `cA=TRUE` leaf, self-issued intermediates
 //!   counted towards path length and put under name constraints, more than 6 intermediates,
 //!   rfc822Name and directoryName name constraints), and webpki fails while such a feature is
-//!   present and revocation is not checked, our own path builder (`path`) searches again with
-//!   OpenSSL's rules for exactly those points and webpki's (or stricter) rules for everything
-//!   else. It can turn a rejection into an acceptance only for those reasons.
+//!   present, our own path builder (`path`) searches again with OpenSSL's rules for exactly
+//!   those points and webpki's (or stricter) rules for everything else, revocation included. It
+//!   can turn a rejection into an acceptance only for those reasons.
 //! - **Revocation** ([`RevocationMode::Online`]): the certificates named by
 //!   [`GeneralOptions::revocation_scope`] (`Verify()`: the leaf and every intermediate,
 //!   `ExcludeRoot`) must have a definite status from a usable CRL of their issuer: current at
@@ -58,9 +58,9 @@
 //! - No network: CRL distribution points, OCSP and AIA issuer downloads are never fetched; the
 //!   uploaded CRLs are the only revocation source and the uploaded intermediates the only
 //!   intermediates.
-//! - With revocation checking on, the own path builder is not used (CRL processing stays with
-//!   webpki), so the chains above that need it fail under `Verify()` (they verify under
-//!   `VerifyNoRevocation()`).
+//! - On the own path builder's paths, and for the root with [`RevocationScope::EntireChain`],
+//!   only full CRLs (no issuingDistributionPoint) are used; a partitioned CRL leaves the status
+//!   unknown there.
 //! - webpki rejects an EKU extension that is present but empty, and critical extensions it does
 //!   not know (it knows fewer than OpenSSL: e.g. a critical certificatePolicies or
 //!   policyConstraints) on the leaf and intermediates; the own path builder does the same.

@@ -11,8 +11,8 @@
 //! - no rfc822Name (e-mail) or directoryName name constraints (it rejects every name of those
 //!   types under such a constraint).
 //!
-//! When webpki fails with one of those errors (and revocation is not being checked: CRL
-//! processing stays with webpki), [`find_path`] searches the candidate paths itself and accepts
+//! When webpki fails with one of those errors while such a feature is present
+//! ([`limitation_present`]), [`find_path`] searches the candidate paths itself and accepts
 //! one only if *every* check below holds. It is deliberately at least as strict as webpki
 //! everywhere else, so it can never accept a chain for a reason other than the limitations
 //! above:
@@ -39,7 +39,10 @@
 //!   directoryName must be an RDN-wise byte-exact prefix (stricter than OpenSSL's canonical
 //!   form); an excluded directoryName, any other constrained name form, or a subtree with
 //!   minimum/maximum fails closed;
-//! - the root passes the same trust-anchor checks as on the primary path (`check_root`).
+//! - the root passes the same trust-anchor checks as on the primary path (`check_root`);
+//! - with revocation checking, each certificate in the scope has a definite status from a
+//!   usable, full (no issuingDistributionPoint) CRL that its issuer signed, the issuer's
+//!   KeyUsage allowing cRLSign; a listed serial is Revoked, no such CRL RevocationStatusUnknown.
 //!
 //! Path search is depth-first, bounded by [`MAX_INTERMEDIATES`] and a signature budget, and
 //! never revisits a certificate.

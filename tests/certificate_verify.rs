@@ -804,6 +804,42 @@ mod general {
     }
 
     #[test]
+    fn host_like_cn_is_name_constrained_without_san_dns() {
+        // bettertls: leaf with only an iPAddress SAN and a CN under an excluded dNSName subtree.
+        // OpenSSL (NAME_CONSTRAINTS_check_CN) and so .NET reject it; the RFC 5280 reading
+        // (skip_cn_name_constraints) accepts it, as bettertls expects.
+        for id in [
+            "bettertls::nameconstraints::tc5194",
+            "bettertls::nameconstraints::tc5245",
+        ] {
+            let tc = limbo_case(id);
+            let at = time::OffsetDateTime::parse(
+                tc["validation_time"].as_str().unwrap(),
+                &time::format_description::well_known::Rfc3339,
+            )
+            .unwrap()
+            .unix_timestamp();
+            let (store, leaf) = limbo_store(id);
+            let opts = |skip| GeneralOptions {
+                at,
+                skip_cn_name_constraints: skip,
+                ..GeneralOptions::default()
+            };
+            assert_eq!(
+                verify_general(&leaf, &store, &opts(false)),
+                Err(VerifyError::NameConstraints),
+                "{id}"
+            );
+            assert_eq!(
+                verify_chain(&leaf, &store, at, RevocationMode::NoCheck),
+                Err(VerifyError::NameConstraints),
+                "{id}"
+            );
+            assert_eq!(verify_general(&leaf, &store, &opts(true)), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
     fn trust_anchor_must_be_self_signed() {
         // Without X509_V_FLAG_PARTIAL_CHAIN OpenSSL only stops at a self-signed certificate;
         // a root whose AKI contradicts self-signature is not one.

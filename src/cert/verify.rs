@@ -43,6 +43,10 @@
 //!   present, our own path builder (`path`) searches again with OpenSSL's rules for exactly
 //!   those points and webpki's (or stricter) rules for everything else, revocation included. It
 //!   can turn a rejection into an acceptance only for those reasons.
+//! - **Name constraints also bind a host-like CN** of a leaf without SAN dNSName (OpenSSL
+//!   `check_name_constraints` → `NAME_CONSTRAINTS_check_CN`, `cn2dnsid` syntax); webpki only
+//!   constrains the SAN and subject DN. [`GeneralOptions::skip_cn_name_constraints`] turns this
+//!   off (the RFC 5280 reading, used for the x509-limbo ledger).
 //! - **Revocation** ([`RevocationMode::Online`]): the certificates named by
 //!   [`GeneralOptions::revocation_scope`] (`Verify()`: the leaf and every intermediate,
 //!   `ExcludeRoot`) must have a definite status from a usable CRL of their issuer: current at
@@ -75,9 +79,6 @@
 //! - notAfter is inclusive (webpki, RFC 5280, Windows CryptoAPI); OpenSSL's `X509_cmp_time`
 //!   treats a certificate as expired at exactly its notAfter second, so .NET on Linux fails one
 //!   second earlier (x509-limbo `rfc5280::validity::notafter-exact`, which we pass).
-//! - On the webpki path, name constraints are never applied to the leaf's subject CN; OpenSSL
-//!   (`NAME_CONSTRAINTS_check_CN`) checks a host-like CN against dNSName constraints when the
-//!   leaf has no SAN dNSName (our own path builder does).
 //! - Peer names ([`GeneralOptions::subject_name`]) are not part of `Verify()`; DNS and IP names
 //!   follow webpki (SAN only, never the CN), e-mail addresses OpenSSL's `X509_check_email`.
 
@@ -471,6 +472,11 @@ pub struct GeneralOptions<'a> {
     /// With [`RevocationMode::Online`]: which certificates need a definite revocation status
     /// (default [`RevocationScope::ExcludeRoot`], as `Verify()`).
     pub revocation_scope: RevocationScope,
+    /// Do not apply dNSName name constraints to the leaf's host-like subject CN when it has no
+    /// SAN dNSName. `false` (the default) is .NET: OpenSSL `check_name_constraints` calls
+    /// `NAME_CONSTRAINTS_check_CN` for the leaf. `true` is the RFC 5280 / webpki reading, in
+    /// which constraints apply to the SAN and the subject DN only.
+    pub skip_cn_name_constraints: bool,
 }
 
 /// Verifies `leaf_der` against `store` at `at_unix` with .NET `Verify()` ([`RevocationMode::Online`])
@@ -634,6 +640,19 @@ pub fn verify_general(
     };
     match result {
         Ok(path) => {
+            if !options.skip_cn_name_constraints {
+                let intermediates: Vec<CertificateDer<'_>> =
+                    path.intermediate_certificates().map(|c| c.der()).collect();
+                let parsed: Vec<Option<&[u8]>> = intermediates
+                    .iter()
+                    .map(|d| path::name_constraints(d.as_ref()))
+                    .collect();
+                let anchor_nc = path.anchor().name_constraints.as_ref().map(|d| d.as_ref());
+                path::check_cn_name_constraints(
+                    leaf_der,
+                    parsed.into_iter().flatten().chain(anchor_nc),
+                )?;
+            }
             if revocation_checked && scope == RevocationScope::EntireChain {
                 check_root_revocation(&path, roots, &store.crls, at)?;
             }
@@ -655,6 +674,7 @@ pub fn verify_general(
                     max_intermediates: options.max_intermediates,
                     revocation: (options.revocation == Some(RevocationMode::Online))
                         .then_some((scope, store.crls.as_slice())),
+                    cn_name_constraints: !options.skip_cn_name_constraints,
                 };
                 let root_check = |root: &Root| check_root(root, at, false);
                 if !path::limitation_present(leaf_der, roots, &all) {

@@ -34,7 +34,8 @@
 //! - name constraints of every intermediate and of the root as OpenSSL `check_name_constraints`
 //!   applies them: to every certificate below except self-issued intermediates, over the subject
 //!   (directoryName, and its emailAddress attributes as rfc822Name), every SAN entry, and for
-//!   the leaf without a SAN dNSName, a host-like subject CN as dNSName. dNSName, rfc822Name and
+//!   the leaf without a SAN dNSName, a host-like subject CN as dNSName (unless the caller skips
+//!   that check). dNSName, rfc822Name and
 //!   iPAddress are matched as OpenSSL does (`nc_dns`, `nc_email`, `nc_ip`); a permitted
 //!   directoryName must be an RDN-wise byte-exact prefix (stricter than OpenSSL's canonical
 //!   form); an excluded directoryName, any other constrained name form, or a subtree with
@@ -387,6 +388,11 @@ pub(crate) fn anchor_kind(der: &[u8]) -> Option<AnchorKind> {
     }
 }
 
+/// The NameConstraints (SEQUENCE contents) of a certificate, if any.
+pub(crate) fn name_constraints(der: &[u8]) -> Option<&[u8]> {
+    Parsed::parse_root(der).and_then(|p| p.name_constraints)
+}
+
 /// The pathLenConstraint of a (root) certificate, if any.
 pub(crate) fn path_len(der: &[u8]) -> Option<u64> {
     Parsed::parse_root(der).and_then(|p| p.path_len())
@@ -452,7 +458,7 @@ pub(crate) fn email_matches(der: &[u8], email: &str) -> bool {
     let Some(cert) = Parsed::parse(der) else {
         return false;
     };
-    let Some(names) = presented_names(&cert, false) else {
+    let Some(names) = presented_names(&cert) else {
         return false;
     };
     let equal = |presented: &[u8]| {
@@ -541,6 +547,8 @@ pub(crate) struct Request<'a> {
     pub(crate) max_intermediates: Option<usize>,
     /// Revocation checking: the scope and the uploaded CRLs (`None`: no checking).
     pub(crate) revocation: Option<(RevocationScope, &'a [Crl])>,
+    /// Apply dNSName constraints to the leaf's host-like CN (OpenSSL, .NET).
+    pub(crate) cn_name_constraints: bool,
 }
 
 struct Search<'s, 'a> {
@@ -739,7 +747,7 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             for constraining in chain.iter().skip(i.saturating_add(1)) {
                 if let Some(nc) = constraining.name_constraints {
-                    check_name_constraints(cert, nc, i == 0)?;
+                    check_name_constraints(cert, nc, i == 0 && self.request.cn_name_constraints)?;
                 }
             }
         }
@@ -817,16 +825,12 @@ enum Match {
 }
 
 /// The names a certificate presents: (GeneralName tag, value).
-fn presented_names<'a>(cert: &Parsed<'a>, leaf: bool) -> Option<Vec<(u8, &'a [u8])>> {
+fn presented_names<'a>(cert: &Parsed<'a>) -> Option<Vec<(u8, &'a [u8])>> {
     let mut names = Vec::new();
-    let mut has_san_dns = false;
     if let Some(mut san) = cert.san {
         while !san.is_empty() {
             let (tag, contents, rest) = tlv(san)?;
             san = rest;
-            if tag == GN_DNS {
-                has_san_dns = true;
-            }
             if tag == GN_DIRECTORY {
                 // [4] EXPLICIT Name: compare the RDN sequence, as for the subject.
                 names.push((tag, expect(contents, SEQUENCE)?.0));
@@ -849,8 +853,6 @@ fn presented_names<'a>(cert: &Parsed<'a>, leaf: bool) -> Option<Vec<(u8, &'a [u8
                 let (_, text, _) = tlv(value)?;
                 if oid == OID_EMAIL_ADDRESS {
                     names.push((GN_RFC822, text));
-                } else if oid == OID_COMMON_NAME && leaf && !has_san_dns && host_like(text) {
-                    names.push((GN_DNS, text));
                 }
             }
         }
@@ -858,16 +860,129 @@ fn presented_names<'a>(cert: &Parsed<'a>, leaf: bool) -> Option<Vec<(u8, &'a [u8
     Some(names)
 }
 
-/// Whether a CN looks like a host name (OpenSSL `cn2dnsid` only checks those).
-fn host_like(text: &[u8]) -> bool {
-    text.contains(&b'.')
-        && text
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'*'))
+/// OpenSSL `cn2dnsid` over every commonName of a subject: the CNs that look like host names
+/// (ASCII letters, digits, `_`; internal `-` and `.`, no `..`, `.-`, `-.`; at least two labels),
+/// after conversion to UTF-8. An embedded NUL fails (`X509_V_ERR_UNSUPPORTED_NAME_SYNTAX`).
+fn cn_dns_ids(subject: &[u8]) -> Result<Vec<Vec<u8>>, VerifyError> {
+    let malformed = || VerifyError::NameConstraints;
+    let mut out = Vec::new();
+    let mut rdns = subject;
+    while !rdns.is_empty() {
+        let (set, rest) = expect(rdns, 0x31).ok_or_else(malformed)?;
+        rdns = rest;
+        let mut atvs = set;
+        while !atvs.is_empty() {
+            let (atv, rest) = expect(atvs, SEQUENCE).ok_or_else(malformed)?;
+            atvs = rest;
+            let (oid, value) = expect(atv, 0x06).ok_or_else(malformed)?;
+            if oid != OID_COMMON_NAME {
+                continue;
+            }
+            let (tag, text, _) = tlv(value).ok_or_else(malformed)?;
+            let mut utf8: Vec<u8> = match tag {
+                // BMPString (UTF-16BE) and UniversalString (UTF-32BE).
+                0x1e | 0x1c => {
+                    let width = if tag == 0x1e { 2 } else { 4 };
+                    let mut decoded = String::new();
+                    for unit in text.chunks(width) {
+                        let code = unit.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+                        decoded.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
+                    }
+                    decoded.into_bytes()
+                }
+                _ => text.to_vec(),
+            };
+            while utf8.last() == Some(&0) {
+                utf8.pop();
+            }
+            if utf8.contains(&0) {
+                return Err(VerifyError::NameConstraints);
+            }
+            if looks_like_dns(&utf8) {
+                out.push(utf8);
+            }
+        }
+    }
+    Ok(out)
 }
 
-fn check_name_constraints(cert: &Parsed<'_>, nc: &[u8], leaf: bool) -> Result<(), VerifyError> {
-    let names = presented_names(cert, leaf).ok_or(VerifyError::NameConstraints)?;
+/// The syntax test of OpenSSL `cn2dnsid`.
+fn looks_like_dns(name: &[u8]) -> bool {
+    let last = name.len().saturating_sub(1);
+    let mut dns = false;
+    for (i, &c) in name.iter().enumerate() {
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            continue;
+        }
+        if i > 0 && i < last {
+            if c == b'-' {
+                continue;
+            }
+            let prev = name.get(i.saturating_sub(1)).copied();
+            let next = name.get(i.saturating_add(1)).copied();
+            if c == b'.' && next != Some(b'.') && prev != Some(b'-') && next != Some(b'-') {
+                dns = true;
+                continue;
+            }
+        }
+        return false;
+    }
+    dns
+}
+
+/// OpenSSL `NAME_CONSTRAINTS_check_CN`, as `check_name_constraints` applies it to the leaf:
+/// when the leaf has no SAN dNSName, each host-like CN must satisfy the dNSName subtrees of
+/// every constraint in `constraints` (NameConstraints SEQUENCE contents of the certificates
+/// above it).
+pub(crate) fn check_cn_name_constraints<'c>(
+    leaf_der: &[u8],
+    constraints: impl IntoIterator<Item = &'c [u8]>,
+) -> Result<(), VerifyError> {
+    let Some(leaf) = Parsed::parse_root(leaf_der) else {
+        return Err(VerifyError::Malformed(
+            "cannot parse the certificate".into(),
+        ));
+    };
+    let mut ids: Option<Vec<Vec<u8>>> = None;
+    for nc in constraints {
+        let ids = match &ids {
+            Some(ids) => ids,
+            None => ids.insert(cn_ids_if_no_san_dns(&leaf)?),
+        };
+        let names: Vec<(u8, &[u8])> = ids.iter().map(|id| (GN_DNS, id.as_slice())).collect();
+        check_names(&names, nc)?;
+    }
+    Ok(())
+}
+
+/// The leaf's CN DNS ids, or none when its SAN has a dNSName.
+fn cn_ids_if_no_san_dns(leaf: &Parsed<'_>) -> Result<Vec<Vec<u8>>, VerifyError> {
+    let mut san = leaf.san.unwrap_or_default();
+    while !san.is_empty() {
+        let (tag, _, rest) = tlv(san).ok_or(VerifyError::NameConstraints)?;
+        san = rest;
+        if tag == GN_DNS {
+            return Ok(Vec::new());
+        }
+    }
+    cn_dns_ids(leaf.subject)
+}
+
+/// OpenSSL `NAME_CONSTRAINTS_check` of `cert` against `nc`; with `leaf_cn`, also
+/// `NAME_CONSTRAINTS_check_CN`.
+fn check_name_constraints(cert: &Parsed<'_>, nc: &[u8], leaf_cn: bool) -> Result<(), VerifyError> {
+    let names = presented_names(cert).ok_or(VerifyError::NameConstraints)?;
+    check_names(&names, nc)?;
+    if leaf_cn {
+        let ids = cn_ids_if_no_san_dns(cert)?;
+        let names: Vec<(u8, &[u8])> = ids.iter().map(|id| (GN_DNS, id.as_slice())).collect();
+        check_names(&names, nc)?;
+    }
+    Ok(())
+}
+
+/// `names` (GeneralName tag, value) against one NameConstraints (SEQUENCE contents).
+fn check_names(names: &[(u8, &[u8])], nc: &[u8]) -> Result<(), VerifyError> {
     let mut permitted: Option<&[u8]> = None;
     let mut excluded: Option<&[u8]> = None;
     let mut rest = nc;
@@ -882,7 +997,7 @@ fn check_name_constraints(cert: &Parsed<'_>, nc: &[u8], leaf: bool) -> Result<()
     }
     let permitted = bases(permitted).ok_or(VerifyError::NameConstraints)?;
     let excluded = bases(excluded).ok_or(VerifyError::NameConstraints)?;
-    for (tag, name) in names {
+    for &(tag, name) in names {
         if tag == GN_RFC822
             && (permitted.iter().chain(&excluded)).any(|(t, _)| *t == GN_RFC822)
             && !valid_email(name)

@@ -29,14 +29,15 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{PoisonError, RwLock};
+use std::sync::{OnceLock, PoisonError, RwLock};
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor};
 use webpki::{CertRevocationList, EndEntityCert, OwnedCertRevocationList};
 
 use super::verify::{
-    AnchorKind, RevocationMode, VerifyError, anchor_kind, root_path_len, verify_chain,
+    AnchorKind, RevocationMode, VerifyError, openssl_self_signed, root_path_len, self_signature_ok,
+    verify_chain,
 };
 
 /// Default maximum number of cached verification results.
@@ -178,10 +179,28 @@ pub(crate) struct Root {
     pub(crate) may_sign_crls: bool,
     /// Carries a critical extension OpenSSL does not handle.
     pub(crate) unhandled_critical: bool,
-    /// How OpenSSL's default trust sees it (only self-signed roots are anchors).
-    pub(crate) kind: AnchorKind,
+    /// Self-signed in OpenSSL's structural sense (only those are trust anchors).
+    pub(crate) self_signed: bool,
+    /// Whether its own signature verifies; computed when first needed.
+    self_signature: OnceLock<bool>,
     /// Its pathLenConstraint: OpenSSL enforces it on the top of the chain too.
     pub(crate) path_len: Option<u64>,
+}
+
+impl Root {
+    /// How OpenSSL, as .NET configures it, sees this root (see `verify`).
+    pub(crate) fn kind(&self) -> AnchorKind {
+        if !self.self_signed {
+            AnchorKind::NotSelfSigned
+        } else if *self
+            .self_signature
+            .get_or_init(|| self_signature_ok(&self.der))
+        {
+            AnchorKind::SelfSigned
+        } else {
+            AnchorKind::BadSelfSignature
+        }
+    }
 }
 
 /// Builder for [`TrustStore`]; inputs are checked in [`TrustStoreBuilder::build`].
@@ -262,7 +281,8 @@ impl TrustStoreBuilder {
                 may_be_ca: facts.openssl_may_be_ca(),
                 may_sign_crls: facts.may_sign_crls(),
                 unhandled_critical: facts.unhandled_critical,
-                kind: anchor_kind(&der).unwrap_or(AnchorKind::NotSelfSigned),
+                self_signed: openssl_self_signed(&der),
+                self_signature: OnceLock::new(),
                 path_len: root_path_len(&der),
                 der: der.clone(),
             });
@@ -271,7 +291,7 @@ impl TrustStoreBuilder {
         let mut intermediates = Vec::with_capacity(self.intermediates.len());
         // OpenSSL continues a path through a trusted certificate that is not self-signed.
         for root in &roots {
-            if root.kind == AnchorKind::NotSelfSigned {
+            if !root.self_signed {
                 intermediates.push(CertificateDer::from(root.der.clone()));
             }
         }

@@ -93,7 +93,9 @@ use webpki::{
 
 mod path;
 
-pub(crate) use path::{AnchorKind, anchor_kind, path_len as root_path_len};
+pub(crate) use path::{
+    AnchorKind, openssl_self_signed, path_len as root_path_len, self_signature_ok,
+};
 
 use super::algorithms::ALL;
 use super::store::der::CertFacts;
@@ -275,7 +277,7 @@ fn hex_upper(bytes: &[u8]) -> String {
 /// The trust-anchor rules webpki does not apply (see the module docs): no unhandled critical
 /// extension, OpenSSL's `X509_check_ca`, cRLSign when revocation is checked, validity at `at`.
 fn check_root(root: &Root, at: i64, revocation_checked: bool) -> Result<(), VerifyError> {
-    match root.kind {
+    match root.kind() {
         AnchorKind::SelfSigned => {}
         AnchorKind::BadSelfSignature => return Err(VerifyError::BadSignature),
         AnchorKind::NotSelfSigned => return Err(VerifyError::PartialChain),
@@ -527,9 +529,9 @@ pub fn verify_general(
     let as_root = store
         .roots
         .iter()
-        .find(|r| r.der == leaf_der && r.kind != AnchorKind::NotSelfSigned);
+        .find(|r| r.der == leaf_der && r.self_signed);
     if let Some(root) = as_root {
-        if root.kind == AnchorKind::BadSelfSignature {
+        if root.kind() == AnchorKind::BadSelfSignature {
             return Err(VerifyError::BadSignature);
         }
         if facts.unhandled_critical {

@@ -365,26 +365,28 @@ pub(crate) enum AnchorKind {
     NotSelfSigned,
 }
 
-/// Classifies a trusted certificate; `None` if it cannot be parsed.
+/// Whether a trusted certificate is self-signed in OpenSSL's structural sense (`EXFLAG_SS`:
+/// self-issued, and its own AKI does not contradict that); `false` if it cannot be parsed.
+/// The signature itself is checked by [`self_signature_ok`].
+pub(crate) fn openssl_self_signed(der: &[u8]) -> bool {
+    Parsed::parse_root(der).is_some_and(|c| c.self_issued() && c.akid_matches_self())
+}
+
+/// Whether a self-signed certificate's own signature verifies
+/// (`X509_V_FLAG_CHECK_SS_SIGNATURE`).
 ///
 /// A self-signature in an algorithm we do not implement (e.g. md5WithRSAEncryption on an old
 /// root) cannot be checked and is not held against the root: its key still has to verify every
 /// signature below it with a supported algorithm.
-pub(crate) fn anchor_kind(der: &[u8]) -> Option<AnchorKind> {
-    let cert = Parsed::parse_root(der)?;
-    if !cert.self_issued() || !cert.akid_matches_self() {
-        return Some(AnchorKind::NotSelfSigned);
-    }
+pub(crate) fn self_signature_ok(der: &[u8]) -> bool {
+    let Some(cert) = Parsed::parse_root(der) else {
+        return false;
+    };
     match find_algorithm(cert.sig_alg, cert.spki_alg) {
-        None => Some(AnchorKind::SelfSigned),
-        Some(alg)
-            if alg
-                .verify_signature(cert.spki_key, cert.tbs, cert.signature)
-                .is_ok() =>
-        {
-            Some(AnchorKind::SelfSigned)
-        }
-        Some(_) => Some(AnchorKind::BadSelfSignature),
+        None => true,
+        Some(alg) => alg
+            .verify_signature(cert.spki_key, cert.tbs, cert.signature)
+            .is_ok(),
     }
 }
 

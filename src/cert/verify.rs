@@ -582,6 +582,7 @@ pub fn verify_general(
     let revocation_checked = revocation.is_some();
     let scope = options.revocation_scope;
     let max_intermediates = options.max_intermediates;
+    let check_cn = !options.skip_cn_name_constraints;
     let callback = |path: &VerifiedPath<'_>| -> Result<(), webpki::Error> {
         if let Some(max) = max_intermediates
             && logical_intermediates(path.intermediate_certificates().map(|c| c.der())) > max
@@ -593,7 +594,21 @@ pub fn verify_general(
         let root_crl_used = revocation_checked
             && (scope != RevocationScope::EndCertificateOnly
                 || path.intermediate_certificates().next().is_none());
-        check_path(path, roots, at, root_crl_used)
+        check_path(path, roots, at, root_crl_used)?;
+        if check_cn {
+            // OpenSSL NAME_CONSTRAINTS_check_CN: in the callback, so that webpki can still
+            // try another path.
+            let intermediates: Vec<CertificateDer<'_>> =
+                path.intermediate_certificates().map(|c| c.der()).collect();
+            let constraints: Vec<&[u8]> = intermediates
+                .iter()
+                .filter_map(|d| path::name_constraints(d.as_ref()))
+                .chain(path.anchor().name_constraints.as_ref().map(|d| d.as_ref()))
+                .collect();
+            path::check_cn_name_constraints(leaf_der, &constraints)
+                .map_err(|_| webpki::Error::NameConstraintViolation)?;
+        }
+        Ok(())
     };
 
     let intermediates_storage: Vec<CertificateDer<'_>>;
@@ -642,19 +657,6 @@ pub fn verify_general(
     };
     match result {
         Ok(path) => {
-            if !options.skip_cn_name_constraints {
-                let intermediates: Vec<CertificateDer<'_>> =
-                    path.intermediate_certificates().map(|c| c.der()).collect();
-                let parsed: Vec<Option<&[u8]>> = intermediates
-                    .iter()
-                    .map(|d| path::name_constraints(d.as_ref()))
-                    .collect();
-                let anchor_nc = path.anchor().name_constraints.as_ref().map(|d| d.as_ref());
-                path::check_cn_name_constraints(
-                    leaf_der,
-                    parsed.into_iter().flatten().chain(anchor_nc),
-                )?;
-            }
             if revocation_checked && scope == RevocationScope::EntireChain {
                 check_root_revocation(&path, roots, &store.crls, at)?;
             }

@@ -936,22 +936,21 @@ fn looks_like_dns(name: &[u8]) -> bool {
 /// when the leaf has no SAN dNSName, each host-like CN must satisfy the dNSName subtrees of
 /// every constraint in `constraints` (NameConstraints SEQUENCE contents of the certificates
 /// above it).
-pub(crate) fn check_cn_name_constraints<'c>(
+pub(crate) fn check_cn_name_constraints(
     leaf_der: &[u8],
-    constraints: impl IntoIterator<Item = &'c [u8]>,
+    constraints: &[&[u8]],
 ) -> Result<(), VerifyError> {
-    let Some(leaf) = Parsed::parse_root(leaf_der) else {
-        return Err(VerifyError::Malformed(
-            "cannot parse the certificate".into(),
-        ));
-    };
-    let mut ids: Option<Vec<Vec<u8>>> = None;
+    if constraints.is_empty() {
+        return Ok(());
+    }
+    // Unreadable with constraints present: fail closed.
+    let leaf = Parsed::parse_root(leaf_der).ok_or(VerifyError::NameConstraints)?;
+    let ids = cn_ids_if_no_san_dns(&leaf)?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<(u8, &[u8])> = ids.iter().map(|id| (GN_DNS, id.as_slice())).collect();
     for nc in constraints {
-        let ids = match &ids {
-            Some(ids) => ids,
-            None => ids.insert(cn_ids_if_no_san_dns(&leaf)?),
-        };
-        let names: Vec<(u8, &[u8])> = ids.iter().map(|id| (GN_DNS, id.as_slice())).collect();
         check_names(&names, nc)?;
     }
     Ok(())

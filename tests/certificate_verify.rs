@@ -607,3 +607,467 @@ fn crl_dates() {
     assert_eq!(expired.next_update(), 1_609_459_200); // 2021-01-01
     assert!(!expired.is_current(AT));
 }
+
+// ---------------------------------------------------------------------------------------------
+// OpenSSL-as-.NET rules on top of webpki, and the general entry point's knobs.
+//
+// Several cases take their certificates from the x509-limbo suite (tests/data/x509-limbo); the
+// expected answers are .NET's (OpenSSL 3 with .NET's flags, see divergences.txt there), which for
+// these cases equal the suite's except where noted.
+
+mod general {
+    use std::io::Read;
+
+    use apim_policy::cert::store::{Crl, TrustStore};
+    use apim_policy::cert::verify::{
+        GeneralOptions, RevocationMode, RevocationScope, VerifyError, verify_chain, verify_general,
+    };
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    use serde_json::Value;
+
+    use super::{AT, Store, build, crl, der};
+
+    /// 2026-06-29T00:00:00Z: inside the validity of the limbo cases without a validation time.
+    const LIMBO_AT: i64 = 1_782_691_200;
+
+    fn limbo_case(id: &str) -> Value {
+        static SUITE: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+        let suite = SUITE.get_or_init(|| {
+            let path = format!(
+                "{}/tests/data/x509-limbo/limbo.json.gz",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let mut gz = flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap());
+            let mut json = String::new();
+            gz.read_to_string(&mut json).unwrap();
+            serde_json::from_str(&json).unwrap()
+        });
+        suite["testcases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|tc| tc["id"] == id)
+            .unwrap_or_else(|| panic!("no limbo case {id}"))
+            .clone()
+    }
+
+    fn pem(v: &Value) -> Vec<u8> {
+        CertificateDer::from_pem_slice(v.as_str().unwrap().as_bytes())
+            .unwrap()
+            .as_ref()
+            .to_vec()
+    }
+
+    /// The case as an uploaded store: trusted certs as roots, untrusted ones as intermediates,
+    /// CRLs; and its leaf.
+    fn limbo_store(id: &str) -> (TrustStore, Vec<u8>) {
+        let tc = limbo_case(id);
+        let mut b = TrustStore::builder().cache_capacity(0);
+        for r in tc["trusted_certs"].as_array().unwrap() {
+            b = b.add_root(&pem(r));
+        }
+        for i in tc["untrusted_intermediates"].as_array().unwrap() {
+            b = b.add_intermediate(&pem(i));
+        }
+        for c in tc["crls"].as_array().unwrap() {
+            b = b.add_crls(Crl::load(c.as_str().unwrap().as_bytes()).unwrap());
+        }
+        (b.build().unwrap(), pem(&tc["peer_certificate"]))
+    }
+
+    fn no_revocation(id: &str) -> Result<(), VerifyError> {
+        let (store, leaf) = limbo_store(id);
+        verify_chain(&leaf, &store, LIMBO_AT, RevocationMode::NoCheck)
+    }
+
+    #[test]
+    fn ca_certificate_as_leaf_verifies() {
+        // OpenSSL puts no CA requirement on the leaf (webpki alone rejects it).
+        assert_eq!(no_revocation("rfc5280::ca-as-leaf"), Ok(()));
+        assert_eq!(
+            no_revocation("pathlen::validation-ignores-pathlen-in-leaf"),
+            Ok(())
+        );
+        // The own path builder behind this keeps every other check: a tampered signature, the
+        // validity period, an unknown issuer.
+        let (store, mut leaf) = limbo_store("rfc5280::ca-as-leaf");
+        let last = leaf.len() - 1;
+        leaf[last] ^= 0x01;
+        assert!(verify_chain(&leaf, &store, LIMBO_AT, RevocationMode::NoCheck).is_err());
+        let (store, leaf) = limbo_store("rfc5280::ca-as-leaf");
+        assert!(matches!(
+            // Valid from 1970-01-01T00:00:01Z.
+            verify_chain(&leaf, &store, 0, RevocationMode::NoCheck),
+            Err(VerifyError::NotYetValid { .. })
+        ));
+        let empty = TrustStore::builder().build().unwrap();
+        assert!(verify_chain(&leaf, &empty, LIMBO_AT, RevocationMode::NoCheck).is_err());
+    }
+
+    #[test]
+    fn uploaded_intermediate_presented_as_client_certificate() {
+        // A CA certificate as the leaf goes through the own path builder, with revocation too:
+        // root.crl covers the intermediate.
+        let intermediate = der("intermediate");
+        let verify = |store: Store, mode| verify_chain(&intermediate, &build(store), AT, mode);
+        assert_eq!(verify(Store::Full, RevocationMode::Online), Ok(()));
+        assert_eq!(verify(Store::Full, RevocationMode::NoCheck), Ok(()));
+        assert_eq!(
+            verify(Store::IntermediateRevoked, RevocationMode::Online),
+            Err(VerifyError::Revoked {
+                serial: "1000".into()
+            })
+        );
+        assert_eq!(
+            verify(Store::IntermediateRevoked, RevocationMode::NoCheck),
+            Ok(())
+        );
+        assert_eq!(
+            verify(Store::NoRootCrl, RevocationMode::Online),
+            Err(VerifyError::RevocationStatusUnknown)
+        );
+        // Its validity still counts: at 2121 it has expired.
+        assert!(matches!(
+            verify_chain(
+                &intermediate,
+                &build(Store::Full),
+                4_765_132_800,
+                RevocationMode::NoCheck
+            ),
+            Err(VerifyError::Expired { .. })
+        ));
+        // Issued by a root that is not uploaded: no path.
+        assert!(
+            verify_chain(
+                &der("untrusted-intermediate"),
+                &build(Store::Full),
+                AT,
+                RevocationMode::NoCheck
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn self_issued_intermediates_do_not_count() {
+        assert_eq!(no_revocation("pathlen::self-issued-certs-pathlen"), Ok(()));
+        assert_eq!(no_revocation("rfc5280::nc::permitted-self-issued"), Ok(()));
+        // Real path-length violations still fail.
+        assert!(no_revocation("pathlen::intermediate-violates-pathlen-0").is_err());
+    }
+
+    #[test]
+    fn max_intermediates_counts_logical_intermediates() {
+        let (store, leaf) = limbo_store("pathlen::max-chain-depth-1-self-issued");
+        let opts = |max| GeneralOptions {
+            at: LIMBO_AT,
+            max_intermediates: Some(max),
+            ..GeneralOptions::default()
+        };
+        assert_eq!(verify_general(&leaf, &store, &opts(1)), Ok(()));
+        assert!(verify_general(&leaf, &store, &opts(0)).is_err());
+        let (store, leaf) = limbo_store("pathlen::max-chain-depth-1");
+        assert_eq!(verify_general(&leaf, &store, &opts(1)), Ok(()));
+        assert!(verify_general(&leaf, &store, &opts(0)).is_err());
+    }
+
+    #[test]
+    fn email_and_directory_name_constraints() {
+        for id in [
+            "rfc5280::nc::nc-permits-email-exact",
+            "rfc5280::nc::nc-permits-email-domain",
+            "rfc5280::nc::nc-permits-email-literal-mid-asterisk",
+            "rfc5280::nc::permitted-dn-match",
+        ] {
+            assert_eq!(no_revocation(id), Ok(()), "{id}");
+        }
+        for id in [
+            "rfc5280::nc::nc-permits-email-literal-asterisk-rejects-user",
+            "rfc5280::nc::nc-permits-email-literal-double-asterisk-rejects-single",
+            "rfc5280::nc::nc-permits-invalid-email-san",
+            "rfc5280::nc::invalid-email-address",
+        ] {
+            assert!(no_revocation(id).is_err(), "{id}");
+        }
+    }
+
+    #[test]
+    fn excluded_dns_constraint_covers_wildcard_san() {
+        // CVE-2025-61727: `*.example.com` may stand for the excluded `bar.example.com`.
+        for id in [
+            "cve::cve-2025-61727",
+            "rfc5280::nc::nc-forbids-dnsname-wildcard-san",
+        ] {
+            assert!(no_revocation(id).is_err(), "{id}");
+        }
+    }
+
+    #[test]
+    fn host_like_cn_is_name_constrained_without_san_dns() {
+        // bettertls: leaf with only an iPAddress SAN and a CN under an excluded dNSName subtree.
+        // OpenSSL (NAME_CONSTRAINTS_check_CN) and so .NET reject it; the RFC 5280 reading
+        // (skip_cn_name_constraints) accepts it, as bettertls expects.
+        for id in [
+            "bettertls::nameconstraints::tc5194",
+            "bettertls::nameconstraints::tc5245",
+        ] {
+            let tc = limbo_case(id);
+            let at = time::OffsetDateTime::parse(
+                tc["validation_time"].as_str().unwrap(),
+                &time::format_description::well_known::Rfc3339,
+            )
+            .unwrap()
+            .unix_timestamp();
+            let (store, leaf) = limbo_store(id);
+            let opts = |skip| GeneralOptions {
+                at,
+                skip_cn_name_constraints: skip,
+                ..GeneralOptions::default()
+            };
+            assert_eq!(
+                verify_general(&leaf, &store, &opts(false)),
+                Err(VerifyError::NameConstraints),
+                "{id}"
+            );
+            assert_eq!(
+                verify_chain(&leaf, &store, at, RevocationMode::NoCheck),
+                Err(VerifyError::NameConstraints),
+                "{id}"
+            );
+            assert_eq!(verify_general(&leaf, &store, &opts(true)), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn trust_anchor_must_be_self_signed() {
+        // Without X509_V_FLAG_PARTIAL_CHAIN OpenSSL only stops at a self-signed certificate;
+        // a root whose AKI contradicts self-signature is not one.
+        for id in [
+            "webpki::aki::root-with-aki-ski-mismatch",
+            "webpki::aki::root-with-aki-authoritycertserialnumber",
+            "rfc5280::root-and-intermediate-swapped",
+        ] {
+            assert_eq!(no_revocation(id), Err(VerifyError::PartialChain), "{id}");
+        }
+        // An AKI that agrees with the certificate itself is fine.
+        assert_eq!(
+            no_revocation("webpki::aki::root-with-aki-missing-keyidentifier"),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn root_self_signature_is_checked() {
+        // .NET sets X509_V_FLAG_CHECK_SS_SIGNATURE: a root whose own signature is broken fails.
+        let mut root = der("root");
+        let last = root.len() - 1;
+        root[last] ^= 0x01;
+        let store = TrustStore::builder()
+            .add_root(&root)
+            .add_intermediate(&der("intermediate"))
+            .build()
+            .unwrap();
+        assert_eq!(
+            verify_chain(&der("good"), &store, AT, RevocationMode::NoCheck),
+            Err(VerifyError::BadSignature)
+        );
+        let store = TrustStore::builder().add_root(&root).build().unwrap();
+        assert_eq!(
+            verify_chain(&root, &store, AT, RevocationMode::NoCheck),
+            Err(VerifyError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn crl_with_unhandled_critical_extension_is_not_used() {
+        // OpenSSL: X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION for a critical cRLNumber.
+        let (store, leaf) = limbo_store("crl::crlnumber-critical");
+        let at = time::OffsetDateTime::parse(
+            limbo_case("crl::crlnumber-critical")["validation_time"]
+                .as_str()
+                .unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+        .unix_timestamp();
+        assert_eq!(
+            verify_chain(&leaf, &store, at, RevocationMode::Online),
+            Err(VerifyError::RevocationStatusUnknown)
+        );
+        assert_eq!(
+            verify_chain(&leaf, &store, at, RevocationMode::NoCheck),
+            Ok(())
+        );
+        // The same CRL without the critical flag is used.
+        let (store, leaf) = limbo_store("crl::crlnumber-missing");
+        let at = time::OffsetDateTime::parse(
+            limbo_case("crl::crlnumber-missing")["validation_time"]
+                .as_str()
+                .unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+        .unix_timestamp();
+        assert_eq!(
+            verify_chain(&leaf, &store, at, RevocationMode::Online),
+            Ok(())
+        );
+    }
+
+    fn scoped(store: Store, leaf: &str, scope: RevocationScope) -> Result<(), VerifyError> {
+        verify_general(
+            &der(leaf),
+            &build(store),
+            &GeneralOptions {
+                at: AT,
+                revocation: Some(RevocationMode::Online),
+                revocation_scope: scope,
+                ..GeneralOptions::default()
+            },
+        )
+    }
+
+    #[test]
+    fn revocation_scope() {
+        use RevocationScope::{EndCertificateOnly, EntireChain, ExcludeRoot};
+        // The default is ExcludeRoot, as Verify().
+        assert_eq!(RevocationScope::default(), ExcludeRoot);
+        // Nothing covers the intermediate: only EndCertificateOnly holds.
+        assert_eq!(scoped(Store::NoRootCrl, "good", EndCertificateOnly), Ok(()));
+        assert_eq!(
+            scoped(Store::NoRootCrl, "good", ExcludeRoot),
+            Err(VerifyError::RevocationStatusUnknown)
+        );
+        // The intermediate is revoked: only EndCertificateOnly holds.
+        assert_eq!(
+            scoped(Store::IntermediateRevoked, "good", EndCertificateOnly),
+            Ok(())
+        );
+        assert!(matches!(
+            scoped(Store::IntermediateRevoked, "good", ExcludeRoot),
+            Err(VerifyError::Revoked { .. })
+        ));
+        // The revoked leaf is revoked whatever the scope.
+        for scope in [EndCertificateOnly, ExcludeRoot, EntireChain] {
+            assert!(matches!(
+                scoped(Store::Full, "revoked", scope),
+                Err(VerifyError::Revoked { .. })
+            ));
+        }
+        // EntireChain: the root's own CRL (root.crl, issued by the root) gives its status.
+        assert_eq!(scoped(Store::Full, "good", EntireChain), Ok(()));
+        assert_eq!(scoped(Store::Full, "ed25519-good", EntireChain), Ok(()));
+        // A self-signed root as the client certificate: no revocation check for ExcludeRoot,
+        // but EntireChain needs a CRL from it, and there is none.
+        assert_eq!(
+            scoped(Store::SelfSignedRoot, "self-signed", ExcludeRoot),
+            Ok(())
+        );
+        assert_eq!(
+            scoped(Store::SelfSignedRoot, "self-signed", EntireChain),
+            Err(VerifyError::RevocationStatusUnknown)
+        );
+        // Without the root CRL, EntireChain cannot know the root's status even where the leaf
+        // and intermediate are covered.
+        let store = TrustStore::builder()
+            .add_root(&der("root"))
+            .add_intermediate(&der("intermediate"))
+            .add_crl(crl("intermediate"))
+            .add_crl(crl("root-revokes-intermediate"))
+            .build()
+            .unwrap();
+        let entire = |leaf: &str| {
+            verify_general(
+                &der(leaf),
+                &store,
+                &GeneralOptions {
+                    at: AT,
+                    revocation: Some(RevocationMode::Online),
+                    revocation_scope: EntireChain,
+                    ..GeneralOptions::default()
+                },
+            )
+        };
+        assert!(matches!(entire("good"), Err(VerifyError::Revoked { .. })));
+    }
+
+    #[test]
+    fn root_revoked_in_its_own_crl() {
+        // `openssl verify -crl_check_all` (EntireChain): "certificate revoked" at the root.
+        let store = TrustStore::builder()
+            .add_root(&der("ed25519-root"))
+            .add_crl(crl("ed25519-root-revokes-itself"))
+            .build()
+            .unwrap();
+        let scoped = |scope| {
+            verify_general(
+                &der("ed25519-good"),
+                &store,
+                &GeneralOptions {
+                    at: AT,
+                    revocation: Some(RevocationMode::Online),
+                    revocation_scope: scope,
+                    ..GeneralOptions::default()
+                },
+            )
+        };
+        assert_eq!(
+            scoped(RevocationScope::EntireChain),
+            Err(VerifyError::Revoked {
+                serial: "04".into()
+            })
+        );
+        assert_eq!(scoped(RevocationScope::ExcludeRoot), Ok(()));
+        assert_eq!(scoped(RevocationScope::EndCertificateOnly), Ok(()));
+    }
+
+    #[test]
+    fn root_path_length_constraint() {
+        // OpenSSL checks the top certificate's pathLenConstraint too ("path length constraint
+        // exceeded" at depth 2); webpki alone ignores it for trust anchors.
+        let store = TrustStore::builder()
+            .add_root(&der("root-pathlen0"))
+            .add_intermediate(&der("pathlen0-intermediate"))
+            .build()
+            .unwrap();
+        assert_eq!(
+            verify_chain(&der("pathlen0-leaf"), &store, AT, RevocationMode::NoCheck),
+            Err(VerifyError::InvalidBasicConstraints)
+        );
+        assert_eq!(
+            verify_chain(
+                &der("pathlen0-direct-leaf"),
+                &store,
+                AT,
+                RevocationMode::NoCheck
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn email_peer_name() {
+        // EE SAN: rfc822Name foo@example.com.
+        let (store, leaf) = limbo_store("rfc5280::nc::nc-permits-email-exact");
+        let name = |n: &'static str| {
+            verify_general(
+                &leaf,
+                &store,
+                &GeneralOptions {
+                    at: LIMBO_AT,
+                    subject_name: Some(n),
+                    ..GeneralOptions::default()
+                },
+            )
+        };
+        assert_eq!(name("foo@example.com"), Ok(()));
+        // Domain case-insensitive, local part case-sensitive (OpenSSL equal_email).
+        assert_eq!(name("foo@EXAMPLE.com"), Ok(()));
+        assert_eq!(name("FOO@example.com"), Err(VerifyError::NameMismatch));
+        assert_eq!(name("bar@example.com"), Err(VerifyError::NameMismatch));
+        assert_eq!(name("foo@example.com@x"), Err(VerifyError::NameMismatch));
+        // DNS names still use the SAN dNSName rules.
+        assert_eq!(name("example.com"), Err(VerifyError::NameMismatch));
+    }
+}

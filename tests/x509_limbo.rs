@@ -11,7 +11,18 @@
 //! [`RevocationMode::Online`] (no CRLs → no revocation check), `validation_time` → `at` (null →
 //! 2026-06-29T00:00:00Z, inside the validity of every such case), the case's EKU (or serverAuth /
 //! clientAuth by `validation_kind`) → required-if-present EKU, `expected_peer_name` (DNS or IP)
-//! → subject-name check, `max_chain_depth` → maximum number of intermediates.
+//! → subject-name check, `max_chain_depth` → maximum number of intermediates (self-issued ones
+//! not counted, as RFC 5280 counts path length), CRLs → `ExcludeRoot` scope (.NET's default).
+//!
+//! `divergences.txt` says for each listed case what .NET (OpenSSL 3 with .NET's flags) does;
+//! `openssl-verify.py` next to it reproduces the OpenSSL evidence.
+//!
+//! Two modes. The main pass sets `skip_cn_name_constraints` (name constraints apply to the SAN
+//! and subject DN only, the RFC 5280 / webpki reading) and is compared against
+//! `divergences.txt`. Then every case the main pass accepted and whose CA certificates carry
+//! nameConstraints is rerun in .NET mode (the `verify_chain` default: OpenSSL's
+//! `NAME_CONSTRAINTS_check_CN` also constrains a host-like CN of a leaf without SAN dNSName);
+//! every case that mode rejects must be listed in `divergences-dotnet-cn.txt`.
 //!
 //! Set `LIMBO_WRITE_UNEXPECTED=path` to write the unexpected cases in ledger format.
 
@@ -19,7 +30,9 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use apim_policy::cert::store::{Crl, TrustStore};
-use apim_policy::cert::verify::{GeneralOptions, RevocationMode, VerifyError, verify_general};
+use apim_policy::cert::verify::{
+    GeneralOptions, RevocationMode, RevocationScope, VerifyError, verify_general,
+};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use serde_json::Value;
@@ -48,8 +61,9 @@ fn strings(v: &Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-/// Runs one case; `Ok` means the chain was accepted (limbo's SUCCESS).
-fn run(tc: &Value) -> Result<(), String> {
+/// Runs one case; `Ok` means the chain was accepted (limbo's SUCCESS). `skip_cn` is
+/// [`GeneralOptions::skip_cn_name_constraints`].
+fn run(tc: &Value, skip_cn: bool) -> Result<(), String> {
     let mut builder = TrustStore::builder().cache_capacity(0);
     for pem in strings(&tc["trusted_certs"]) {
         let Some(der) = pem_der(pem) else { continue };
@@ -95,12 +109,25 @@ fn run(tc: &Value) -> Result<(), String> {
         max_intermediates: tc["max_chain_depth"]
             .as_u64()
             .and_then(|d| usize::try_from(d).ok()),
+        revocation_scope: RevocationScope::ExcludeRoot,
+        skip_cn_name_constraints: skip_cn,
     };
     verify_general(&leaf, &store, &options).map_err(|e: VerifyError| format!("{e:?}"))
 }
 
-fn load_ledger() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(data("divergences.txt")).unwrap();
+/// Whether some CA certificate of the case carries a nameConstraints extension (OID 2.5.29.30
+/// in its DER), the only cases the CN check can change.
+fn has_name_constraints(tc: &Value) -> bool {
+    const NC_OID: &[u8] = &[0x06, 0x03, 0x55, 0x1d, 0x1e];
+    strings(&tc["trusted_certs"])
+        .into_iter()
+        .chain(strings(&tc["untrusted_intermediates"]))
+        .filter_map(pem_der)
+        .any(|der| der.windows(NC_OID.len()).any(|w| w == NC_OID))
+}
+
+fn load_ledger(name: &str) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(data(name)).unwrap();
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
@@ -118,15 +145,35 @@ fn x509_limbo() {
     let suite: Value = serde_json::from_str(&json).unwrap();
     let cases = suite["testcases"].as_array().unwrap();
     assert!(cases.len() > 9000, "suite has only {} cases", cases.len());
-    let ledger = load_ledger();
+    let ledger = load_ledger("divergences.txt");
+    let dotnet_ledger = load_ledger("divergences-dotnet-cn.txt");
 
-    let (mut pass, mut known) = (0usize, 0usize);
+    let (mut pass, mut known, mut dotnet_known) = (0usize, 0usize, 0usize);
+    let mut dotnet_runs = 0usize;
+    let started = std::time::Instant::now();
     let mut unexpected = Vec::new();
     let mut stale = Vec::new();
     for tc in cases {
         let id = tc["id"].as_str().unwrap();
         let expected_success = tc["expected_result"] == "SUCCESS";
-        let result = run(tc);
+        let result = run(tc, true);
+        // .NET mode: the same with the CN name-constraint check (the verify_chain default). It
+        // can only turn an acceptance into a rejection, and only under name constraints.
+        if result.is_ok() && has_name_constraints(tc) {
+            dotnet_runs += 1;
+            let dotnet = run(tc, false);
+            match (dotnet.is_ok(), dotnet_ledger.contains_key(id)) {
+                (true, false) => {}
+                (true, true) => stale.push(format!("{id} (divergences-dotnet-cn.txt)")),
+                (false, true) => dotnet_known += 1,
+                (false, false) => unexpected.push(format!(
+                    "{id}\t.NET mode (CN name constraints) differs: {}",
+                    dotnet.err().unwrap_or_default()
+                )),
+            }
+        } else if dotnet_ledger.contains_key(id) {
+            stale.push(format!("{id} (divergences-dotnet-cn.txt)"));
+        }
         let matches = result.is_ok() == expected_success;
         match (matches, ledger.contains_key(id)) {
             (true, false) => pass += 1,
@@ -146,10 +193,11 @@ fn x509_limbo() {
         }
     }
     eprintln!(
-        "x509-limbo: {} cases: {pass} pass, {known} known divergences, {} unexpected, {} ledger entries now pass",
+        "x509-limbo: {} cases: {pass} pass, {known} known divergences, {} unexpected, {} ledger entries now pass; .NET mode: {dotnet_runs} reruns, {dotnet_known} known CN name-constraint divergences; {:.1} s",
         cases.len(),
         unexpected.len(),
-        stale.len()
+        stale.len(),
+        started.elapsed().as_secs_f64()
     );
     for id in &stale {
         eprintln!("ledger entry now passes: {id}");
@@ -159,6 +207,7 @@ fn x509_limbo() {
     }
     let unknown_ids: Vec<&String> = ledger
         .keys()
+        .chain(dotnet_ledger.keys())
         .filter(|id| !cases.iter().any(|tc| tc["id"] == id.as_str()))
         .collect();
     assert!(

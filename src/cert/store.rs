@@ -7,6 +7,9 @@
 //! [`TrustStore`] holds exactly that, built once with [`TrustStore::builder`], `Send + Sync`,
 //! meant to sit in an `Arc` shared by every request.
 //!
+//! Roots are trust anchors only when self-signed, as OpenSSL's default trust has it (see
+//! `verify`); others are kept as intermediates.
+//!
 //! CRLs stand in for .NET's online revocation fetching: the store never goes to the network, so
 //! the uploaded CRLs are the only revocation source (see `verify` for the rules).
 //!
@@ -26,13 +29,16 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{PoisonError, RwLock};
+use std::sync::{OnceLock, PoisonError, RwLock};
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor};
 use webpki::{CertRevocationList, EndEntityCert, OwnedCertRevocationList};
 
-use super::verify::{RevocationMode, VerifyError, verify_chain};
+use super::verify::{
+    AnchorKind, RevocationMode, VerifyError, openssl_self_signed, root_path_len, self_signature_ok,
+    verify_chain,
+};
 
 /// Default maximum number of cached verification results.
 pub const DEFAULT_CACHE_CAPACITY: usize = 10_000;
@@ -82,6 +88,9 @@ pub struct Crl {
     pub(crate) list: CertRevocationList<'static>,
     this_update: i64,
     next_update: i64,
+    /// Has a critical CRL extension OpenSSL does not handle: never used.
+    unhandled_critical: bool,
+    der: Vec<u8>,
 }
 
 impl Crl {
@@ -115,6 +124,8 @@ impl Crl {
             list: CertRevocationList::from(list),
             this_update,
             next_update,
+            unhandled_critical: der::crl_unhandled_critical(der),
+            der: der.to_vec(),
         })
     }
 
@@ -133,6 +144,19 @@ impl Crl {
     /// RevocationStatusUnknown).
     pub fn is_current(&self, at: i64) -> bool {
         self.this_update <= at && at < self.next_update
+    }
+
+    /// Whether the CRL may be used for revocation checking at `at`: [`Crl::is_current`], and
+    /// no critical CRL extension that OpenSSL does not handle (such as a critical cRLNumber:
+    /// OpenSSL fails with `X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION`, so .NET cannot
+    /// determine the status).
+    pub fn is_usable(&self, at: i64) -> bool {
+        self.is_current(at) && !self.unhandled_critical
+    }
+
+    /// The CRL as uploaded (DER).
+    pub fn der(&self) -> &[u8] {
+        &self.der
     }
 
     /// The DER-encoded issuer name (contents of the Name SEQUENCE).
@@ -155,6 +179,28 @@ pub(crate) struct Root {
     pub(crate) may_sign_crls: bool,
     /// Carries a critical extension OpenSSL does not handle.
     pub(crate) unhandled_critical: bool,
+    /// Self-signed in OpenSSL's structural sense (only those are trust anchors).
+    pub(crate) self_signed: bool,
+    /// Whether its own signature verifies; computed when first needed.
+    self_signature: OnceLock<bool>,
+    /// Its pathLenConstraint: OpenSSL enforces it on the top of the chain too.
+    pub(crate) path_len: Option<u64>,
+}
+
+impl Root {
+    /// How OpenSSL, as .NET configures it, sees this root (see `verify`).
+    pub(crate) fn kind(&self) -> AnchorKind {
+        if !self.self_signed {
+            AnchorKind::NotSelfSigned
+        } else if *self
+            .self_signature
+            .get_or_init(|| self_signature_ok(&self.der))
+        {
+            AnchorKind::SelfSigned
+        } else {
+            AnchorKind::BadSelfSignature
+        }
+    }
 }
 
 /// Builder for [`TrustStore`]; inputs are checked in [`TrustStoreBuilder::build`].
@@ -167,7 +213,10 @@ pub struct TrustStoreBuilder {
 }
 
 impl TrustStoreBuilder {
-    /// Adds a trusted root (trust anchor), DER-encoded.
+    /// Adds a trusted root (trust anchor), DER-encoded. As in .NET on Linux (OpenSSL without
+    /// `X509_V_FLAG_PARTIAL_CHAIN`), only a self-signed certificate ends a chain; a certificate
+    /// added here that is not self-signed serves as an intermediate, and a self-signed one whose
+    /// own signature does not verify fails every chain that ends at it.
     #[must_use]
     pub fn add_root(mut self, der: &[u8]) -> Self {
         self.roots.push(der.to_vec());
@@ -232,11 +281,20 @@ impl TrustStoreBuilder {
                 may_be_ca: facts.openssl_may_be_ca(),
                 may_sign_crls: facts.may_sign_crls(),
                 unhandled_critical: facts.unhandled_critical,
+                self_signed: openssl_self_signed(&der),
+                self_signature: OnceLock::new(),
+                path_len: root_path_len(&der),
                 der: der.clone(),
             });
             anchors.push(anchor);
         }
         let mut intermediates = Vec::with_capacity(self.intermediates.len());
+        // OpenSSL continues a path through a trusted certificate that is not self-signed.
+        for root in &roots {
+            if !root.self_signed {
+                intermediates.push(CertificateDer::from(root.der.clone()));
+            }
+        }
         for (index, der) in self.intermediates.into_iter().enumerate() {
             let bad = |reason: String| StoreError::BadIntermediate { index, reason };
             {
@@ -667,6 +725,55 @@ pub(crate) mod der {
                 None => (self.v1 && self.issuer == self.subject) || self.key_usage.is_some(),
             }
         }
+    }
+
+    /// CRL extensions OpenSSL 3 handles when critical (`crl_cb` in `x_crl.c`): issuing
+    /// distribution point, authority key identifier, delta CRL indicator.
+    const OPENSSL_HANDLED_CRL_EXTENSIONS: &[&[u8]] = &[
+        &[0x55, 0x1d, 0x1c],
+        &[0x55, 0x1d, 0x23],
+        &[0x55, 0x1d, 0x1b],
+    ];
+
+    /// Whether a DER CRL has a critical CRL extension OpenSSL does not handle (OpenSSL:
+    /// `X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION`, so the CRL cannot be used). Malformed
+    /// input counts as unhandled.
+    pub(crate) fn crl_unhandled_critical(der: &[u8]) -> bool {
+        crl_extensions_critical(der).unwrap_or(true)
+    }
+
+    fn crl_extensions_critical(der: &[u8]) -> Option<bool> {
+        let (list, _) = expect(der, SEQUENCE)?;
+        let (tbs, _) = expect(list, SEQUENCE)?;
+        let mut rest = tbs;
+        if rest.first() == Some(&0x02) {
+            rest = tlv(rest)?.2;
+        }
+        let (_sig, rest) = expect(rest, SEQUENCE)?;
+        let (_issuer, rest) = expect(rest, SEQUENCE)?;
+        let (_this_update, mut rest) = read_time(rest)?;
+        if matches!(rest.first(), Some(&UTC_TIME) | Some(&GENERALIZED_TIME)) {
+            rest = read_time(rest)?.1;
+        }
+        if rest.first() == Some(&SEQUENCE) {
+            rest = tlv(rest)?.2;
+        }
+        let Some((extensions, _)) = expect(rest, 0xa0) else {
+            return Some(false);
+        };
+        let (mut exts, _) = expect(extensions, SEQUENCE)?;
+        while !exts.is_empty() {
+            let (ext, next) = expect(exts, SEQUENCE)?;
+            exts = next;
+            let (oid, body) = expect(ext, 0x06)?;
+            if body.first() == Some(&0x01) {
+                let (_, flag, _) = tlv(body)?;
+                if flag.iter().any(|b| *b != 0) && !OPENSSL_HANDLED_CRL_EXTENSIONS.contains(&oid) {
+                    return Some(true);
+                }
+            }
+        }
+        Some(false)
     }
 
     /// thisUpdate and nextUpdate of a DER CRL (nextUpdate is required, as webpki requires it).

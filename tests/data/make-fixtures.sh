@@ -68,6 +68,11 @@ keyUsage               = critical, digitalSignature, cRLSign
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid:always
 
+[ root_pathlen0_ext ]
+basicConstraints       = critical, CA:TRUE, pathlen:0
+keyUsage               = critical, keyCertSign, cRLSign
+subjectKeyIdentifier   = hash
+
 [ root_nocrlsign_ext ]
 basicConstraints       = critical, CA:TRUE
 keyUsage               = critical, keyCertSign
@@ -155,7 +160,8 @@ sign() {
 serial_for() {
   case "$1" in
     root) echo 01 ;; untrusted-root) echo 02 ;; ec-root) echo 03 ;; ed25519-root) echo 04 ;;
-    self-signed) echo 05 ;; expired-root) echo 06 ;; root-no-crlsign) echo 08 ;; *) echo 7F ;;
+    self-signed) echo 05 ;; expired-root) echo 06 ;; root-no-crlsign) echo 08 ;;
+    root-pathlen0) echo 09 ;; *) echo 7F ;;
   esac
 }
 
@@ -261,5 +267,17 @@ newca root-no-crlsign 8000
 sign root-no-crlsign root-no-crlsign-leaf "/CN=root-no-crlsign-leaf.client.test$O" rsa2048 $START $END leaf_ext sha256
 crl root-no-crlsign sha256 $START $END root-no-crlsign
 emit no-certsign-intermediate; emit no-certsign-leaf; emit root-no-crlsign; emit root-no-crlsign-leaf
+
+# ---- OpenSSL trust-anchor rules: a root with pathLenConstraint 0, a root revoking itself -----
+sign -selfsign root-pathlen0 "/CN=APIM Test PathLen0 Root CA$O" rsa2048 $START $END root_pathlen0_ext sha256
+newca root-pathlen0 A000
+sign root-pathlen0 pathlen0-intermediate "/CN=APIM Test Under-PathLen0 Intermediate CA$O" rsa2048 $START $END int_ext sha256
+newca pathlen0-intermediate B000
+sign pathlen0-intermediate pathlen0-leaf "/CN=pathlen0-leaf.client.test$O" rsa2048 $START $END leaf_ext sha256
+sign root-pathlen0 pathlen0-direct-leaf "/CN=pathlen0-direct-leaf.client.test$O" rsa2048 $START $END leaf_ext sha256
+emit root-pathlen0; emit pathlen0-intermediate; emit pathlen0-leaf; emit pathlen0-direct-leaf
+# The Ed25519 root's CRL listing the root itself (made last so ed25519-root.crl revokes nothing).
+revoke ed25519-root ed25519-root default
+crl ed25519-root default $START $END ed25519-root-revokes-itself
 
 echo "fixtures written to $out"

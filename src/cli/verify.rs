@@ -163,6 +163,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<(), Fail> {
         eku_must_be_present: false,
         subject_name: subject_name.as_deref(),
         max_intermediates: args.max_depth,
+        ..GeneralOptions::default()
     };
     let result = verify_general(leaf.der(), &store, &options);
     let (valid, errors) = match &result {

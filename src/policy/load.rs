@@ -1133,7 +1133,7 @@ impl<'t> Loader<'t> {
 
     fn condition(&mut self, a: &Attribute) -> Option<Condition> {
         match self.value(&a.value, Expressions::Allowed, Some(&[Type::Boolean]))? {
-            PolicyValue::Expression(e) => Some(Condition::Expression(e)),
+            PolicyValue::Expression(e) => Some(Condition::Expression(Box::new(e))),
             PolicyValue::Literal(text) => match text.trim() {
                 t if t.eq_ignore_ascii_case("true") => Some(Condition::Constant(true)),
                 t if t.eq_ignore_ascii_case("false") => Some(Condition::Constant(false)),

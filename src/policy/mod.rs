@@ -165,7 +165,7 @@ pub enum Condition {
     /// `true` / `false`.
     Constant(bool),
     /// `@(...)` of type `bool`.
-    Expression(PolicyExpression),
+    Expression(Box<PolicyExpression>),
 }
 
 /// One `<identity>` of `validate-client-certificate`: every claim given must match.

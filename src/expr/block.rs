@@ -546,6 +546,7 @@ fn element_type(ty: Type) -> Option<Type> {
         Type::OidCollection => Type::Oid,
         Type::X509ExtensionCollection => Type::X509Extension,
         Type::String => Type::Char,
+        Type::CharArray => Type::Char,
         _ => return None,
     })
 }
@@ -557,15 +558,23 @@ fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, Comp
         "Exception" => return Ok(None),
         "NullReferenceException" => &[ExceptionKind::NullReference],
         "InvalidCastException" => &[ExceptionKind::InvalidCast],
-        "ArgumentException" => &[ExceptionKind::Argument, ExceptionKind::ArgumentNull],
+        "ArgumentException" => &[
+            ExceptionKind::Argument,
+            ExceptionKind::ArgumentNull,
+            ExceptionKind::ArgumentOutOfRange,
+        ],
+        "ArgumentOutOfRangeException" => &[ExceptionKind::ArgumentOutOfRange],
         "ArgumentNullException" => &[ExceptionKind::ArgumentNull],
         "FormatException" => &[ExceptionKind::Format],
         "KeyNotFoundException" => &[ExceptionKind::KeyNotFound],
         "IndexOutOfRangeException" => &[ExceptionKind::IndexOutOfRange],
         "InvalidOperationException" => &[ExceptionKind::InvalidOperation],
-        "DivideByZeroException" | "ArithmeticException" => {
-            &[ExceptionKind::DivideByZero, ExceptionKind::Overflow]
-        }
+        "DivideByZeroException" => &[ExceptionKind::DivideByZero],
+        "ArithmeticException" => &[
+            ExceptionKind::DivideByZero,
+            ExceptionKind::Overflow,
+            ExceptionKind::Arithmetic,
+        ],
         "OverflowException" => &[ExceptionKind::Overflow],
         _ => {
             return Err(CompileError::new(
@@ -893,6 +902,10 @@ fn item_at<'a>(
         Value::Extensions(items) => items.get(index).map(Value::Extension),
         Value::Str(s) => s.chars().nth(index).map(Value::Char),
         Value::String(s) => s.chars().nth(index).map(Value::Char),
+        Value::Strings(items) => items
+            .get(index)
+            .map(|s| s.as_ref().map_or(Value::Null, |s| Value::String(std::sync::Arc::clone(s)))),
+        Value::Chars(items) => items.get(index).map(|c| Value::Char(*c)),
         _ => None,
     })
 }

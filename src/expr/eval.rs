@@ -38,6 +38,10 @@ pub enum ExceptionKind {
     IndexOutOfRange,
     /// `System.FormatException`
     Format,
+    /// `System.ArgumentOutOfRangeException`
+    ArgumentOutOfRange,
+    /// `System.ArithmeticException`
+    Arithmetic,
 }
 
 impl ExceptionKind {
@@ -54,6 +58,8 @@ impl ExceptionKind {
             ExceptionKind::KeyNotFound => "System.Collections.Generic.KeyNotFoundException",
             ExceptionKind::IndexOutOfRange => "System.IndexOutOfRangeException",
             ExceptionKind::Format => "System.FormatException",
+            ExceptionKind::ArgumentOutOfRange => "System.ArgumentOutOfRangeException",
+            ExceptionKind::Arithmetic => "System.ArithmeticException",
         }
     }
 }
@@ -107,6 +113,9 @@ pub(crate) type MethodFn =
 /// Calls a static method with evaluated arguments.
 pub(crate) type StaticMethodFn =
     for<'a> fn(&[Value<'a>], &'a Context) -> Result<Value<'a>, Exception>;
+/// Calls a static method with a trailing `out` parameter: the result and the `out` value.
+pub(crate) type OutMethodFn =
+    for<'a> fn(&[Value<'a>], &'a Context) -> Result<(Value<'a>, Value<'a>), Exception>;
 /// Calls a generic method (`GetValueOrDefault<T>`) with its type argument.
 pub(crate) type GenericMethodFn =
     for<'a> fn(&Value<'a>, &[Value<'a>], Type, &'a Context) -> Result<Value<'a>, Exception>;
@@ -272,6 +281,12 @@ pub(crate) enum Node {
     Concat(Box<Node>, Box<Node>),
     Conditional(Box<Node>, Box<Node>, Box<Node>),
     Coalesce(Box<Node>, Box<Node>),
+    /// A static method with a trailing `out` argument stored into local `slot`.
+    OutCall {
+        call: OutMethodFn,
+        args: Box<[Node]>,
+        slot: u16,
+    },
 }
 
 /// Most loop iterations one evaluation may run (all loops together).
@@ -392,6 +407,9 @@ fn as_i64(value: &Value<'_>) -> Option<i64> {
         Value::Byte(b) => Some(i64::from(*b)),
         Value::KeyUsageFlags(f) => Some(i64::from(*f)),
         Value::NameType(t) => Some(*t as i64),
+        Value::StringComparison(c) | Value::SplitOptions(c) | Value::MidpointRounding(c) => {
+            Some(i64::from(*c))
+        }
         _ => None,
     }
 }
@@ -788,6 +806,11 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
             } else {
                 Ok(left)
             }
+        }
+        Node::OutCall { call, args, slot } => {
+            let (result, out) = with_args(args, frame, |args, frame| call(args, frame.context))?;
+            frame.set(*slot, out);
+            Ok(result)
         }
     }
 }

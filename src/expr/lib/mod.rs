@@ -3,7 +3,8 @@
 //! pointers it found.
 
 use super::eval::{
-    GenericMethodFn, IndexerFn, LambdaMethodFn, MemberFn, MethodFn, StaticFn, StaticMethodFn,
+    GenericMethodFn, IndexerFn, LambdaMethodFn, MemberFn, MethodFn, OutMethodFn, StaticFn,
+    StaticMethodFn,
 };
 use super::types::{StaticType, Type};
 
@@ -12,6 +13,18 @@ mod context;
 mod datetime;
 mod linq;
 mod string;
+
+mod char;
+mod convert;
+mod encoding;
+mod guid;
+mod math;
+mod numbers;
+mod random;
+
+pub use encoding::TextEncoding;
+pub(crate) use numbers::format_double;
+pub(crate) use string::{midpoint_rounding_name, split_options_name, string_comparison_name};
 
 /// An instance property or field.
 pub(crate) struct MemberDef {
@@ -77,8 +90,58 @@ pub(crate) struct IndexerDef {
     pub get: IndexerFn,
 }
 
+/// A static method whose last parameter is `out` (`int.TryParse(s, out var n)`): `call` gets
+/// the other arguments and returns the result and the value for the `out` variable.
+pub(crate) struct OutMethodDef {
+    pub name: &'static str,
+    pub owner: StaticType,
+    pub params: &'static [Type],
+    pub out: Type,
+    pub result: Type,
+    pub call: OutMethodFn,
+}
+
+/// A constructor `new T(args)` of a non-exception type.
+pub(crate) struct ConstructorDef {
+    pub type_name: &'static str,
+    pub params: &'static [Type],
+    pub result: Type,
+    pub call: StaticMethodFn,
+}
+
+const OUT_TABLES: &[&[OutMethodDef]] = &[numbers::OUT_METHODS, guid::OUT_METHODS];
+const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[random::CONSTRUCTORS];
+
+/// The overloads of static `out`-parameter method `name` on `owner`.
+pub(crate) fn out_methods(
+    owner: StaticType,
+    name: &str,
+) -> impl Iterator<Item = &'static OutMethodDef> {
+    let name = name.to_owned();
+    OUT_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(move |m| m.owner == owner && m.name == name)
+}
+
+/// The constructors of the type written `name` (last segment of its path).
+pub(crate) fn constructors(name: &str) -> impl Iterator<Item = &'static ConstructorDef> {
+    let name = name.to_owned();
+    CONSTRUCTOR_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(move |m| m.type_name == name)
+}
+
+/// The array type with elements of `element`, and the function building one from its items
+/// (`new char[] { ',', ';' }`).
+pub(crate) fn array_constructor(element: Type) -> Option<(Type, StaticMethodFn)> {
+    string::array_constructor(element)
+}
+
 const GENERIC_TABLES: &[&[GenericMethodDef]] = &[context::GENERIC_METHODS];
-const INDEXER_TABLES: &[&[IndexerDef]] = &[context::INDEXERS, certificate::INDEXERS];
+const INDEXER_TABLES: &[&[IndexerDef]] =
+    &[context::INDEXERS, certificate::INDEXERS, string::INDEXERS];
 
 pub(crate) use certificate::{hash_algorithm_name, key_usage_flags_text};
 
@@ -107,10 +170,38 @@ const MEMBER_TABLES: &[&[MemberDef]] = &[
     certificate::MEMBERS,
     string::MEMBERS,
     linq::MEMBERS,
+    char::MEMBERS,
 ];
-const METHOD_TABLES: &[&[MethodDef]] = &[context::METHODS, certificate::METHODS, string::METHODS];
-const STATIC_TABLES: &[&[StaticDef]] = &[datetime::STATICS, string::STATICS, certificate::STATICS];
-const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[string::STATIC_METHODS];
+const METHOD_TABLES: &[&[MethodDef]] = &[
+    context::METHODS,
+    certificate::METHODS,
+    string::METHODS,
+    string::ENUM_METHODS,
+    char::METHODS,
+    numbers::METHODS,
+    numbers::TO_STRING_METHODS,
+    encoding::METHODS,
+    guid::METHODS,
+    random::METHODS,
+];
+const STATIC_TABLES: &[&[StaticDef]] = &[
+    datetime::STATICS,
+    string::STATICS,
+    certificate::STATICS,
+    numbers::STATICS,
+    math::STATICS,
+    encoding::STATICS,
+    guid::STATICS,
+];
+const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
+    string::STATIC_METHODS,
+    char::STATIC_METHODS,
+    numbers::STATIC_METHODS,
+    math::STATIC_METHODS,
+    convert::STATIC_METHODS,
+    encoding::STATIC_METHODS,
+    guid::STATIC_METHODS,
+];
 const LAMBDA_TABLES: &[&[LambdaMethodDef]] = &[linq::LAMBDA_METHODS];
 
 /// The instance member `name` of `owner`.
@@ -175,6 +266,16 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
         "HashAlgorithmName" => StaticType::HashAlgorithmName,
         "X509KeyUsageFlags" => StaticType::X509KeyUsageFlags,
         "Convert" => StaticType::Convert,
+        "char" | "Char" => StaticType::Char,
+        "long" | "Int64" => StaticType::Int64,
+        "double" | "Double" => StaticType::Double,
+        "Math" => StaticType::Math,
+        "Encoding" => StaticType::Encoding,
+        "BitConverter" => StaticType::BitConverter,
+        "Guid" => StaticType::Guid,
+        "StringComparison" => StaticType::StringComparison,
+        "StringSplitOptions" => StaticType::StringSplitOptions,
+        "MidpointRounding" => StaticType::MidpointRounding,
         _ => return None,
     })
 }

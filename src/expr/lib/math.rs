@@ -1,7 +1,8 @@
 //! `System.Math`: `Abs`, `Max`, `Min`, `Round` (banker's rounding by default, digits and
 //! `MidpointRounding`), `Floor`, `Ceiling`, `Truncate`, `Pow`, `Sqrt`, `Sign`, `Log`, `Log10`,
 //! `Exp`, and the constants `PI` and `E`. `Round(x, digits)` scales by a power of ten as .NET
-//! Core does, so `Math.Round(2.675, 2)` is 2.67 there and here.
+//! Core does, so `Math.Round(2.135, 2, MidpointRounding.AwayFromZero)` is 2.13 there and here
+//! (2.135 is stored as 2.13499...).
 
 use super::string::{argument, int_of, out_of_range};
 use super::{StaticDef, StaticMethodDef};

@@ -48,7 +48,10 @@ fn parse_numbers_and_booleans() {
         (r#"int.Parse(" -17 ")"#, "-17"),
         (r#"int.Parse("+5")"#, "5"),
         (r#"int.Parse("2147483647")"#, "2147483647"),
-        (r#"long.Parse("9223372036854775807")"#, "9223372036854775807"),
+        (
+            r#"long.Parse("9223372036854775807")"#,
+            "9223372036854775807",
+        ),
         (r#"double.Parse("3.5") * 2"#, "7"),
         (r#"double.Parse("1,234.5")"#, "1234.5"),
         (r#"double.Parse("1e3")"#, "1000"),
@@ -97,12 +100,21 @@ fn parse_numbers_and_booleans() {
 #[test]
 fn try_parse_sets_the_out_variable() {
     let cases = [
-        (r#"int n; if (int.TryParse("12", out n)) { return n * 2; } return -1;"#, "24"),
+        (
+            r#"int n; if (int.TryParse("12", out n)) { return n * 2; } return -1;"#,
+            "24",
+        ),
         (r#"return int.TryParse("x", out var n) ? n : -1;"#, "-1"),
         (r#"int.TryParse("x", out var n); return n;"#, "0"),
         (r#"return int.TryParse("7", out int n) ? n + 1 : 0;"#, "8"),
-        (r#"return long.TryParse("5000000000", out var n) ? n : 0;"#, "5000000000"),
-        (r#"return double.TryParse("2.5", out var d) ? d : 0;"#, "2.5"),
+        (
+            r#"return long.TryParse("5000000000", out var n) ? n : 0;"#,
+            "5000000000",
+        ),
+        (
+            r#"return double.TryParse("2.5", out var d) ? d : 0;"#,
+            "2.5",
+        ),
         (r#"return bool.TryParse("True", out var b) && b;"#, "True"),
         (r#"return int.TryParse("99999999999", out _);"#, "False"),
         (
@@ -142,7 +154,10 @@ fn default_to_string() {
         ("(0.0001).ToString()", "0.0001"),
         ("(0.00001).ToString()", "1E-05"),
         ("(-2.5).ToString()", "-2.5"),
-        ("(123456789012345678.0).ToString()", "1.2345678901234568E+17"),
+        (
+            "(123456789012345678.0).ToString()",
+            "1.2345678901234568E+17",
+        ),
         ("double.MaxValue.ToString()", "1.7976931348623157E+308"),
         ("42.ToString()", "42"),
         ("(-7L).ToString()", "-7"),
@@ -201,9 +216,15 @@ fn math() {
         ("Math.Round(-2.5)", "-2"),
         ("Math.Round(2.5, MidpointRounding.AwayFromZero)", "3"),
         ("Math.Round(1.2345, 2)", "1.23"),
-        ("Math.Round(2.135, 2, MidpointRounding.AwayFromZero)", "2.13"),
+        (
+            "Math.Round(2.135, 2, MidpointRounding.AwayFromZero)",
+            "2.13",
+        ),
         ("Math.Round(1.125, 2)", "1.12"),
-        ("Math.Round(1.125, 2, MidpointRounding.AwayFromZero)", "1.13"),
+        (
+            "Math.Round(1.125, 2, MidpointRounding.AwayFromZero)",
+            "1.13",
+        ),
         ("Math.Round(2.7, MidpointRounding.ToZero)", "2"),
         ("Math.Abs(-5)", "5"),
         ("Math.Abs(-5.5)", "5.5"),
@@ -248,10 +269,16 @@ fn random_stays_in_range_and_seeds_reproducibly() {
             if (a < 0 || a >= 10 || b < -5 || b >= 5 || c < 0 || d < 0 || d >= 1) { return false; }
         }
         return r.Next(3, 3) == 3 && r.Next(0) == 0;"#;
-    assert_eq!(run_form(block, ExpressionForm::Block), Ok("True".to_string()));
+    assert_eq!(
+        run_form(block, ExpressionForm::Block),
+        Ok("True".to_string())
+    );
     let seeded = r#"var a = new Random(42); var b = new Random(42);
         return a.Next(1000) == b.Next(1000) && a.Next() == b.Next();"#;
-    assert_eq!(run_form(seeded, ExpressionForm::Block), Ok("True".to_string()));
+    assert_eq!(
+        run_form(seeded, ExpressionForm::Block),
+        Ok("True".to_string())
+    );
     check_error(&[(
         "new Random().Next(5, 1)",
         "System.ArgumentOutOfRangeException: 'minValue' cannot be greater than maxValue. (Parameter 'minValue')",

@@ -84,7 +84,10 @@ fn split_follows_dotnet() {
 fn split_result_is_a_string_array() {
     let block = r#"var total = ""; foreach (var p in "x;y;z".Split(';')) { total += p.ToUpper(); } return total;"#;
     assert_eq!(run_form(block, ExpressionForm::Block).as_deref(), Ok("XYZ"));
-    assert_eq!(run(r#""a;b".Split(';') is string[]"#).as_deref(), Ok("True"));
+    assert_eq!(
+        run(r#""a;b".Split(';') is string[]"#).as_deref(),
+        Ok("True")
+    );
     check_error(&[(
         r#""a;b".Split(';')[2]"#,
         "System.IndexOutOfRangeException: Index was outside the bounds of the array.",
@@ -231,13 +234,19 @@ fn comparisons() {
     check(&[
         (r#""a".CompareTo("b")"#, "-1"),
         (r#""b".CompareTo("b")"#, "0"),
-        (r#"string.Compare("b", "a", StringComparison.Ordinal) > 0"#, "True"),
+        (
+            r#"string.Compare("b", "a", StringComparison.Ordinal) > 0"#,
+            "True",
+        ),
         (
             r#"string.Compare("ABC", "abc", StringComparison.OrdinalIgnoreCase)"#,
             "0",
         ),
         (r#"string.CompareOrdinal("a", "b") < 0"#, "True"),
-        (r#"string.Compare(null, "a", StringComparison.Ordinal)"#, "-1"),
+        (
+            r#"string.Compare(null, "a", StringComparison.Ordinal)"#,
+            "-1",
+        ),
         (r#"StringComparison.Ordinal.ToString()"#, "Ordinal"),
     ]);
 }
@@ -245,7 +254,10 @@ fn comparisons() {
 #[test]
 fn static_join_concat_format() {
     check(&[
-        (r#"string.Join(", ", new string[] { "a", "b", "c" })"#, "a, b, c"),
+        (
+            r#"string.Join(", ", new string[] { "a", "b", "c" })"#,
+            "a, b, c",
+        ),
         (r#"string.Join("-", "x", "y")"#, "x-y"),
         (r#"string.Join(",", 1, 2, 3)"#, "1,2,3"),
         (r#"string.Join('/', new[] { "a", "b" })"#, "a/b"),
@@ -259,7 +271,10 @@ fn static_join_concat_format() {
         (r#"string.Format("{0:N2}", 1234.5)"#, "1,234.50"),
         (r#"string.Format("{0:X4}", 255)"#, "00FF"),
         (r#"string.Format("{0:F1}|{1}", 2.25, null)"#, "2.3|"),
-        (r#"string.Format("{0}-{1}", new string[] { "a", "b" })"#, "a-b"),
+        (
+            r#"string.Format("{0}-{1}", new string[] { "a", "b" })"#,
+            "a-b",
+        ),
         (r#"string.Empty.Length"#, "0"),
         (r#"string.IsNullOrWhiteSpace(" \t")"#, "True"),
     ]);

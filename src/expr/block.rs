@@ -902,9 +902,10 @@ fn item_at<'a>(
         Value::Extensions(items) => items.get(index).map(Value::Extension),
         Value::Str(s) => s.chars().nth(index).map(Value::Char),
         Value::String(s) => s.chars().nth(index).map(Value::Char),
-        Value::Strings(items) => items
-            .get(index)
-            .map(|s| s.as_ref().map_or(Value::Null, |s| Value::String(std::sync::Arc::clone(s)))),
+        Value::Strings(items) => items.get(index).map(|s| {
+            s.as_ref()
+                .map_or(Value::Null, |s| Value::String(std::sync::Arc::clone(s)))
+        }),
         Value::Chars(items) => items.get(index).map(|c| Value::Char(*c)),
         _ => None,
     })

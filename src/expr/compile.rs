@@ -725,14 +725,24 @@ impl Compiler {
                     def.result,
                 ))
             }
-            (ty, Some(ast::Initializer::Collection(items))) if args.is_empty() => {
+            (ty, Some(ast::Initializer::Collection(items))) if args.len() <= 1 => {
+                if let Some(size) = args.first() {
+                    let (node, _) = self.value(&size.value)?;
+                    let matches = matches!(node, Node::Const(Constant::Int(n)) if usize::try_from(n).ok() == Some(items.len()));
+                    if !matches {
+                        return Err(CompileError::new(
+                            format!(
+                                "An array initializer of length '{}' is expected",
+                                items.len()
+                            ),
+                            size.value.span,
+                        ));
+                    }
+                }
                 let mut values = Vec::with_capacity(items.len());
                 for item in items {
                     let [value] = item.as_slice() else {
-                        return Err(CompileError::new(
-                            "Invalid array initializer member",
-                            span,
-                        ));
+                        return Err(CompileError::new("Invalid array initializer member", span));
                     };
                     values.push((self.value(value)?, value.span));
                 }
@@ -762,8 +772,8 @@ impl Compiler {
                 };
                 let mut nodes = Vec::with_capacity(values.len());
                 for ((node, t), at) in values {
-                    let fits = assignable(t, element)
-                        || (element == Type::Byte && t == Type::Int32);
+                    let fits =
+                        assignable(t, element) || (element == Type::Byte && t == Type::Int32);
                     if !fits {
                         return Err(CompileError::new(
                             format!("Cannot implicitly convert type '{t}' to '{element}'"),
@@ -1255,6 +1265,9 @@ fn compare_kind(a: Type, b: Type, equality: bool) -> Option<CompareKind> {
     }
     if a == Type::Boolean && b == Type::Boolean {
         return Some(CompareKind::Bool);
+    }
+    if a == Type::Guid && b == Type::Guid {
+        return Some(CompareKind::Guid);
     }
     if a == b
         && matches!(

@@ -154,6 +154,8 @@ pub(crate) enum CompareKind {
     DateTime,
     /// Reference identity (class types without `==` overloads), including `x == null`.
     Reference,
+    /// `Guid` value equality.
+    Guid,
 }
 
 /// Comparison operators.
@@ -471,6 +473,11 @@ fn compare<'a>(op: CompareOp, kind: CompareKind, left: &Value<'a>, right: &Value
         },
         CompareKind::DateTime => match (left, right) {
             (Value::DateTime(a), Value::DateTime(b)) => Some(a.cmp(b)),
+            (Value::Null, Value::Null) => Some(Ordering::Equal),
+            _ => None,
+        },
+        CompareKind::Guid => match (left, right) {
+            (Value::Guid(a), Value::Guid(b)) => Some(a.cmp(b)),
             (Value::Null, Value::Null) => Some(Ordering::Equal),
             _ => None,
         },

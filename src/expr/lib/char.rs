@@ -66,7 +66,10 @@ pub(crate) const STATIC_METHODS: &[StaticMethodDef] = &[
     test!("IsLower", char::is_lowercase),
     test!("IsControl", char::is_control),
     test!("IsPunctuation", |c| c.is_ascii_punctuation()
-        && !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~')),
+        && !matches!(
+            c,
+            '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~'
+        )),
     StaticMethodDef {
         name: "ToUpper",
         owner: StaticType::Char,

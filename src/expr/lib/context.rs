@@ -426,7 +426,10 @@ pub(crate) const INDEXERS: &[IndexerDef] = &[
             (Value::Strings(items), Value::Int(n)) => usize::try_from(*n)
                 .ok()
                 .and_then(|n| items.get(n))
-                .map(|s| s.as_ref().map_or(Value::Null, |s| Value::String(Arc::clone(s))))
+                .map(|s| {
+                    s.as_ref()
+                        .map_or(Value::Null, |s| Value::String(Arc::clone(s)))
+                })
                 .ok_or_else(|| {
                     Exception::new(
                         ExceptionKind::IndexOutOfRange,

@@ -3,9 +3,9 @@
 //! but gives 0 for `null`; `ToInt32(double)` rounds half to even and throws `OverflowException`
 //! out of range).
 
+use super::StaticMethodDef;
 use super::numbers::{parse_bool, parse_double, parse_integer};
 use super::string::{argument_null, format_error, int_of, owned};
-use super::StaticMethodDef;
 use crate::diagnostic::Span;
 use crate::expr::eval::{Exception, ExceptionKind};
 use crate::expr::types::{StaticType, Type};
@@ -46,7 +46,7 @@ pub(crate) fn from_base64(text: &str) -> Result<Vec<u8>, Exception> {
         .bytes()
         .filter(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
         .collect();
-    if symbols.len() % 4 != 0 {
+    if !symbols.len().is_multiple_of(4) {
         return Err(bad_base64());
     }
     let padding = symbols.iter().rev().take_while(|b| **b == b'=').count();
@@ -153,7 +153,12 @@ fn int32(a: &[Value<'_>]) -> Result<Value<'static>, Exception> {
 }
 
 fn int64(a: &[Value<'_>]) -> Result<Value<'static>, Exception> {
-    Ok(Value::Long(to_integer(a.first(), i64::MIN, i64::MAX, "Int64")?))
+    Ok(Value::Long(to_integer(
+        a.first(),
+        i64::MIN,
+        i64::MAX,
+        "Int64",
+    )?))
 }
 
 pub(crate) const STATIC_METHODS: &[StaticMethodDef] = &[

@@ -54,7 +54,12 @@ impl TextEncoding {
             TextEncoding::Unicode => {
                 let units: Vec<u16> = bytes
                     .chunks_exact(2)
-                    .map(|p| u16::from_le_bytes([p.first().copied().unwrap_or(0), p.get(1).copied().unwrap_or(0)]))
+                    .map(|p| {
+                        u16::from_le_bytes([
+                            p.first().copied().unwrap_or(0),
+                            p.get(1).copied().unwrap_or(0),
+                        ])
+                    })
                     .collect();
                 let mut s = String::from_utf16_lossy(&units);
                 if bytes.len() % 2 == 1 {
@@ -101,7 +106,10 @@ pub(crate) const METHODS: &[MethodDef] = &[
         params: &[Type::String],
         result: Type::ByteArray,
         call: |t, a, _| {
-            let s = a.first().and_then(Value::as_str).ok_or_else(|| argument_null("s"))?;
+            let s = a
+                .first()
+                .and_then(Value::as_str)
+                .ok_or_else(|| argument_null("s"))?;
             Ok(Value::ByteArray(encoding(t).encode(s).into()))
         },
     },
@@ -121,8 +129,13 @@ pub(crate) const METHODS: &[MethodDef] = &[
         params: &[Type::String],
         result: Type::Int32,
         call: |t, a, _| {
-            let s = a.first().and_then(Value::as_str).ok_or_else(|| argument_null("s"))?;
-            Ok(Value::Int(i32::try_from(encoding(t).encode(s).len()).unwrap_or(i32::MAX)))
+            let s = a
+                .first()
+                .and_then(Value::as_str)
+                .ok_or_else(|| argument_null("s"))?;
+            Ok(Value::Int(
+                i32::try_from(encoding(t).encode(s).len()).unwrap_or(i32::MAX),
+            ))
         },
     },
     MethodDef {

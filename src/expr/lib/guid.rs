@@ -138,7 +138,10 @@ pub(crate) const OUT_METHODS: &[OutMethodDef] = &[OutMethodDef {
     out: Type::Guid,
     result: Type::Boolean,
     call: |a, _| {
-        let parsed = a.first().and_then(Value::as_str).and_then(|s| parse(s).ok());
+        let parsed = a
+            .first()
+            .and_then(Value::as_str)
+            .and_then(|s| parse(s).ok());
         Ok(match parsed {
             Some(g) => (Value::Bool(true), Value::Guid(g)),
             None => (Value::Bool(false), Value::Guid([0; 16])),
@@ -152,7 +155,10 @@ pub(crate) const METHODS: &[MethodDef] = &[MethodDef {
     params: &[Type::String],
     result: Type::String,
     call: |t, a, _| match t {
-        Value::Guid(g) => Ok(owned(format(g, a.first().and_then(Value::as_str).unwrap_or(""))?)),
+        Value::Guid(g) => Ok(owned(format(
+            g,
+            a.first().and_then(Value::as_str).unwrap_or(""),
+        )?)),
         _ => Ok(Value::Null),
     },
 }];

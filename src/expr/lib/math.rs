@@ -87,7 +87,9 @@ fn round(args: &[Value<'_>]) -> Result<Value<'static>, Exception> {
     if mode > 4 {
         return Err(argument(
             "mode",
-            &format!("The value '{mode}' is not valid for this usage of the type MidpointRounding."),
+            &format!(
+                "The value '{mode}' is not valid for this usage of the type MidpointRounding."
+            ),
         ));
     }
     if value.abs() >= 1e16 || !value.is_finite() {

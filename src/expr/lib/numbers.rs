@@ -149,7 +149,7 @@ fn group_digits(int_part: &str) -> String {
     let n = int_part.len();
     let mut out = String::with_capacity(n + n / 3);
     for (i, c) in int_part.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -184,7 +184,9 @@ fn scientific(dec: &Dec, decimals: Option<i64>, min_exp_digits: usize, upper: bo
     out.push(char::from(b'0' + dec.digit(0)));
     let frac = match decimals {
         Some(n) => n,
-        None => i64::try_from(dec.digits.len()).unwrap_or(1).saturating_sub(1),
+        None => i64::try_from(dec.digits.len())
+            .unwrap_or(1)
+            .saturating_sub(1),
     };
     if frac > 0 {
         out.push('.');
@@ -241,10 +243,10 @@ fn decimal_of(n: Num) -> Dec {
 
 /// Formats a number with a standard or simple custom numeric format string.
 fn format_number(n: Num, spec: &str) -> Result<String, Exception> {
-    if let Num::Double(d) = n {
-        if let Some(s) = special(d) {
-            return Ok(s);
-        }
+    if let Num::Double(d) = n
+        && let Some(s) = special(d)
+    {
+        return Ok(s);
     }
     let mut chars = spec.chars();
     let letter = chars.next();
@@ -265,18 +267,20 @@ fn format_number(n: Num, spec: &str) -> Result<String, Exception> {
     };
     let upper = letter.is_ascii_uppercase();
     match (letter.to_ascii_uppercase(), n) {
-        ('G' | 'R', Num::Double(d)) => match precision.filter(|p| *p > 0 && letter.to_ascii_uppercase() == 'G') {
-            None => {
-                let dec = Dec::shortest(d);
-                let max = i64::try_from(dec.digits.len()).unwrap_or(0).max(15);
-                Ok(with_sign(dec.negative, general(&dec, max, upper)))
+        ('G' | 'R', Num::Double(d)) => {
+            match precision.filter(|p| *p > 0 && letter.eq_ignore_ascii_case(&'G')) {
+                None => {
+                    let dec = Dec::shortest(d);
+                    let max = i64::try_from(dec.digits.len()).unwrap_or(0).max(15);
+                    Ok(with_sign(dec.negative, general(&dec, max, upper)))
+                }
+                Some(p) => {
+                    let mut dec = Dec::exact(d);
+                    dec.round(p);
+                    Ok(with_sign(dec.negative, general(&dec, p, upper)))
+                }
             }
-            Some(p) => {
-                let mut dec = Dec::exact(d);
-                dec.round(p);
-                Ok(with_sign(dec.negative, general(&dec, p, upper)))
-            }
-        },
+        }
         ('G' | 'R', Num::Int(i, _)) => match precision.filter(|p| *p > 0) {
             None => Ok(i.to_string()),
             Some(p) => {
@@ -292,7 +296,11 @@ fn format_number(n: Num, spec: &str) -> Result<String, Exception> {
         }
         ('X', Num::Int(i, bits)) => {
             let width = usize::try_from(precision.unwrap_or(0)).unwrap_or(0);
-            let mask = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
+            let mask = if bits >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << bits) - 1
+            };
             let v = (i as u64) & mask;
             Ok(if upper {
                 format!("{v:0width$X}")
@@ -388,11 +396,18 @@ fn is_white(c: char) -> bool {
 }
 
 fn not_a_number(s: &str) -> Exception {
-    format_error(format!("The input string '{s}' was not in a correct format."))
+    format_error(format!(
+        "The input string '{s}' was not in a correct format."
+    ))
 }
 
 /// `long.Parse` / `int.Parse` (`NumberStyles.Integer`) within `[min, max]`.
-pub(crate) fn parse_integer(s: &str, min: i64, max: i64, type_name: &str) -> Result<i64, Exception> {
+pub(crate) fn parse_integer(
+    s: &str,
+    min: i64,
+    max: i64,
+    type_name: &str,
+) -> Result<i64, Exception> {
     let t = s.trim_matches(is_white);
     let (negative, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, t.get(1..).unwrap_or("")),
@@ -639,7 +654,12 @@ pub(crate) const STATIC_METHODS: &[StaticMethodDef] = &[
         params: &[Type::String],
         result: Type::Int32,
         call: |a, _| {
-            let v = parse_integer(str_arg(a, "s")?, i64::from(i32::MIN), i64::from(i32::MAX), "Int32")?;
+            let v = parse_integer(
+                str_arg(a, "s")?,
+                i64::from(i32::MIN),
+                i64::from(i32::MAX),
+                "Int32",
+            )?;
             Ok(Value::Int(i32::try_from(v).unwrap_or(0)))
         },
     },
@@ -648,7 +668,14 @@ pub(crate) const STATIC_METHODS: &[StaticMethodDef] = &[
         owner: StaticType::Int64,
         params: &[Type::String],
         result: Type::Int64,
-        call: |a, _| Ok(Value::Long(parse_integer(str_arg(a, "s")?, i64::MIN, i64::MAX, "Int64")?)),
+        call: |a, _| {
+            Ok(Value::Long(parse_integer(
+                str_arg(a, "s")?,
+                i64::MIN,
+                i64::MAX,
+                "Int64",
+            )?))
+        },
     },
     StaticMethodDef {
         name: "Parse",
@@ -749,4 +776,3 @@ pub(crate) const OUT_METHODS: &[OutMethodDef] = &[
         },
     },
 ];
-

@@ -16,7 +16,9 @@ use crate::expr::value::Value;
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
 fn next_u64(state: &AtomicU64) -> u64 {
-    let mut z = state.fetch_add(GOLDEN, Ordering::Relaxed).wrapping_add(GOLDEN);
+    let mut z = state
+        .fetch_add(GOLDEN, Ordering::Relaxed)
+        .wrapping_add(GOLDEN);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -68,7 +70,11 @@ fn next(t: &Value<'_>, args: &[Value<'_>]) -> Result<Value<'static>, Exception> 
         }
     };
     let span = u64::try_from(max - min).unwrap_or(0);
-    let v = if span == 0 { min } else { min + i64::try_from(below(s, span)).unwrap_or(0) };
+    let v = if span == 0 {
+        min
+    } else {
+        min + i64::try_from(below(s, span)).unwrap_or(0)
+    };
     Ok(Value::Int(i32::try_from(v).unwrap_or(0)))
 }
 

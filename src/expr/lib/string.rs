@@ -273,7 +273,12 @@ fn separator_positions(u: &[u16], seps: &Separators) -> Vec<(usize, usize)> {
 
 /// .NET's `String.SplitInternal` with its post-processing for `RemoveEmptyEntries` /
 /// `TrimEntries` and the `count` limit.
-fn split(t: &Value<'_>, seps: &Separators, count: i64, options: u8) -> Result<Value<'static>, Exception> {
+fn split(
+    t: &Value<'_>,
+    seps: &Separators,
+    count: i64,
+    options: u8,
+) -> Result<Value<'static>, Exception> {
     if count < 0 {
         return Err(out_of_range("count", "Count cannot be less than zero."));
     }
@@ -473,7 +478,10 @@ fn starts_ends(t: &Value<'_>, args: &[Value<'_>], end: bool) -> Result<Value<'st
     };
     let hay = folded(text(t), ignore);
     if needle.is_empty() {
-        return Ok(Value::Bool(matches!(args.first(), Some(Value::Str(_) | Value::String(_)))));
+        return Ok(Value::Bool(matches!(
+            args.first(),
+            Some(Value::Str(_) | Value::String(_))
+        )));
     }
     Ok(Value::Bool(if end {
         hay.ends_with(&needle)
@@ -502,12 +510,13 @@ fn equals(a: Option<&str>, b: Option<&str>, ignore: bool) -> bool {
 fn pad(t: &Value<'_>, args: &[Value<'_>], left: bool) -> Result<Value<'static>, Exception> {
     let width = int_of(args.first());
     if width < 0 {
-        return Err(out_of_range(
-            "totalWidth",
-            "Non-negative number required.",
-        ));
+        return Err(out_of_range("totalWidth", "Non-negative number required."));
     }
-    let c = if args.len() > 1 { arg_char(args, 1) } else { ' ' };
+    let c = if args.len() > 1 {
+        arg_char(args, 1)
+    } else {
+        ' '
+    };
     let u = units(text(t));
     let width = usize::try_from(width).unwrap_or(0);
     if width <= u.len() {
@@ -527,15 +536,15 @@ fn pad(t: &Value<'_>, args: &[Value<'_>], left: bool) -> Result<Value<'static>, 
 fn replace(t: &Value<'_>, args: &[Value<'_>]) -> Result<Value<'static>, Exception> {
     if let [Value::Char(a), Value::Char(b)] = args {
         return Ok(owned(
-            text(t).chars().map(|c| if c == *a { *b } else { c }).collect(),
+            text(t)
+                .chars()
+                .map(|c| if c == *a { *b } else { c })
+                .collect(),
         ));
     }
     let old = arg_str(args, 0, "oldValue")?;
     if old.is_empty() {
-        return Err(argument(
-            "oldValue",
-            "The value cannot be an empty string.",
-        ));
+        return Err(argument("oldValue", "The value cannot be an empty string."));
     }
     let new = args.get(1).and_then(Value::as_str).unwrap_or("");
     Ok(owned(text(t).replace(old, new)))
@@ -609,7 +618,10 @@ fn array_items(v: &Value<'_>) -> Option<Vec<Value<'static>>> {
         Value::Strings(items) => Some(
             items
                 .iter()
-                .map(|s| s.as_ref().map_or(Value::Null, |s| Value::String(Arc::clone(s))))
+                .map(|s| {
+                    s.as_ref()
+                        .map_or(Value::Null, |s| Value::String(Arc::clone(s)))
+                })
                 .collect(),
         ),
         Value::StringSlice(items) => Some(
@@ -642,13 +654,13 @@ fn join(args: &[Value<'_>]) -> Result<Value<'static>, Exception> {
 
 fn concat(args: &[Value<'_>]) -> Value<'static> {
     let mut out = String::new();
-    if let [single] = args {
-        if let Some(items) = array_items(single) {
-            for i in &items {
-                out.push_str(&display(i));
-            }
-            return owned(out);
+    if let [single] = args
+        && let Some(items) = array_items(single)
+    {
+        for i in &items {
+            out.push_str(&display(i));
         }
+        return owned(out);
     }
     for a in args {
         out.push_str(&display(a));
@@ -797,7 +809,10 @@ pub(crate) fn midpoint_rounding_name(m: u8) -> &'static str {
     }
 }
 
-fn build_chars<'a>(args: &[Value<'a>], _: &'a crate::context::Context) -> Result<Value<'a>, Exception> {
+fn build_chars<'a>(
+    args: &[Value<'a>],
+    _: &'a crate::context::Context,
+) -> Result<Value<'a>, Exception> {
     Ok(Value::Chars(
         args.iter()
             .map(|a| match a {
@@ -808,15 +823,19 @@ fn build_chars<'a>(args: &[Value<'a>], _: &'a crate::context::Context) -> Result
     ))
 }
 
-fn build_strings<'a>(args: &[Value<'a>], _: &'a crate::context::Context) -> Result<Value<'a>, Exception> {
+fn build_strings<'a>(
+    args: &[Value<'a>],
+    _: &'a crate::context::Context,
+) -> Result<Value<'a>, Exception> {
     Ok(Value::Strings(
-        args.iter()
-            .map(|a| a.as_str().map(Arc::from))
-            .collect(),
+        args.iter().map(|a| a.as_str().map(Arc::from)).collect(),
     ))
 }
 
-fn build_bytes<'a>(args: &[Value<'a>], _: &'a crate::context::Context) -> Result<Value<'a>, Exception> {
+fn build_bytes<'a>(
+    args: &[Value<'a>],
+    _: &'a crate::context::Context,
+) -> Result<Value<'a>, Exception> {
     Ok(Value::ByteArray(
         args.iter()
             .map(|a| u8::try_from(int_of(Some(a))).unwrap_or(0))
@@ -1057,33 +1076,78 @@ pub(crate) const STATICS: &[StaticDef] = &[
         ty: Type::String,
         get: |_| Ok(Value::Str("")),
     },
-    enum_member!(StringComparison, "CurrentCulture", StringComparison, StringComparison(0)),
+    enum_member!(
+        StringComparison,
+        "CurrentCulture",
+        StringComparison,
+        StringComparison(0)
+    ),
     enum_member!(
         StringComparison,
         "CurrentCultureIgnoreCase",
         StringComparison,
         StringComparison(1)
     ),
-    enum_member!(StringComparison, "InvariantCulture", StringComparison, StringComparison(2)),
+    enum_member!(
+        StringComparison,
+        "InvariantCulture",
+        StringComparison,
+        StringComparison(2)
+    ),
     enum_member!(
         StringComparison,
         "InvariantCultureIgnoreCase",
         StringComparison,
         StringComparison(3)
     ),
-    enum_member!(StringComparison, "Ordinal", StringComparison, StringComparison(4)),
-    enum_member!(StringComparison, "OrdinalIgnoreCase", StringComparison, StringComparison(5)),
-    enum_member!(StringSplitOptions, "None", StringSplitOptions, SplitOptions(0)),
+    enum_member!(
+        StringComparison,
+        "Ordinal",
+        StringComparison,
+        StringComparison(4)
+    ),
+    enum_member!(
+        StringComparison,
+        "OrdinalIgnoreCase",
+        StringComparison,
+        StringComparison(5)
+    ),
+    enum_member!(
+        StringSplitOptions,
+        "None",
+        StringSplitOptions,
+        SplitOptions(0)
+    ),
     enum_member!(
         StringSplitOptions,
         "RemoveEmptyEntries",
         StringSplitOptions,
         SplitOptions(1)
     ),
-    enum_member!(StringSplitOptions, "TrimEntries", StringSplitOptions, SplitOptions(2)),
-    enum_member!(MidpointRounding, "ToEven", MidpointRounding, MidpointRounding(0)),
-    enum_member!(MidpointRounding, "AwayFromZero", MidpointRounding, MidpointRounding(1)),
-    enum_member!(MidpointRounding, "ToZero", MidpointRounding, MidpointRounding(2)),
+    enum_member!(
+        StringSplitOptions,
+        "TrimEntries",
+        StringSplitOptions,
+        SplitOptions(2)
+    ),
+    enum_member!(
+        MidpointRounding,
+        "ToEven",
+        MidpointRounding,
+        MidpointRounding(0)
+    ),
+    enum_member!(
+        MidpointRounding,
+        "AwayFromZero",
+        MidpointRounding,
+        MidpointRounding(1)
+    ),
+    enum_member!(
+        MidpointRounding,
+        "ToZero",
+        MidpointRounding,
+        MidpointRounding(2)
+    ),
     enum_member!(
         MidpointRounding,
         "ToNegativeInfinity",

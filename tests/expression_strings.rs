@@ -233,6 +233,22 @@ fn utf16_lengths_and_indices() {
 fn comparisons() {
     check(&[
         (r#""a".CompareTo("b")"#, "-1"),
+        (r#""a".CompareTo("B")"#, "-1"),
+        (r#""a".CompareTo("A")"#, "-1"),
+        (r#""B".CompareTo("a")"#, "1"),
+        (r#""apple".CompareTo("Banana")"#, "-1"),
+        (r#"string.Compare("abc", "ABC", true)"#, "0"),
+        (r#"string.Compare("1", "a")"#, "-1"),
+        (r#"string.Compare("_", "1")"#, "-1"),
+        (r#"string.Compare("ab", "a-b")"#, "1"),
+        (
+            r#"string.Compare("a", "B", StringComparison.InvariantCulture)"#,
+            "-1",
+        ),
+        (
+            r#"string.Compare("a", "B", StringComparison.Ordinal) > 0"#,
+            "True",
+        ),
         (r#""b".CompareTo("b")"#, "0"),
         (
             r#"string.Compare("b", "a", StringComparison.Ordinal) > 0"#,
@@ -306,4 +322,16 @@ fn char_members() {
         ("'x'.ToString()", "x"),
         ("char.IsDigit(\"a1\"[1])", "True"),
     ]);
+}
+
+#[test]
+fn hostile_sizes_throw_instead_of_allocating() {
+    check_error(&[(
+        r#""x".PadLeft(int.MaxValue)"#,
+        "System.OutOfMemoryException: Insufficient memory to continue the execution of the program.",
+    )]);
+    check_error(&[(
+        r#"1.ToString("F999999999")"#,
+        "System.OutOfMemoryException: Insufficient memory to continue the execution of the program.",
+    )]);
 }

@@ -42,6 +42,8 @@ pub enum ExceptionKind {
     ArgumentOutOfRange,
     /// `System.ArithmeticException`
     Arithmetic,
+    /// `System.OutOfMemoryException` (a result beyond the evaluator's size limit)
+    OutOfMemory,
 }
 
 impl ExceptionKind {
@@ -60,6 +62,7 @@ impl ExceptionKind {
             ExceptionKind::Format => "System.FormatException",
             ExceptionKind::ArgumentOutOfRange => "System.ArgumentOutOfRangeException",
             ExceptionKind::Arithmetic => "System.ArithmeticException",
+            ExceptionKind::OutOfMemory => "System.OutOfMemoryException",
         }
     }
 }

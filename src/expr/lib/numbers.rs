@@ -9,7 +9,7 @@
 //! `E`/`e`[n], `P`/`p`[n], `C`/`c`[n], `R`/`r`; custom formats made only of `0`, `#`, `,` and
 //! `.` (e.g. `0.00`, `#,##0`, `000`). Other custom formats throw `FormatException`.
 
-use super::string::{argument_null, format_error, int_of, owned};
+use super::string::{MAX_BUILT_LENGTH, argument_null, format_error, int_of, owned, too_long};
 use super::{MethodDef, OutMethodDef, StaticDef, StaticMethodDef};
 use crate::diagnostic::Span;
 use crate::expr::eval::{Exception, ExceptionKind};
@@ -265,6 +265,9 @@ fn format_number(n: Num, spec: &str) -> Result<String, Exception> {
     } else {
         rest.parse().ok()
     };
+    if precision.is_some_and(|p| usize::try_from(p).map_or(true, |p| p > MAX_BUILT_LENGTH)) {
+        return Err(too_long());
+    }
     let upper = letter.is_ascii_uppercase();
     match (letter.to_ascii_uppercase(), n) {
         ('G' | 'R', Num::Double(d)) => {

@@ -3,10 +3,11 @@
 //!
 //! .NET strings are UTF-16: every index, length and padding here counts UTF-16 code units, so
 //! `"é😀".Length` is 3 as in .NET. Cutting a surrogate pair in half yields U+FFFD (Rust strings
-//! cannot hold a lone surrogate). Culture-sensitive .NET overloads (`IndexOf(string)`,
-//! `StartsWith(string)`, `CompareTo`, `Compare(a, b)`, the `CurrentCulture*`/`InvariantCulture*`
-//! comparisons) are evaluated with ordinal rules; case-insensitive variants compare the simple
-//! upper-case mapping of each code unit (`OrdinalIgnoreCase`).
+//! cannot hold a lone surrogate). Culture-sensitive searches and equality (`IndexOf(string)`,
+//! `StartsWith(string)`, `Equals`/`StartsWith`/... with `CurrentCulture*`/`InvariantCulture*`)
+//! are evaluated with ordinal rules; case-insensitive variants compare the simple upper-case
+//! mapping of each code unit (`OrdinalIgnoreCase`). Culture-sensitive *ordering* (`CompareTo`,
+//! `string.Compare(a, b)`) approximates ICU's root collation, see `culture_compare`.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -43,6 +44,19 @@ pub(super) fn out_of_range(name: &str, message: &str) -> Exception {
     Exception::new(
         ExceptionKind::ArgumentOutOfRange,
         format!("{message} (Parameter '{name}')"),
+        Span::default(),
+    )
+}
+
+/// Longest string (UTF-16 units) padding or numeric formatting may build: beyond it the
+/// evaluator throws `OutOfMemoryException` instead of allocating gigabytes on hostile input.
+pub(super) const MAX_BUILT_LENGTH: usize = 1 << 24;
+
+/// The `OutOfMemoryException` for a result beyond [`MAX_BUILT_LENGTH`].
+pub(super) fn too_long() -> Exception {
+    Exception::new(
+        ExceptionKind::OutOfMemory,
+        "Insufficient memory to continue the execution of the program.",
         Span::default(),
     )
 }
@@ -503,6 +517,60 @@ fn ordinal_compare(a: Option<&str>, b: Option<&str>, ignore: bool) -> i32 {
     }
 }
 
+/// The primary weight of a character in the approximation of ICU's root collation used for
+/// culture-sensitive comparisons: white space and punctuation, then digits, then letters
+/// (case-insensitively), then everything else by code point.
+fn primary(c: char) -> (u8, u32) {
+    if c.is_ascii_digit() {
+        (1, u32::from(c))
+    } else if c.is_ascii_alphabetic() {
+        (2, u32::from(c.to_ascii_lowercase()))
+    } else if c.is_ascii() {
+        (0, u32::from(c))
+    } else {
+        (3, u32::from(lower(c)))
+    }
+}
+
+/// Culture-sensitive `Compare`/`CompareTo` (en-US/invariant with ICU), approximated: letters
+/// compare alphabetically regardless of case, a lower-case letter sorts before its upper-case
+/// form when nothing else differs, punctuation sorts before digits and digits before letters.
+/// Exact for ASCII letters and digits; other characters are ordered by code point.
+fn culture_compare(a: Option<&str>, b: Option<&str>, ignore: bool) -> i32 {
+    let (a, b) = match (a, b) {
+        (None, None) => return 0,
+        (None, Some(_)) => return -1,
+        (Some(_), None) => return 1,
+        (Some(a), Some(b)) => (a, b),
+    };
+    let sign = |o: Ordering| match o {
+        Ordering::Less => -1,
+        Ordering::Equal => 0,
+        Ordering::Greater => 1,
+    };
+    let primary_order = a.chars().map(primary).cmp(b.chars().map(primary));
+    if primary_order != Ordering::Equal || ignore {
+        return sign(primary_order);
+    }
+    for (x, y) in a.chars().zip(b.chars()) {
+        if x != y {
+            // Same primary weight, different case: lower case first.
+            return if x.is_lowercase() { -1 } else { 1 };
+        }
+    }
+    0
+}
+
+/// `String.Compare` under a `StringComparison`: ordinal for `Ordinal*`, else the culture
+/// approximation.
+fn compare_with(a: Option<&str>, b: Option<&str>, comparison: u8) -> i32 {
+    match comparison {
+        4 => ordinal_compare(a, b, false),
+        5 => ordinal_compare(a, b, true),
+        c => culture_compare(a, b, c % 2 == 1),
+    }
+}
+
 fn equals(a: Option<&str>, b: Option<&str>, ignore: bool) -> bool {
     ordinal_compare(a, b, ignore) == 0
 }
@@ -519,6 +587,9 @@ fn pad(t: &Value<'_>, args: &[Value<'_>], left: bool) -> Result<Value<'static>, 
     };
     let u = units(text(t));
     let width = usize::try_from(width).unwrap_or(0);
+    if width > MAX_BUILT_LENGTH {
+        return Err(too_long());
+    }
     if width <= u.len() {
         return Ok(t.to_static().unwrap_or(Value::Null));
     }
@@ -946,7 +1017,7 @@ pub(crate) const METHODS: &[MethodDef] = &[
         Ok(Value::Bool(equals(t.as_str(), a.first().and_then(Value::as_str), ignore)))
     }),
     method!("CompareTo", [S] => I, |t, a, _| {
-        Ok(Value::Int(ordinal_compare(t.as_str(), a.first().and_then(Value::as_str), false)))
+        Ok(Value::Int(culture_compare(t.as_str(), a.first().and_then(Value::as_str), false)))
     }),
     method!("IndexOf", [C] => I, |t, a, _| index_of(t, a, false)),
     method!("IndexOf", [C, I] => I, |t, a, _| index_of(t, a, false)),
@@ -1189,18 +1260,22 @@ pub(crate) const STATIC_METHODS: &[StaticMethodDef] = &[
     static_method!("Compare", [S, S] => I, |args, _| {
         let a = args.first().and_then(Value::as_str);
         let b = args.get(1).and_then(Value::as_str);
-        Ok(Value::Int(ordinal_compare(a, b, false)))
+        Ok(Value::Int(culture_compare(a, b, false)))
     }),
     static_method!("Compare", [S, S, B] => I, |args, _| {
         let a = args.first().and_then(Value::as_str);
         let b = args.get(1).and_then(Value::as_str);
-        Ok(Value::Int(ordinal_compare(a, b, matches!(args.get(2), Some(Value::Bool(true))))))
+        Ok(Value::Int(culture_compare(a, b, matches!(args.get(2), Some(Value::Bool(true))))))
     }),
     static_method!("Compare", [S, S, SC] => I, |args, _| {
-        let ignore = comparison(args, 2)?;
+        comparison(args, 2)?;
+        let c = match args.get(2) {
+            Some(Value::StringComparison(c)) => *c,
+            _ => 4,
+        };
         let a = args.first().and_then(Value::as_str);
         let b = args.get(1).and_then(Value::as_str);
-        Ok(Value::Int(ordinal_compare(a, b, ignore)))
+        Ok(Value::Int(compare_with(a, b, c)))
     }),
     static_method!("CompareOrdinal", [S, S] => I, |args, _| {
         let a = args.first().and_then(Value::as_str);

@@ -213,3 +213,36 @@ fn guids() {
         ),
     ]);
 }
+
+#[test]
+fn hex_and_bases() {
+    check(&[
+        (
+            r#"Convert.ToHexString(new byte[] { 1, 171, 255 })"#,
+            "01ABFF",
+        ),
+        (r#"Convert.FromHexString("01abFF").Length"#, "3"),
+        (
+            r#"BitConverter.ToString(Convert.FromHexString("01abFF"))"#,
+            "01-AB-FF",
+        ),
+        ("Convert.ToString(255, 16)", "ff"),
+        ("Convert.ToString(5, 2)", "101"),
+        ("Convert.ToString(-1, 16)", "ffffffff"),
+        ("Convert.ToString(8, 8)", "10"),
+    ]);
+    check_error(&[
+        (
+            r#"Convert.FromHexString("abc")"#,
+            "System.FormatException: The input is not a valid hex string as its length is not a multiple of 2.",
+        ),
+        (
+            r#"Convert.FromHexString("zz")"#,
+            "System.FormatException: The input is not a valid hex string as it contains a non-hex character.",
+        ),
+        (
+            "Convert.ToString(5, 3)",
+            "System.ArgumentException: Invalid Base. (Parameter 'toBase')",
+        ),
+    ]);
+}

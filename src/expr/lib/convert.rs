@@ -1,4 +1,5 @@
-//! `System.Convert`: Base64 (`ToBase64String`, `FromBase64String`) and the common numeric,
+//! `System.Convert`: Base64 (`ToBase64String`, `FromBase64String`), hex (`ToHexString`,
+//! `FromHexString`), `ToString(value, toBase)`, and the common numeric,
 //! boolean and string conversions with .NET's rules (`ToInt32(string)` parses like `int.Parse`
 //! but gives 0 for `null`; `ToInt32(double)` rounds half to even and throws `OverflowException`
 //! out of range).
@@ -135,6 +136,51 @@ fn to_boolean(value: Option<&Value<'_>>) -> Result<bool, Exception> {
     })
 }
 
+fn bad_hex(message: &str) -> Exception {
+    format_error(format!("The input is not a valid hex string as {message}"))
+}
+
+/// `Convert.FromHexString`.
+fn from_hex(text: &str) -> Result<Vec<u8>, Exception> {
+    if !text.len().is_multiple_of(2) {
+        return Err(bad_hex("its length is not a multiple of 2."));
+    }
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .filter(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+                .ok_or_else(|| bad_hex("it contains a non-hex character."))
+        })
+        .collect()
+}
+
+/// `Convert.ToString(value, toBase)` for bases 2, 8, 10 and 16 (two's complement of the
+/// type's width for negative values outside base 10).
+fn to_base(value: i64, bits: u32, base: i64) -> Result<String, Exception> {
+    let mask = if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    };
+    let raw = (value as u64) & mask;
+    Ok(match base {
+        10 => value.to_string(),
+        2 => format!("{raw:b}"),
+        8 => format!("{raw:o}"),
+        16 => format!("{raw:x}"),
+        _ => {
+            return Err(Exception::new(
+                ExceptionKind::Argument,
+                "Invalid Base. (Parameter 'toBase')",
+                Span::default(),
+            ));
+        }
+    })
+}
+
 macro_rules! c {
     ($name:literal, [$($p:expr),*] => $r:expr, $f:expr) => {
         StaticMethodDef {
@@ -169,6 +215,20 @@ pub(crate) const STATIC_METHODS: &[StaticMethodDef] = &[
     c!("FromBase64String", [S] => BA, |a, _| {
         let text = a.first().and_then(Value::as_str).ok_or_else(|| argument_null("s"))?;
         Ok(Value::ByteArray(from_base64(text)?.into()))
+    }),
+    c!("ToHexString", [BA] => S, |a, _| {
+        let bytes = bytes_of(a.first()).ok_or_else(|| argument_null("inArray"))?;
+        Ok(owned(bytes.iter().map(|b| format!("{b:02X}")).collect()))
+    }),
+    c!("FromHexString", [S] => BA, |a, _| {
+        let text = a.first().and_then(Value::as_str).ok_or_else(|| argument_null("s"))?;
+        Ok(Value::ByteArray(from_hex(text)?.into()))
+    }),
+    c!("ToString", [I, I] => S, |a, _| {
+        Ok(owned(to_base(int_of(a.first()), 32, int_of(a.get(1)))?))
+    }),
+    c!("ToString", [L, I] => S, |a, _| {
+        Ok(owned(to_base(int_of(a.first()), 64, int_of(a.get(1)))?))
     }),
     c!("ToInt32", [S] => I, |a, _| int32(a)),
     c!("ToInt32", [B] => I, |a, _| int32(a)),

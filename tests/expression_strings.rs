@@ -62,6 +62,11 @@ fn split_follows_dotnet() {
         ),
         (r#""a,b".Split(',', 0).Length"#, "0"),
         (r#"string.Join("|", "a b\tc".Split())"#, "a|b|c"),
+        (
+            r#"string.Join("|", "a b".Split(new string[] { "" }, StringSplitOptions.None))"#,
+            "a|b",
+        ),
+        (r#""a b".Split("").Length"#, "1"),
         (r#""".Split(',').Length"#, "1"),
         (
             r#""".Split(',', StringSplitOptions.RemoveEmptyEntries).Length"#,

@@ -255,7 +255,12 @@ fn separators(arg: Option<&Value<'_>>) -> Separators {
             .collect(),
         _ => return Separators::WhiteSpace,
     };
-    if list.is_empty() && matches!(arg, Some(Value::Chars(_)) | Some(Value::Null) | None) {
+    if list.is_empty()
+        && matches!(
+            arg,
+            Some(Value::Chars(_) | Value::Strings(_) | Value::StringSlice(_) | Value::Null) | None
+        )
+    {
         Separators::WhiteSpace
     } else {
         Separators::List(list)

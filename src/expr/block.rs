@@ -544,15 +544,23 @@ fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, Comp
         "Exception" => return Ok(None),
         "NullReferenceException" => &[ExceptionKind::NullReference],
         "InvalidCastException" => &[ExceptionKind::InvalidCast],
-        "ArgumentException" => &[ExceptionKind::Argument, ExceptionKind::ArgumentNull],
+        "ArgumentException" => &[
+            ExceptionKind::Argument,
+            ExceptionKind::ArgumentNull,
+            ExceptionKind::ArgumentOutOfRange,
+        ],
+        "ArgumentOutOfRangeException" => &[ExceptionKind::ArgumentOutOfRange],
         "ArgumentNullException" => &[ExceptionKind::ArgumentNull],
         "FormatException" => &[ExceptionKind::Format],
         "KeyNotFoundException" => &[ExceptionKind::KeyNotFound],
         "IndexOutOfRangeException" => &[ExceptionKind::IndexOutOfRange],
         "InvalidOperationException" => &[ExceptionKind::InvalidOperation],
-        "DivideByZeroException" | "ArithmeticException" => {
-            &[ExceptionKind::DivideByZero, ExceptionKind::Overflow]
-        }
+        "DivideByZeroException" => &[ExceptionKind::DivideByZero],
+        "ArithmeticException" => &[
+            ExceptionKind::DivideByZero,
+            ExceptionKind::Overflow,
+            ExceptionKind::Arithmetic,
+        ],
         "OverflowException" => &[ExceptionKind::Overflow],
         _ => {
             return Err(CompileError::new(

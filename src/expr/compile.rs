@@ -361,6 +361,11 @@ impl Compiler {
                 };
                 value(message, Type::Exception)
             }
+            ExprKind::New {
+                ty,
+                args,
+                initializer,
+            } => self.construct(ty.as_ref(), args, initializer.as_ref(), span),
             ExprKind::Lambda { .. } => Err(CompileError::new(
                 "A lambda expression can only be passed as an argument to a method such as Any or All",
                 span,
@@ -476,8 +481,11 @@ impl Compiler {
             };
             return Err(CompileError::new(what, callee.span));
         };
+        let has_out = args
+            .last()
+            .is_some_and(|a| a.modifier == Some(ast::ArgModifier::Out));
         let mut seen_named = false;
-        for arg in args {
+        for (i, arg) in args.iter().enumerate() {
             // Named arguments are accepted in positional order (`As<JObject>(preserveContent: true)`);
             // the library tables carry no parameter names to reorder them by.
             match &arg.name {
@@ -490,7 +498,7 @@ impl Compiler {
                 }
                 None => {}
             }
-            if arg.modifier.is_some() {
+            if arg.modifier.is_some() && !(has_out && i + 1 == args.len()) {
                 return Err(CompileError::new(
                     "out/ref arguments are not supported yet",
                     arg.value.span,
@@ -498,6 +506,11 @@ impl Compiler {
             }
         }
         match self.compile(target)? {
+            Compiled::TypeName(owner) if has_out => self.out_call(owner, name, args, span),
+            Compiled::Value(..) if has_out => Err(CompileError::new(
+                "out arguments are only supported for static methods such as int.TryParse",
+                span,
+            )),
             Compiled::TypeName(owner) => {
                 let overloads: Vec<_> = lib::static_methods(owner, &name.name).collect();
                 if overloads.is_empty() {
@@ -618,6 +631,206 @@ impl Compiler {
                     def.result,
                 ))
             }
+        }
+    }
+
+    /// `T.TryParse(s, out var x)`: a static method whose last argument is `out`.
+    fn out_call(
+        &mut self,
+        owner: StaticType,
+        name: &ast::Ident,
+        args: &[ast::Argument],
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let Some((out_arg, rest)) = args.split_last() else {
+            return Err(no_overload(name, 0, span));
+        };
+        let overloads: Vec<_> = lib::out_methods(owner, &name.name).collect();
+        if overloads.is_empty() {
+            return Err(CompileError::new(
+                format!(
+                    "'{}.{}' has no overload with an out parameter",
+                    Type::TypeName(owner),
+                    name.name
+                ),
+                span,
+            ));
+        }
+        let compiled = self.arguments(rest)?;
+        let def = overloads
+            .iter()
+            .find(|d| applicable(d.params, &compiled))
+            .ok_or_else(|| no_overload(name, args.len(), span))?;
+        let position = args.len();
+        let mismatch = |ty: Type, at: Span| {
+            CompileError::new(
+                format!(
+                    "Argument {position}: cannot convert from 'out {ty}' to 'out {}'",
+                    def.out
+                ),
+                at,
+            )
+        };
+        let slot = match &out_arg.value.kind {
+            ExprKind::OutDeclaration { ty, name: local } => {
+                if let Some(written) = ty {
+                    let ty = resolve_type(written)?;
+                    if ty != def.out {
+                        return Err(mismatch(ty, written.span));
+                    }
+                }
+                if local.name == "_" {
+                    self.discard_slot(local.span)?
+                } else {
+                    self.declare(local, def.out)?
+                }
+            }
+            ExprKind::Name(ident) if ident.name == "_" => self.discard_slot(ident.span)?,
+            ExprKind::Name(ident) => match self.local(&ident.name) {
+                Some((slot, ty)) if ty == def.out => slot,
+                Some((_, ty)) => return Err(mismatch(ty, ident.span)),
+                None => {
+                    return Err(CompileError::new(
+                        format!(
+                            "The name '{}' does not exist in the current context",
+                            ident.name
+                        ),
+                        ident.span,
+                    ));
+                }
+            },
+            _ => {
+                return Err(CompileError::new(
+                    "A ref or out value must be an assignable variable",
+                    out_arg.value.span,
+                ));
+            }
+        };
+        Ok(Compiled::Value(
+            Node::OutCall {
+                call: def.call,
+                args: compiled.into_iter().map(|(n, _)| n).collect(),
+                slot,
+            },
+            def.result,
+        ))
+    }
+
+    /// A slot no name refers to (`out _`).
+    fn discard_slot(&mut self, span: Span) -> Result<u16, CompileError> {
+        let slot = self.slots;
+        self.slots = self
+            .slots
+            .checked_add(1)
+            .ok_or_else(|| CompileError::new("too many locals", span))?;
+        Ok(slot)
+    }
+
+    /// `new T(args)` of a library type, or `new T[] { ... }` / `new[] { ... }`.
+    fn construct(
+        &mut self,
+        ty: Option<&ast::TypeRef>,
+        args: &[ast::Argument],
+        initializer: Option<&ast::Initializer>,
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        match (ty, initializer) {
+            (Some(ty), None) if ty.array_ranks.is_empty() => {
+                let type_name = ty.path.last().map_or("", |i| i.name.as_str());
+                let overloads: Vec<_> = lib::constructors(type_name).collect();
+                if overloads.is_empty() {
+                    return Err(CompileError::new(
+                        format!("'new {type_name}(...)' is not supported in policy expressions"),
+                        span,
+                    ));
+                }
+                let compiled = self.arguments(args)?;
+                let def = overloads
+                    .iter()
+                    .find(|d| applicable(d.params, &compiled))
+                    .ok_or_else(|| {
+                        CompileError::new(
+                            format!(
+                                "'{type_name}' does not contain a constructor that takes {} arguments",
+                                args.len()
+                            ),
+                            span,
+                        )
+                    })?;
+                Ok(Compiled::Value(
+                    Node::StaticMethod {
+                        call: def.call,
+                        args: compiled.into_iter().map(|(n, _)| n).collect(),
+                    },
+                    def.result,
+                ))
+            }
+            (ty, Some(ast::Initializer::Collection(items))) if args.len() <= 1 => {
+                if let Some(size) = args.first() {
+                    let (node, _) = self.value(&size.value)?;
+                    let matches = matches!(node, Node::Const(Constant::Int(n)) if usize::try_from(n).ok() == Some(items.len()));
+                    if !matches {
+                        return Err(CompileError::new(
+                            format!(
+                                "An array initializer of length '{}' is expected",
+                                items.len()
+                            ),
+                            size.value.span,
+                        ));
+                    }
+                }
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    let [value] = item.as_slice() else {
+                        return Err(CompileError::new("Invalid array initializer member", span));
+                    };
+                    values.push((self.value(value)?, value.span));
+                }
+                let element = match ty {
+                    Some(written) => match resolve_type(written)? {
+                        Type::CharArray => Type::Char,
+                        Type::StringArray => Type::String,
+                        Type::ByteArray => Type::Byte,
+                        other => {
+                            return Err(CompileError::new(
+                                format!("arrays of type '{other}' are not supported yet"),
+                                span,
+                            ));
+                        }
+                    },
+                    None => values
+                        .iter()
+                        .map(|((_, t), _)| *t)
+                        .find(|t| *t != Type::Null)
+                        .unwrap_or(Type::String),
+                };
+                let Some((array, build)) = lib::array_constructor(element) else {
+                    return Err(CompileError::new(
+                        format!("arrays of '{element}' are not supported yet"),
+                        span,
+                    ));
+                };
+                let mut nodes = Vec::with_capacity(values.len());
+                for ((node, t), at) in values {
+                    let fits =
+                        assignable(t, element) || (element == Type::Byte && t == Type::Int32);
+                    if !fits {
+                        return Err(CompileError::new(
+                            format!("Cannot implicitly convert type '{t}' to '{element}'"),
+                            at,
+                        ));
+                    }
+                    nodes.push(node);
+                }
+                Ok(Compiled::Value(
+                    Node::StaticMethod {
+                        call: build,
+                        args: nodes.into(),
+                    },
+                    array,
+                ))
+            }
+            _ => Err(CompileError::new("'new' is not supported yet here", span)),
         }
     }
 
@@ -1080,6 +1293,11 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "X509SubjectKeyIdentifierExtension" => Type::X509SubjectKeyIdentifierExtension,
         "X509KeyUsageFlags" => Type::X509KeyUsageFlags,
         "Oid" => Type::Oid,
+        "Random" => Type::Random,
+        "StringComparison" => Type::StringComparison,
+        "StringSplitOptions" => Type::StringSplitOptions,
+        "MidpointRounding" => Type::MidpointRounding,
+        "Encoding" => Type::Encoding,
         _ => {
             return Err(CompileError::new(
                 format!(
@@ -1100,6 +1318,7 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         [] => Ok(base),
         [1] if base == Type::String => Ok(Type::StringArray),
         [1] if base == Type::Byte => Ok(Type::ByteArray),
+        [1] if base == Type::Char => Ok(Type::CharArray),
         _ => Err(CompileError::new(
             format!("arrays of '{base}' are not supported yet"),
             written.span,
@@ -1184,10 +1403,18 @@ fn compare_kind(a: Type, b: Type, equality: bool) -> Option<CompareKind> {
     if a == Type::Boolean && b == Type::Boolean {
         return Some(CompareKind::Bool);
     }
+    if a == Type::Guid && b == Type::Guid {
+        return Some(CompareKind::Guid);
+    }
     if a == b
         && matches!(
             a,
-            Type::X509KeyUsageFlags | Type::X509NameType | Type::DayOfWeek
+            Type::X509KeyUsageFlags
+                | Type::X509NameType
+                | Type::DayOfWeek
+                | Type::StringComparison
+                | Type::StringSplitOptions
+                | Type::MidpointRounding
         )
     {
         return Some(CompareKind::Integer);

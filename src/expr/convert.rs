@@ -24,6 +24,14 @@ pub(crate) fn runtime_type_name(value: &Value<'_>) -> &'static str {
         Value::StringSlice(_) => "System.String[]",
         Value::Certificate(_) => "System.Security.Cryptography.X509Certificates.X509Certificate2",
         Value::Extension(_) => "System.Security.Cryptography.X509Certificates.X509Extension",
+        Value::Strings(_) => "System.String[]",
+        Value::Chars(_) => "System.Char[]",
+        Value::Bytes(_) | Value::ByteArray(_) => "System.Byte[]",
+        Value::Byte(_) => "System.Byte",
+        Value::StringComparison(_) => "System.StringComparison",
+        Value::SplitOptions(_) => "System.StringSplitOptions",
+        Value::MidpointRounding(_) => "System.MidpointRounding",
+        Value::Random(_) => "System.Random",
         _ => "System.Object",
     }
 }
@@ -81,6 +89,13 @@ pub(crate) fn is_instance(value: &Value<'_>, ty: Type) -> bool {
         (Value::Json(j), Type::JObject) => j.is_object(),
         (Value::Json(j), Type::JArray) => j.is_array(),
         (Value::Json(j), Type::JValue) => !j.is_object() && !j.is_array(),
+        (Value::Strings(_), Type::StringArray)
+        | (Value::Chars(_), Type::CharArray)
+        | (Value::StringComparison(_), Type::StringComparison)
+        | (Value::SplitOptions(_), Type::StringSplitOptions)
+        | (Value::MidpointRounding(_), Type::MidpointRounding)
+        | (Value::Random(_), Type::Random)
+        | (Value::Encoding(_), Type::Encoding) => true,
         (Value::Extension(e), typed) => {
             use crate::cert::extension::ExtensionKind as K;
             matches!(

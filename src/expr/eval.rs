@@ -38,6 +38,12 @@ pub enum ExceptionKind {
     IndexOutOfRange,
     /// `System.FormatException`
     Format,
+    /// `System.ArgumentOutOfRangeException`
+    ArgumentOutOfRange,
+    /// `System.ArithmeticException`
+    Arithmetic,
+    /// `System.OutOfMemoryException` (a result beyond the evaluator's size limit)
+    OutOfMemory,
 }
 
 impl ExceptionKind {
@@ -54,6 +60,9 @@ impl ExceptionKind {
             ExceptionKind::KeyNotFound => "System.Collections.Generic.KeyNotFoundException",
             ExceptionKind::IndexOutOfRange => "System.IndexOutOfRangeException",
             ExceptionKind::Format => "System.FormatException",
+            ExceptionKind::ArgumentOutOfRange => "System.ArgumentOutOfRangeException",
+            ExceptionKind::Arithmetic => "System.ArithmeticException",
+            ExceptionKind::OutOfMemory => "System.OutOfMemoryException",
         }
     }
 }
@@ -107,6 +116,9 @@ pub(crate) type MethodFn =
 /// Calls a static method with evaluated arguments.
 pub(crate) type StaticMethodFn =
     for<'a> fn(&[Value<'a>], &'a Context) -> Result<Value<'a>, Exception>;
+/// Calls a static method with a trailing `out` parameter: the result and the `out` value.
+pub(crate) type OutMethodFn =
+    for<'a> fn(&[Value<'a>], &'a Context) -> Result<(Value<'a>, Value<'a>), Exception>;
 /// Calls a generic method (`GetValueOrDefault<T>`) with its type argument.
 pub(crate) type GenericMethodFn =
     for<'a> fn(&Value<'a>, &[Value<'a>], Type, &'a Context) -> Result<Value<'a>, Exception>;
@@ -141,6 +153,8 @@ pub(crate) enum CompareKind {
     DateTime,
     /// Reference identity (class types without `==` overloads), including `x == null`.
     Reference,
+    /// `Guid` value equality.
+    Guid,
 }
 
 /// Comparison operators.
@@ -278,6 +292,12 @@ pub(crate) enum Node {
     },
     Conditional(Box<Node>, Box<Node>, Box<Node>),
     Coalesce(Box<Node>, Box<Node>),
+    /// A static method with a trailing `out` argument stored into local `slot`.
+    OutCall {
+        call: OutMethodFn,
+        args: Box<[Node]>,
+        slot: u16,
+    },
 }
 
 /// Most loop iterations one evaluation may run (all loops together).
@@ -400,6 +420,9 @@ fn as_i64(value: &Value<'_>) -> Option<i64> {
         Value::NameType(t) => Some(*t as i64),
         Value::TimeSpan(t) => Some(*t),
         Value::DayOfWeek(d) => Some(i64::from(*d)),
+        Value::StringComparison(c) | Value::SplitOptions(c) | Value::MidpointRounding(c) => {
+            Some(i64::from(*c))
+        }
         _ => None,
     }
 }
@@ -461,6 +484,11 @@ fn compare<'a>(op: CompareOp, kind: CompareKind, left: &Value<'a>, right: &Value
         },
         CompareKind::DateTime => match (left, right) {
             (Value::DateTime(a), Value::DateTime(b)) => Some(a.ticks.cmp(&b.ticks)),
+            (Value::Null, Value::Null) => Some(Ordering::Equal),
+            _ => None,
+        },
+        CompareKind::Guid => match (left, right) {
+            (Value::Guid(a), Value::Guid(b)) => Some(a.cmp(b)),
             (Value::Null, Value::Null) => Some(Ordering::Equal),
             _ => None,
         },
@@ -811,6 +839,11 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
             } else {
                 Ok(left)
             }
+        }
+        Node::OutCall { call, args, slot } => {
+            let (result, out) = with_args(args, frame, |args, frame| call(args, frame.context))?;
+            frame.set(*slot, out);
+            Ok(result)
         }
     }
 }

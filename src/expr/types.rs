@@ -121,6 +121,18 @@ pub enum Type {
     Sequence(&'static Type),
     /// A type named in an expression to reach its static members (`DateTime.Now`, `string.IsNullOrEmpty`).
     TypeName(StaticType),
+    /// `char[]`
+    CharArray,
+    /// `StringComparison`
+    StringComparison,
+    /// `StringSplitOptions`
+    StringSplitOptions,
+    /// `MidpointRounding`
+    MidpointRounding,
+    /// `System.Random`
+    Random,
+    /// `System.Text.Encoding` (`Encoding.UTF8`, `.ASCII`, `.Unicode`)
+    Encoding,
 }
 
 /// Types whose static members expressions may use.
@@ -152,6 +164,26 @@ pub enum StaticType {
     JToken,
     /// `Formatting`
     Formatting,
+    /// `System.Char` / `char`
+    Char,
+    /// `System.Int64` / `long`
+    Int64,
+    /// `System.Double` / `double`
+    Double,
+    /// `System.Math`
+    Math,
+    /// `System.Text.Encoding`
+    Encoding,
+    /// `System.BitConverter`
+    BitConverter,
+    /// `System.Guid`
+    Guid,
+    /// `System.StringComparison`
+    StringComparison,
+    /// `System.StringSplitOptions`
+    StringSplitOptions,
+    /// `System.MidpointRounding`
+    MidpointRounding,
 }
 
 impl Type {
@@ -198,6 +230,9 @@ impl Type {
                 | Type::JArray
                 | Type::JValue
                 | Type::Sequence(_)
+                | Type::CharArray
+                | Type::Random
+                | Type::Encoding
         )
     }
 
@@ -282,6 +317,24 @@ impl fmt::Display for Type {
             Type::TypeName(StaticType::DateTime) => "DateTime",
             Type::TypeName(StaticType::Boolean) => "bool",
             Type::TypeName(StaticType::Int32) => "int",
+            Type::CharArray => "char[]",
+            Type::StringComparison | Type::TypeName(StaticType::StringComparison) => {
+                "StringComparison"
+            }
+            Type::StringSplitOptions | Type::TypeName(StaticType::StringSplitOptions) => {
+                "StringSplitOptions"
+            }
+            Type::MidpointRounding | Type::TypeName(StaticType::MidpointRounding) => {
+                "MidpointRounding"
+            }
+            Type::Random => "Random",
+            Type::Encoding | Type::TypeName(StaticType::Encoding) => "Encoding",
+            Type::TypeName(StaticType::Char) => "char",
+            Type::TypeName(StaticType::Int64) => "long",
+            Type::TypeName(StaticType::Double) => "double",
+            Type::TypeName(StaticType::Math) => "Math",
+            Type::TypeName(StaticType::BitConverter) => "BitConverter",
+            Type::TypeName(StaticType::Guid) => "Guid",
         };
         f.write_str(name)
     }

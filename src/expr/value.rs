@@ -158,6 +158,20 @@ pub enum Value<'a> {
     Formatting(bool),
     /// A sequence produced by LINQ (`Where`, `Select`, `ToArray`, ...).
     Sequence(Arc<[Value<'a>]>),
+    /// A `string[]` computed at run time (`Split`); `None` items are `null`.
+    Strings(Arc<[Option<Arc<str>>]>),
+    /// A `char[]`.
+    Chars(Arc<[char]>),
+    /// A `StringComparison` member, by its .NET value.
+    StringComparison(u8),
+    /// A `StringSplitOptions` value (flags: 1 = RemoveEmptyEntries, 2 = TrimEntries).
+    SplitOptions(u8),
+    /// A `MidpointRounding` member, by its .NET value.
+    MidpointRounding(u8),
+    /// A `System.Random`: its generator state.
+    Random(Arc<std::sync::atomic::AtomicU64>),
+    /// A `System.Text.Encoding`.
+    Encoding(crate::expr::lib::TextEncoding),
 }
 
 impl<'a> Value<'a> {
@@ -206,6 +220,13 @@ impl<'a> Value<'a> {
                     items.iter().map(Value::to_static).collect();
                 Value::Sequence(Arc::from(items?))
             }
+            Value::Strings(a) => Value::Strings(Arc::clone(a)),
+            Value::Chars(a) => Value::Chars(Arc::clone(a)),
+            Value::StringComparison(c) => Value::StringComparison(*c),
+            Value::SplitOptions(o) => Value::SplitOptions(*o),
+            Value::MidpointRounding(m) => Value::MidpointRounding(*m),
+            Value::Random(r) => Value::Random(Arc::clone(r)),
+            Value::Encoding(e) => Value::Encoding(*e),
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -245,7 +266,7 @@ impl<'a> Value<'a> {
             Value::Bool(false) => "False".to_owned(),
             Value::Int(i) => i.to_string(),
             Value::Long(i) => i.to_string(),
-            Value::Double(d) => format_double(*d),
+            Value::Double(d) => crate::expr::lib::format_double(*d),
             Value::Char(c) => c.to_string(),
             Value::Str(s) => (*s).to_owned(),
             Value::String(s) => s.to_string(),
@@ -283,6 +304,13 @@ impl<'a> Value<'a> {
             Value::Headers(_) | Value::Query(_) => "System.Collections.Generic.Dictionary`2[System.String,System.String[]]".to_owned(),
             Value::Pairs(_) => "System.Collections.Generic.Dictionary`2[System.String,System.String]".to_owned(),
             Value::Variables(_) => "System.Collections.Generic.Dictionary`2[System.String,System.Object]".to_owned(),
+            Value::Strings(_) => "System.String[]".to_owned(),
+            Value::Chars(_) => "System.Char[]".to_owned(),
+            Value::StringComparison(c) => crate::expr::lib::string_comparison_name(*c).to_owned(),
+            Value::SplitOptions(o) => crate::expr::lib::split_options_name(*o),
+            Value::MidpointRounding(m) => crate::expr::lib::midpoint_rounding_name(*m).to_owned(),
+            Value::Random(_) => "System.Random".to_owned(),
+            Value::Encoding(e) => e.type_name().to_owned(),
             Value::Response(_) | Value::Body(_) | Value::LastError(_) | Value::Api(_) | Value::Operation(_) | Value::Product(_) | Value::Subscription(_) | Value::User(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions".to_owned(),
         }
     }
@@ -331,19 +359,4 @@ pub fn format_guid(bytes: &[u8; 16]) -> String {
         out.push_str(&format!("{b:02x}"));
     }
     out
-}
-
-/// `double.ToString()` for the common cases (integral values print without a decimal point).
-fn format_double(d: f64) -> String {
-    if d.is_nan() {
-        "NaN".to_owned()
-    } else if d.is_infinite() {
-        if d > 0.0 {
-            "∞".to_owned()
-        } else {
-            "-∞".to_owned()
-        }
-    } else {
-        format!("{d}")
-    }
 }

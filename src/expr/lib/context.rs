@@ -169,7 +169,16 @@ pub(crate) const MEMBERS: &[MemberDef] = &[
     field!("Count", StringValuesDictionary => Int32, |h: Headers| count(h.len())),
     field!("Count", StringDictionary => Int32, |p: Pairs| count(p.len())),
     field!("Count", Variables => Int32, |v: Variables| count(v.len())),
-    field!("Length", StringArray => Int32, |a: StringSlice| count(a.len())),
+    MemberDef {
+        name: "Length",
+        owner: Type::StringArray,
+        ty: Type::Int32,
+        get: |t, _| match t {
+            Value::StringSlice(a) => Ok(count(a.len())),
+            Value::Strings(a) => Ok(count(a.len())),
+            _ => Ok(Value::Null),
+        },
+    },
 ];
 
 pub(crate) const METHODS: &[MethodDef] = &[
@@ -410,6 +419,20 @@ pub(crate) const INDEXERS: &[IndexerDef] = &[
                 .ok()
                 .and_then(|n| items.get(n))
                 .map(|s| Value::Str(s))
+                .ok_or_else(|| {
+                    Exception::new(
+                        ExceptionKind::IndexOutOfRange,
+                        "Index was outside the bounds of the array.",
+                        Span::default(),
+                    )
+                }),
+            (Value::Strings(items), Value::Int(n)) => usize::try_from(*n)
+                .ok()
+                .and_then(|n| items.get(n))
+                .map(|s| {
+                    s.as_ref()
+                        .map_or(Value::Null, |s| Value::String(Arc::clone(s)))
+                })
                 .ok_or_else(|| {
                     Exception::new(
                         ExceptionKind::IndexOutOfRange,

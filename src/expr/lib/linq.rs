@@ -57,7 +57,7 @@ pub(crate) fn element_type(ty: Type) -> Option<Type> {
         Type::OidCollection => Type::Oid,
         Type::X509ExtensionCollection => Type::X509Extension,
         Type::JArray | Type::JToken | Type::JObject => Type::JToken,
-        Type::String => Type::Char,
+        Type::String | Type::CharArray => Type::Char,
         Type::Sequence(element) => *element,
         _ => return None,
     })
@@ -110,6 +110,11 @@ pub(crate) fn item_at<'a>(
         Value::Str(s) => s.chars().nth(index).map(Value::Char),
         Value::String(s) => s.chars().nth(index).map(Value::Char),
         Value::Sequence(items) => items.get(index).cloned(),
+        Value::Strings(items) => items.get(index).map(|s| {
+            s.as_ref()
+                .map_or(Value::Null, |s| Value::String(Arc::clone(s)))
+        }),
+        Value::Chars(items) => items.get(index).map(|c| Value::Char(*c)),
         Value::Json(token) => match &**token {
             serde_json::Value::Array(items) => {
                 items.get(index).map(|t| Value::Json(Arc::new(t.clone())))

@@ -2,7 +2,9 @@
 //! and methods in tables the compiler searches at load; evaluation only calls the function
 //! pointers it found.
 
-use super::eval::{GenericMethodFn, IndexerFn, MemberFn, MethodFn, StaticFn, StaticMethodFn};
+use super::eval::{
+    GenericMethodFn, IndexerFn, MemberFn, MethodFn, OutMethodFn, StaticFn, StaticMethodFn,
+};
 use super::types::{StaticType, Type};
 
 mod certificate;
@@ -11,6 +13,18 @@ mod datetime;
 mod json;
 mod linq;
 mod string;
+
+mod char;
+mod convert;
+mod encoding;
+mod guid;
+mod math;
+mod numbers;
+mod random;
+
+pub use encoding::TextEncoding;
+pub(crate) use numbers::format_double;
+pub(crate) use string::{midpoint_rounding_name, split_options_name, string_comparison_name};
 
 /// An instance property or field.
 pub(crate) struct MemberDef {
@@ -64,9 +78,62 @@ pub(crate) struct IndexerDef {
     pub get: IndexerFn,
 }
 
+/// A static method whose last parameter is `out` (`int.TryParse(s, out var n)`): `call` gets
+/// the other arguments and returns the result and the value for the `out` variable.
+pub(crate) struct OutMethodDef {
+    pub name: &'static str,
+    pub owner: StaticType,
+    pub params: &'static [Type],
+    pub out: Type,
+    pub result: Type,
+    pub call: OutMethodFn,
+}
+
+/// A constructor `new T(args)` of a non-exception type.
+pub(crate) struct ConstructorDef {
+    pub type_name: &'static str,
+    pub params: &'static [Type],
+    pub result: Type,
+    pub call: StaticMethodFn,
+}
+
+const OUT_TABLES: &[&[OutMethodDef]] = &[numbers::OUT_METHODS, guid::OUT_METHODS];
+const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[random::CONSTRUCTORS];
+
+/// The overloads of static `out`-parameter method `name` on `owner`.
+pub(crate) fn out_methods(
+    owner: StaticType,
+    name: &str,
+) -> impl Iterator<Item = &'static OutMethodDef> {
+    let name = name.to_owned();
+    OUT_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(move |m| m.owner == owner && m.name == name)
+}
+
+/// The constructors of the type written `name` (last segment of its path).
+pub(crate) fn constructors(name: &str) -> impl Iterator<Item = &'static ConstructorDef> {
+    let name = name.to_owned();
+    CONSTRUCTOR_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(move |m| m.type_name == name)
+}
+
+/// The array type with elements of `element`, and the function building one from its items
+/// (`new char[] { ',', ';' }`).
+pub(crate) fn array_constructor(element: Type) -> Option<(Type, StaticMethodFn)> {
+    string::array_constructor(element)
+}
+
 const GENERIC_TABLES: &[&[GenericMethodDef]] = &[context::GENERIC_METHODS, json::GENERIC_METHODS];
-const INDEXER_TABLES: &[&[IndexerDef]] =
-    &[context::INDEXERS, certificate::INDEXERS, json::INDEXERS];
+const INDEXER_TABLES: &[&[IndexerDef]] = &[
+    context::INDEXERS,
+    certificate::INDEXERS,
+    string::INDEXERS,
+    json::INDEXERS,
+];
 
 pub(crate) use certificate::{hash_algorithm_name, key_usage_flags_text};
 pub(crate) use datetime::{day_of_week_name, format_datetime, format_timespan, operator};
@@ -106,6 +173,7 @@ const MEMBER_TABLES: &[&[MemberDef]] = &[
     linq::MEMBERS,
     datetime::MEMBERS,
     json::MEMBERS,
+    char::MEMBERS,
 ];
 const METHOD_TABLES: &[&[MethodDef]] = &[
     context::METHODS,
@@ -113,17 +181,34 @@ const METHOD_TABLES: &[&[MethodDef]] = &[
     string::METHODS,
     datetime::METHODS,
     json::METHODS,
+    string::ENUM_METHODS,
+    char::METHODS,
+    numbers::METHODS,
+    numbers::TO_STRING_METHODS,
+    encoding::METHODS,
+    guid::METHODS,
+    random::METHODS,
 ];
 const STATIC_TABLES: &[&[StaticDef]] = &[
     datetime::STATICS,
     string::STATICS,
     certificate::STATICS,
     json::STATICS,
+    numbers::STATICS,
+    math::STATICS,
+    encoding::STATICS,
+    guid::STATICS,
 ];
 const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
     string::STATIC_METHODS,
     datetime::STATIC_METHODS,
     json::STATIC_METHODS,
+    char::STATIC_METHODS,
+    numbers::STATIC_METHODS,
+    math::STATIC_METHODS,
+    convert::STATIC_METHODS,
+    encoding::STATIC_METHODS,
+    guid::STATIC_METHODS,
 ];
 
 /// The base class whose members a type inherits (`JObject` → `JToken`, typed extensions →
@@ -208,6 +293,16 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
         "HashAlgorithmName" => StaticType::HashAlgorithmName,
         "X509KeyUsageFlags" => StaticType::X509KeyUsageFlags,
         "Convert" => StaticType::Convert,
+        "char" | "Char" => StaticType::Char,
+        "long" | "Int64" => StaticType::Int64,
+        "double" | "Double" => StaticType::Double,
+        "Math" => StaticType::Math,
+        "Encoding" => StaticType::Encoding,
+        "BitConverter" => StaticType::BitConverter,
+        "Guid" => StaticType::Guid,
+        "StringComparison" => StaticType::StringComparison,
+        "StringSplitOptions" => StaticType::StringSplitOptions,
+        "MidpointRounding" => StaticType::MidpointRounding,
         _ => return None,
     })
 }

@@ -6,7 +6,7 @@
 use crate::diagnostic::Span;
 
 use super::ast::{self, BinaryOp, Expr, ExprKind, LambdaBody, Literal, UnaryOp};
-use super::eval::{ArithOp, CompareKind, CompareOp, Constant, Node, NumKind};
+use super::eval::{ArithOp, CompareKind, CompareOp, Constant, InterpolatedPart, Node, NumKind};
 use super::lib;
 use super::types::{StaticType, Type};
 
@@ -366,6 +366,45 @@ impl Compiler {
                 args,
                 initializer,
             } => self.construct(ty.as_ref(), args, initializer.as_ref(), span),
+            ExprKind::Interpolated(parts) => {
+                let mut out = Vec::with_capacity(parts.len());
+                for part in parts {
+                    out.push(match part {
+                        ast::InterpolationPart::Text(t) => {
+                            InterpolatedPart::Text(t.as_str().into())
+                        }
+                        ast::InterpolationPart::Hole {
+                            value: hole,
+                            alignment,
+                            format,
+                        } => {
+                            let (node, ty) = self.value(hole)?;
+                            if ty == Type::Void {
+                                return Err(CompileError::new(
+                                    "Cannot use a void expression in an interpolated string",
+                                    hole.span,
+                                ));
+                            }
+                            let alignment = match alignment {
+                                None => 0,
+                                Some(a) => constant_int(a).ok_or_else(|| {
+                                    CompileError::new(
+                                        "The alignment must be a constant integer",
+                                        a.span,
+                                    )
+                                })?,
+                            };
+                            InterpolatedPart::Hole {
+                                value: node,
+                                alignment,
+                                format: format.as_deref().unwrap_or("").into(),
+                                span: hole.span,
+                            }
+                        }
+                    });
+                }
+                value(Node::Interpolated(out.into_boxed_slice()), Type::String)
+            }
             ExprKind::Lambda { .. } => Err(CompileError::new(
                 "A lambda expression can only be passed as an argument to a method such as Any or All",
                 span,
@@ -1250,6 +1289,18 @@ fn describe(kind: &ExprKind) -> &'static str {
         ExprKind::Interpolated(_) => "an interpolated string",
         ExprKind::OutDeclaration { .. } => "an out variable",
         _ => "this expression",
+    }
+}
+
+/// The value of a constant integer expression (`5`, `-5`).
+fn constant_int(expr: &Expr) -> Option<i32> {
+    match &expr.kind {
+        ExprKind::Literal(Literal::Int(i)) => Some(*i),
+        ExprKind::Unary {
+            op: UnaryOp::Negate,
+            operand,
+        } => constant_int(operand).and_then(i32::checked_neg),
+        _ => None,
     }
 }
 

@@ -284,6 +284,8 @@ pub(crate) enum Node {
         span: Span,
     },
     Concat(Box<Node>, Box<Node>),
+    /// `$"..."`: text and formatted holes.
+    Interpolated(Box<[InterpolatedPart]>),
     Operator {
         call: OperatorFn,
         left: Box<Node>,
@@ -302,6 +304,20 @@ pub(crate) enum Node {
 
 /// Most loop iterations one evaluation may run (all loops together).
 pub const MAX_LOOP_ITERATIONS: u64 = 100_000;
+
+/// A piece of an interpolated string.
+#[derive(Debug)]
+pub(crate) enum InterpolatedPart {
+    Text(Box<str>),
+    Hole {
+        value: Node,
+        /// `,alignment`: positive pads on the left, negative on the right.
+        alignment: i32,
+        /// `:format`.
+        format: Box<str>,
+        span: Span,
+    },
+}
 
 /// How many locals live inline in a frame before the frame spills to the heap.
 const INLINE_LOCALS: usize = 8;
@@ -817,6 +833,37 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
                 return Ok(Value::Null);
             }
             call(&left, &right).map_err(|e| at(e, *span))
+        }
+        Node::Interpolated(parts) => {
+            let mut text = String::new();
+            for part in parts.iter() {
+                match part {
+                    InterpolatedPart::Text(t) => text.push_str(t),
+                    InterpolatedPart::Hole {
+                        value,
+                        alignment,
+                        format,
+                        span,
+                    } => {
+                        let value = eval(value, frame)?;
+                        let piece = if value.is_null() {
+                            String::new()
+                        } else {
+                            super::lib::format_value(&value, format).map_err(|e| at(e, *span))?
+                        };
+                        let width = usize::try_from(alignment.unsigned_abs()).unwrap_or(0);
+                        let pad = width.saturating_sub(piece.encode_utf16().count());
+                        if *alignment > 0 {
+                            text.extend(std::iter::repeat_n(' ', pad));
+                            text.push_str(&piece);
+                        } else {
+                            text.push_str(&piece);
+                            text.extend(std::iter::repeat_n(' ', pad));
+                        }
+                    }
+                }
+            }
+            Ok(Value::String(text.into()))
         }
         Node::Concat(left, right) => {
             let left = eval(left, frame)?;

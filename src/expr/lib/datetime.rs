@@ -227,7 +227,7 @@ fn standard_pattern(format: &str) -> Option<&'static str> {
 
 /// `DateTime.ToString(format)` under the invariant culture. A one-letter format is a
 /// standard format; anything else is a custom pattern. Invalid formats throw `FormatException`.
-fn format_checked(d: DateTime, format: &str) -> Result<String, Exception> {
+pub(crate) fn format_checked(d: DateTime, format: &str) -> Result<String, Exception> {
     let invalid = || {
         Exception::new(
             ExceptionKind::Format,

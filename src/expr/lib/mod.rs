@@ -23,7 +23,7 @@ mod numbers;
 mod random;
 
 pub use encoding::TextEncoding;
-pub(crate) use numbers::format_double;
+pub(crate) use numbers::{format_double, format_value};
 pub(crate) use string::{midpoint_rounding_name, split_options_name, string_comparison_name};
 
 /// An instance property or field.

@@ -390,6 +390,7 @@ pub(crate) fn format_value(value: &Value<'_>, spec: &str) -> Result<String, Exce
         Value::Double(d) if spec.is_empty() => Ok(format_double(*d)),
         Value::Double(d) => format_number(Num::Double(*d), spec),
         Value::Guid(g) if !spec.is_empty() => super::guid::format(g, spec),
+        Value::DateTime(d) if !spec.is_empty() => super::datetime::format_checked(*d, spec),
         other => Ok(other.to_display_string()),
     }
 }

@@ -184,6 +184,10 @@ pub enum StaticType {
     StringSplitOptions,
     /// `System.MidpointRounding`
     MidpointRounding,
+    /// `System.Net.WebUtility`
+    WebUtility,
+    /// `System.Uri`
+    Uri,
 }
 
 impl Type {
@@ -313,6 +317,8 @@ impl fmt::Display for Type {
             Type::JTokenType => "JTokenType",
             Type::Formatting | Type::TypeName(StaticType::Formatting) => "Formatting",
             Type::Sequence(_) => "IEnumerable",
+            Type::TypeName(StaticType::WebUtility) => "WebUtility",
+            Type::TypeName(StaticType::Uri) => "Uri",
             Type::TypeName(StaticType::String) => "string",
             Type::TypeName(StaticType::DateTime) => "DateTime",
             Type::TypeName(StaticType::Boolean) => "bool",

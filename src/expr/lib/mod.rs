@@ -13,6 +13,7 @@ mod datetime;
 mod json;
 mod linq;
 mod string;
+mod web;
 
 mod char;
 mod convert;
@@ -203,6 +204,7 @@ const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
     string::STATIC_METHODS,
     datetime::STATIC_METHODS,
     json::STATIC_METHODS,
+    web::STATIC_METHODS,
     char::STATIC_METHODS,
     numbers::STATIC_METHODS,
     math::STATIC_METHODS,
@@ -283,6 +285,8 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
         "string" | "String" => StaticType::String,
         "DateTime" => StaticType::DateTime,
         "TimeSpan" => StaticType::TimeSpan,
+        "WebUtility" => StaticType::WebUtility,
+        "Uri" => StaticType::Uri,
         "JObject" => StaticType::JObject,
         "JArray" => StaticType::JArray,
         "JToken" => StaticType::JToken,

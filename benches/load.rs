@@ -1,0 +1,33 @@
+//! Load benchmarks, driven by a table: `Policy::load` of every seed policy (tests/data/policies
+//! that load) and of the large real-world-sized policy in `benches/data/large-policy.xml`.
+//!
+//! Run: `cargo bench --bench load -- --warm-up-time 1 --measurement-time 3`.
+//! Target (issue 6): loading a seed policy ≤ 20 µs.
+
+#[path = "../tests/conditions/mod.rs"]
+mod conditions;
+
+use std::hint::black_box;
+
+use apim_policy::policy::Policy;
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn load(c: &mut Criterion) {
+    let mut cases = conditions::seed_policies();
+    let large = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/large-policy.xml"),
+    )
+    .unwrap();
+    cases.push(("large-policy.xml".to_owned(), large));
+    let mut group = c.benchmark_group("load");
+    for (name, text) in &cases {
+        Policy::load(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        group.bench_function(name.as_str(), |b| {
+            b.iter(|| Policy::load(black_box(text)).is_ok())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, load);
+criterion_main!(benches);

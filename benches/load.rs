@@ -10,6 +10,7 @@ mod conditions;
 use std::hint::black_box;
 
 use apim_policy::policy::Policy;
+use apim_policy::xml::{XmlLimits, parse_document};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn load(c: &mut Criterion) {
@@ -24,6 +25,16 @@ fn load(c: &mut Criterion) {
         Policy::load(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         group.bench_function(name.as_str(), |b| {
             b.iter(|| Policy::load(black_box(text)).is_ok())
+        });
+    }
+    group.finish();
+    // The XML layer alone (the loose-dialect pre-pass, roxmltree, decoding), to split the cost.
+    let mut group = c.benchmark_group("xml");
+    for (name, text) in cases.iter().filter(|(n, _)| {
+        n == "deployment-certificates.xml" || n == "thumbprint.amp.xml" || n == "large-policy.xml"
+    }) {
+        group.bench_function(name.as_str(), |b| {
+            b.iter(|| parse_document(black_box(text), &XmlLimits::default()).is_ok())
         });
     }
     group.finish();

@@ -286,7 +286,7 @@ pub fn any_expr(src: &mut Src, depth: u32) -> Expr {
                 operand: bx(operand),
             })
         }
-        6 | 7 | 8 => e(ExprKind::Binary {
+        6..=8 => e(ExprKind::Binary {
             op: src.pick(BINARY),
             left: bx(any_expr(src, d)),
             right: bx(any_expr(src, d)),

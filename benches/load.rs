@@ -1,6 +1,8 @@
 //! Load benchmarks, driven by a table: `Policy::load` of every seed policy (tests/data/policies
 //! that load) and of the large real-world-sized policy in `benches/data/large-policy.xml`.
 //!
+//! Times are thread CPU time (`benches/support/cpu_time.rs`), not wall time.
+//!
 //! Run: `cargo bench --bench load -- --warm-up-time 1 --measurement-time 3`.
 //! Target (issue 6): loading a seed policy ≤ 20 µs.
 
@@ -11,9 +13,13 @@ use std::hint::black_box;
 
 use apim_policy::policy::Policy;
 use apim_policy::xml::{XmlLimits, parse_document};
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+
+use cpu_time::CpuTime;
 use criterion::{Criterion, criterion_group, criterion_main};
 
-fn load(c: &mut Criterion) {
+fn load(c: &mut Criterion<CpuTime>) {
     let mut cases = conditions::seed_policies();
     let large = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/large-policy.xml"),
@@ -40,5 +46,9 @@ fn load(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, load);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = load
+}
 criterion_main!(benches);

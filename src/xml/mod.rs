@@ -112,6 +112,8 @@ pub enum XmlErrorKind {
     TooDeep,
     /// More nodes than [`XmlLimits::max_nodes`].
     TooManyNodes,
+    /// A start tag with more than 256 attributes.
+    TooManyAttributes,
     /// An expression nests brackets deeper than [`XmlLimits::max_expression_nesting`].
     ExpressionTooDeep,
     /// An `@(` or `@{` (or a string, character literal or comment inside it) is never closed.

@@ -89,6 +89,11 @@ struct Prepass<'t> {
 /// dropped recursively, so its depth must stay small enough for any thread's stack.
 pub(crate) const HARD_MAX_DEPTH: u32 = 1024;
 
+/// The most attributes one start tag may have. APIM policy elements have a dozen at most; the
+/// cap keeps loading linear, as the XML parser checks duplicates pairwise (quadratic in the
+/// number of attributes of one element: 200 000 attributes took minutes).
+pub(crate) const MAX_ATTRIBUTES: usize = 256;
+
 /// Runs the pre-pass over `text` (already checked against `max_bytes`).
 pub(crate) fn prepare(text: &str, limits: &XmlLimits) -> Prepared {
     let mut p = Prepass {
@@ -423,9 +428,23 @@ impl Prepass<'_> {
         let name_end = self.name_end(name_start);
         let len = self.bytes.len();
         let mut j = name_end;
+        let mut attributes = 0usize;
         while j < len {
             let Some(b) = self.byte(j) else { break };
             match b {
+                b'=' => {
+                    attributes = attributes.saturating_add(1);
+                    if attributes > MAX_ATTRIBUTES {
+                        return Err(self.fatal(
+                            XmlErrorKind::TooManyAttributes,
+                            j,
+                            format!(
+                                "the element has more than the limit of {MAX_ATTRIBUTES} attributes"
+                            ),
+                        ));
+                    }
+                    j = j.saturating_add(1);
+                }
                 b'>' => {
                     if self.open.len() >= self.max_depth {
                         return Err(self.fatal(

@@ -9,7 +9,7 @@
 //! - lambdas: `x =>`, and `( ... ) =>` where the `)` closes the first `(`.
 
 use super::lexer::{RawPart, Tok};
-use super::{KEYWORDS, ParseError, Parser, TYPE_KEYWORDS};
+use super::{ParseError, Parser, is_keyword, is_type_keyword};
 use crate::diagnostic::Span;
 use crate::expr::ast::{
     ArgModifier, Argument, AssignOp, BinaryOp, Expr, ExprKind, Ident, Initializer,
@@ -366,9 +366,10 @@ impl Parser<'_> {
             || !ty.array_ranks.is_empty()
             || (ty.path.len() == 1
                 && ty.type_args.is_empty()
-                && ty.path.first().is_some_and(|p| {
-                    TYPE_KEYWORDS.contains(&p.name.as_str()) && !self.verbatim_at(save + 1)
-                }));
+                && ty
+                    .path
+                    .first()
+                    .is_some_and(|p| is_type_keyword(&p.name) && !self.verbatim_at(save + 1)));
         let next = self.peek_at(1);
         let follows = match &next.tok {
             Tok::Punct(p) => matches!(*p, "~" | "!" | "("),
@@ -719,7 +720,7 @@ impl Parser<'_> {
             Tok::Ident {
                 name,
                 verbatim: false,
-            } if KEYWORDS.contains(&name.as_str()) => self.keyword_primary_boxed(name, start),
+            } if is_keyword(name) => self.keyword_primary_boxed(name, start),
             Tok::Ident { name, .. } => self.simple_name_boxed(name, start),
             _ => Err(self.no_expression()),
         }
@@ -852,7 +853,7 @@ impl Parser<'_> {
                     span: start,
                 })
             }
-            k if TYPE_KEYWORDS.contains(&k) && k != "void" => {
+            k if is_type_keyword(k) && k != "void" => {
                 self.advance();
                 Ok(Expr {
                     kind: ExprKind::Name(Ident {
@@ -1188,7 +1189,7 @@ impl Parser<'_> {
             Tok::Ident {
                 name,
                 verbatim: false,
-            } if TYPE_KEYWORDS.contains(&name.as_str()) => {
+            } if is_type_keyword(name) => {
                 path.push(Ident {
                     name: name.clone(),
                     span: start,

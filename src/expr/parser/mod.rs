@@ -104,8 +104,8 @@ pub(super) fn span(start: usize, end: usize) -> Span {
     )
 }
 
-/// C# reserved keywords (C# spec §6.4.4). Contextual keywords (`var`, `when`, `nameof`, ...)
-/// are identifiers.
+/// C# reserved keywords (C# spec §6.4.4), sorted (searched with [`is_keyword`]). Contextual
+/// keywords (`var`, `when`, `nameof`, ...) are identifiers.
 const KEYWORDS: &[&str] = &[
     "abstract",
     "as",
@@ -186,11 +186,22 @@ const KEYWORDS: &[&str] = &[
     "while",
 ];
 
-/// Keywords that name types (C# spec §8.2.1 predefined types), plus `void`.
+/// Keywords that name types (C# spec §8.2.1 predefined types), plus `void`; sorted (searched
+/// with [`is_type_keyword`]).
 const TYPE_KEYWORDS: &[&str] = &[
     "bool", "byte", "char", "decimal", "double", "float", "int", "long", "object", "sbyte",
     "short", "string", "uint", "ulong", "ushort", "void",
 ];
+
+/// Whether `name` is a reserved keyword (a binary search: this runs for every identifier).
+pub(super) fn is_keyword(name: &str) -> bool {
+    KEYWORDS.binary_search(&name).is_ok()
+}
+
+/// Whether `name` is a keyword that names a type.
+pub(super) fn is_type_keyword(name: &str) -> bool {
+    TYPE_KEYWORDS.binary_search(&name).is_ok()
+}
 
 /// The parser state: a token list and a position in it.
 pub(super) struct Parser<'a> {
@@ -296,7 +307,7 @@ impl<'a> Parser<'a> {
     /// An identifier that is not a reserved keyword (contextual keywords are fine).
     fn is_plain_ident_at(&self, n: usize) -> bool {
         match &self.peek_at(n).tok {
-            Tok::Ident { name, verbatim } => *verbatim || !KEYWORDS.contains(&name.as_str()),
+            Tok::Ident { name, verbatim } => *verbatim || !is_keyword(name),
             _ => false,
         }
     }
@@ -470,5 +481,16 @@ impl<'a> Parser<'a> {
             .and_then(|i| self.toks.get(i))
             .map_or(start.end, |t| t.span.end);
         Span::new(start.start, prev.max(start.start))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{KEYWORDS, TYPE_KEYWORDS};
+
+    #[test]
+    fn keyword_tables_are_sorted_for_binary_search() {
+        assert!(KEYWORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(TYPE_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
     }
 }

@@ -218,7 +218,20 @@ impl Parser<'_> {
     }
 
     /// `T Name(T a, ...) { ... }` or `=> expr;`   (§13.6.4)
+    ///
+    /// A local function counts one extra nesting level: its path through the parser
+    /// (statement → declaration → function → block) takes about twice the stack of other
+    /// statements, and nested local functions must stay within a 256 KiB thread stack at the
+    /// default depth limit (tests/limits.rs).
+    #[inline(never)]
     fn local_function(&mut self, return_type: TypeRef) -> PResult<StmtKind> {
+        self.enter()?;
+        let result = self.local_function_inner(return_type);
+        self.leave();
+        result
+    }
+
+    fn local_function_inner(&mut self, return_type: TypeRef) -> PResult<StmtKind> {
         let name = self.ident("a function name")?;
         let open = self.expect_punct("(")?;
         let params = self.parameter_list(true, open)?;

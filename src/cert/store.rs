@@ -447,6 +447,27 @@ impl TrustStore {
         result
     }
 
+    /// Whether `leaf_der` verifies, as [`TrustStore::verify`] decides it, answered from the
+    /// cache without copying the error (what `Verify()` needs on every request).
+    pub fn is_valid(
+        &self,
+        leaf_der: &[u8],
+        leaf_thumbprint: &[u8; 20],
+        at_unix: i64,
+        mode: RevocationMode,
+    ) -> bool {
+        if self.cache_capacity > 0 {
+            let cache = self.cache.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(hit) = cache.get(&(*leaf_thumbprint, mode))
+                && hit.from <= at_unix
+                && at_unix < hit.until
+            {
+                return hit.result.is_ok();
+            }
+        }
+        self.verify(leaf_der, leaf_thumbprint, at_unix, mode).is_ok()
+    }
+
     /// The interval `[from, until)` around `at` that contains no instant at which a
     /// verification of `leaf_der` against this store can change its answer.
     pub fn window(&self, leaf_der: &[u8], at: i64) -> (i64, i64) {

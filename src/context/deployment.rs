@@ -56,6 +56,19 @@ impl Deployment {
         &self.ca_certificates
     }
 
+    /// Whether `certificate` verifies (`Verify()` / `VerifyNoRevocation()`), from the cache
+    /// without allocating when the answer is known.
+    pub fn is_valid(&self, certificate: &Certificate, at: EvaluationTime, mode: RevocationMode) -> bool {
+        self.trust_store.as_ref().is_some_and(|store| {
+            store.is_valid(
+                certificate.der(),
+                certificate.thumbprint_bytes(),
+                at.unix_seconds(),
+                mode,
+            )
+        })
+    }
+
     /// Verifies `certificate` against the uploaded CA certificates and CRLs at `at`
     /// (cached per certificate and mode within the window where the answer cannot change).
     pub fn verify(

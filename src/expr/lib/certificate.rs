@@ -30,12 +30,7 @@ fn verify<'a>(target: &Value<'a>, context: &'a Context, mode: RevocationMode) ->
     let Some(certificate) = cert(target) else {
         return Value::Bool(false);
     };
-    Value::Bool(
-        context
-            .deployment()
-            .verify(certificate, context.time(), mode)
-            .is_ok(),
-    )
+    Value::Bool(context.deployment().is_valid(certificate, context.time(), mode))
 }
 
 /// `X509KeyUsageFlags.ToString()`: flag names in ascending value order, `None` for 0, the

@@ -144,3 +144,17 @@ fn linq_throws_as_enumerable_does() {
         assert!(error.contains(message), "{expression}: {error}");
     }
 }
+
+#[test]
+fn nested_linq_hits_the_evaluation_budget() {
+    let s = format!("\"{}\"", "x".repeat(100));
+    let expression = format!("{s}.Any(a => {s}.Any(b => {s}.Any(c => c == 'y')))");
+    let error = eval(&expression).unwrap_err();
+    assert!(
+        error.contains("limit of 100000 loop iterations and lambda calls"),
+        "{error}"
+    );
+    // Within the budget the same shape answers.
+    let small = "\"xy\".Any(a => \"xy\".Any(b => b == 'y'))";
+    assert_eq!(eval(small).as_deref(), Ok("True"));
+}

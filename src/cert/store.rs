@@ -465,7 +465,8 @@ impl TrustStore {
                 return hit.result.is_ok();
             }
         }
-        self.verify(leaf_der, leaf_thumbprint, at_unix, mode).is_ok()
+        self.verify(leaf_der, leaf_thumbprint, at_unix, mode)
+            .is_ok()
     }
 
     /// The interval `[from, until)` around `at` that contains no instant at which a

@@ -58,7 +58,12 @@ impl Deployment {
 
     /// Whether `certificate` verifies (`Verify()` / `VerifyNoRevocation()`), from the cache
     /// without allocating when the answer is known.
-    pub fn is_valid(&self, certificate: &Certificate, at: EvaluationTime, mode: RevocationMode) -> bool {
+    pub fn is_valid(
+        &self,
+        certificate: &Certificate,
+        at: EvaluationTime,
+        mode: RevocationMode,
+    ) -> bool {
         self.trust_store.as_ref().is_some_and(|store| {
             store.is_valid(
                 certificate.der(),

@@ -302,7 +302,7 @@ pub(crate) enum Node {
     },
 }
 
-/// Most loop iterations one evaluation may run (all loops together).
+/// Most loop iterations and lambda calls one evaluation may run (all together).
 pub const MAX_LOOP_ITERATIONS: u64 = 100_000;
 
 /// A piece of an interpolated string.
@@ -354,7 +354,7 @@ impl<'a> Frame<'a> {
             return Err(Exception::new(
                 ExceptionKind::InvalidOperation,
                 format!(
-                    "The expression exceeded the limit of {} loop iterations.",
+                    "The expression exceeded the limit of {} loop iterations and lambda calls.",
                     self.max_steps
                 ),
                 span,
@@ -769,6 +769,9 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
             let has_lambda = lambda.is_some();
             let mut call = |item: Value<'a>| match lambda {
                 Some(body) => {
+                    // Every lambda call counts against the evaluation budget, so nested LINQ
+                    // over large sequences cannot run without bound.
+                    frame.tick(*span)?;
                     frame.set(*slot, item);
                     eval(body, frame)
                 }

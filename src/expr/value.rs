@@ -134,8 +134,9 @@ pub enum Value<'a> {
     Oids(&'a [crate::cert::oids::Oid]),
     /// A certificate's `PublicKey`.
     PublicKey(&'a Certificate),
-    /// `AsnEncodedData`: raw bytes and their OID.
-    AsnEncoded(&'a [u8], &'a str, Option<&'static str>),
+    /// `AsnEncodedData` of a certificate's public key: the key value (`true`) or its
+    /// parameters (`false`).
+    AsnEncoded(&'a Certificate, bool),
     /// `X509ExtensionCollection`.
     Extensions(&'a [crate::cert::extension::Extension]),
     /// An `X509Extension` (or a typed subclass).

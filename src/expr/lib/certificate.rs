@@ -30,7 +30,11 @@ fn verify<'a>(target: &Value<'a>, context: &'a Context, mode: RevocationMode) ->
     let Some(certificate) = cert(target) else {
         return Value::Bool(false);
     };
-    Value::Bool(context.deployment().is_valid(certificate, context.time(), mode))
+    Value::Bool(
+        context
+            .deployment()
+            .is_valid(certificate, context.time(), mode),
+    )
 }
 
 /// `X509KeyUsageFlags.ToString()`: flag names in ascending value order, `None` for 0, the
@@ -197,11 +201,7 @@ pub(crate) const MEMBERS: &[MemberDef] = &[
         owner: Type::PublicKey,
         ty: Type::AsnEncodedData,
         get: |t, _| match t {
-            Value::PublicKey(c) => Ok(Value::AsnEncoded(
-                c.public_key(),
-                c.public_key_oid(),
-                c.public_key_friendly_name(),
-            )),
+            Value::PublicKey(c) => Ok(Value::AsnEncoded(c, true)),
             _ => Ok(Value::Null),
         },
     },
@@ -210,11 +210,7 @@ pub(crate) const MEMBERS: &[MemberDef] = &[
         owner: Type::PublicKey,
         ty: Type::AsnEncodedData,
         get: |t, _| match t {
-            Value::PublicKey(c) => Ok(Value::AsnEncoded(
-                c.public_key_parameters(),
-                c.public_key_oid(),
-                c.public_key_friendly_name(),
-            )),
+            Value::PublicKey(c) => Ok(Value::AsnEncoded(c, false)),
             _ => Ok(Value::Null),
         },
     },
@@ -223,7 +219,8 @@ pub(crate) const MEMBERS: &[MemberDef] = &[
         owner: Type::AsnEncodedData,
         ty: Type::ByteArray,
         get: |t, _| match t {
-            Value::AsnEncoded(data, _, _) => Ok(Value::Bytes(data)),
+            Value::AsnEncoded(c, true) => Ok(Value::Bytes(c.public_key())),
+            Value::AsnEncoded(c, false) => Ok(Value::Bytes(c.public_key_parameters())),
             _ => Ok(Value::Null),
         },
     },
@@ -232,7 +229,9 @@ pub(crate) const MEMBERS: &[MemberDef] = &[
         owner: Type::AsnEncodedData,
         ty: Type::Oid,
         get: |t, _| match t {
-            Value::AsnEncoded(_, oid, friendly) => Ok(Value::Oid(oid, *friendly)),
+            Value::AsnEncoded(c, _) => {
+                Ok(Value::Oid(c.public_key_oid(), c.public_key_friendly_name()))
+            }
             _ => Ok(Value::Null),
         },
     },

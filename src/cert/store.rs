@@ -29,6 +29,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
 use rustls_pki_types::pem::PemObject;
@@ -318,7 +319,7 @@ impl TrustStoreBuilder {
             intermediates,
             crls: self.crls,
             boundaries,
-            cache: RwLock::new(HashMap::new()),
+            cache: RwLock::new(HashMap::default()),
             cache_capacity: self.cache_capacity,
         })
     }
@@ -348,7 +349,7 @@ pub struct TrustStore {
     pub(crate) intermediates: Vec<CertificateDer<'static>>,
     pub(crate) crls: Vec<Crl>,
     boundaries: Vec<i64>,
-    cache: RwLock<HashMap<CacheKey, CacheEntry>>,
+    cache: RwLock<HashMap<CacheKey, CacheEntry, ThumbprintHash>>,
     cache_capacity: usize,
 }
 
@@ -813,3 +814,32 @@ pub(crate) mod der {
         Some((this_update, next_update))
     }
 }
+
+/// Hashes cache keys by their first eight bytes: the key starts with a SHA-1 thumbprint, which is
+/// already uniformly distributed, so the cache lookup on every `Verify()` skips SipHash.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ThumbprintHasher(u64);
+
+impl Hasher for ThumbprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for (i, b) in bytes.iter().take(8).enumerate() {
+            self.0 ^= u64::from(*b) << ((i % 8) * 8);
+        }
+        self.0 = self.0.rotate_left(5);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 ^= u64::from(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.0 ^= i as u64;
+    }
+}
+
+/// The cache's hasher (see [`ThumbprintHasher`]).
+type ThumbprintHash = BuildHasherDefault<ThumbprintHasher>;

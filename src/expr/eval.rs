@@ -327,23 +327,31 @@ pub(crate) struct Frame<'a> {
     pub(crate) context: &'a Context,
     steps: u64,
     max_steps: u64,
-    inline: [Value<'a>; INLINE_LOCALS],
-    spilled: Vec<Value<'a>>,
+    locals: Locals<'a>,
+}
+
+/// Local slots: none for most conditions, inline for a few, on the heap for many.
+enum Locals<'a> {
+    None,
+    Inline([Value<'a>; INLINE_LOCALS]),
+    Heap(Vec<Value<'a>>),
 }
 
 impl<'a> Frame<'a> {
     pub(crate) fn new(context: &'a Context, slots: u16) -> Self {
-        let extra = usize::from(slots).saturating_sub(INLINE_LOCALS);
+        let slots = usize::from(slots);
+        let locals = if slots == 0 {
+            Locals::None
+        } else if slots <= INLINE_LOCALS {
+            Locals::Inline([const { Value::Null }; INLINE_LOCALS])
+        } else {
+            Locals::Heap(vec![Value::Null; slots])
+        };
         Self {
             context,
             steps: 0,
             max_steps: MAX_LOOP_ITERATIONS,
-            inline: [const { Value::Null }; INLINE_LOCALS],
-            spilled: if extra == 0 {
-                Vec::new()
-            } else {
-                vec![Value::Null; extra]
-            },
+            locals,
         }
     }
 
@@ -366,22 +374,23 @@ impl<'a> Frame<'a> {
     /// The value of local `slot`.
     pub(crate) fn get(&self, slot: u16) -> Value<'a> {
         let slot = usize::from(slot);
-        match self.inline.get(slot) {
-            Some(v) => v.clone(),
-            None => self
-                .spilled
-                .get(slot - INLINE_LOCALS)
-                .cloned()
-                .unwrap_or(Value::Null),
-        }
+        let found = match &self.locals {
+            Locals::None => None,
+            Locals::Inline(values) => values.get(slot),
+            Locals::Heap(values) => values.get(slot),
+        };
+        found.cloned().unwrap_or(Value::Null)
     }
 
     /// Sets local `slot`.
     pub(crate) fn set(&mut self, slot: u16, value: Value<'a>) {
         let slot = usize::from(slot);
-        if let Some(v) = self.inline.get_mut(slot) {
-            *v = value;
-        } else if let Some(v) = self.spilled.get_mut(slot - INLINE_LOCALS) {
+        let found = match &mut self.locals {
+            Locals::None => None,
+            Locals::Inline(values) => values.get_mut(slot),
+            Locals::Heap(values) => values.get_mut(slot),
+        };
+        if let Some(v) = found {
             *v = value;
         }
     }

@@ -330,7 +330,9 @@ pub(crate) struct Frame<'a> {
     locals: Locals<'a>,
 }
 
-/// Local slots: none for most conditions, inline for a few, on the heap for many.
+/// Local slots: none for most conditions, inline for a few, on the heap for many. (The inline
+/// variant is large on purpose: it keeps lambdas' locals off the heap.)
+#[allow(clippy::large_enum_variant)]
 enum Locals<'a> {
     None,
     Inline([Value<'a>; INLINE_LOCALS]),

@@ -1252,27 +1252,7 @@ fn operator_error(op: BinaryOp, left: Type, right: Type, span: Span) -> CompileE
 }
 
 fn operator_text(op: BinaryOp) -> &'static str {
-    match op {
-        BinaryOp::Multiply => "*",
-        BinaryOp::Divide => "/",
-        BinaryOp::Remainder => "%",
-        BinaryOp::Add => "+",
-        BinaryOp::Subtract => "-",
-        BinaryOp::ShiftLeft => "<<",
-        BinaryOp::ShiftRight => ">>",
-        BinaryOp::Less => "<",
-        BinaryOp::Greater => ">",
-        BinaryOp::LessOrEqual => "<=",
-        BinaryOp::GreaterOrEqual => ">=",
-        BinaryOp::Equal => "==",
-        BinaryOp::NotEqual => "!=",
-        BinaryOp::BitwiseAnd => "&",
-        BinaryOp::BitwiseXor => "^",
-        BinaryOp::BitwiseOr => "|",
-        BinaryOp::And => "&&",
-        BinaryOp::Or => "||",
-        BinaryOp::Coalesce => "??",
-    }
+    super::print::binary_op(op)
 }
 
 fn describe(kind: &ExprKind) -> &'static str {

@@ -577,43 +577,26 @@ fn arith<'a>(
                     span,
                 ));
             };
+            // Unchecked C# arithmetic wraps; only division by zero and MinValue / -1 throw.
+            macro_rules! integer {
+                ($a:expr, $b:expr) => {{
+                    let (a, b) = ($a, $b);
+                    match op {
+                        ArithOp::Add => a.wrapping_add(b),
+                        ArithOp::Subtract => a.wrapping_sub(b),
+                        ArithOp::Multiply => a.wrapping_mul(b),
+                        ArithOp::Divide | ArithOp::Remainder if b == 0 => {
+                            return Err(divide_by_zero(span));
+                        }
+                        ArithOp::Divide => a.checked_div(b).ok_or_else(|| overflow(span))?,
+                        ArithOp::Remainder => a.checked_rem(b).unwrap_or(0),
+                    }
+                }};
+            }
             let result = if kind == NumKind::Int32 {
-                let (a, b) = (a as i32, b as i32);
-                i64::from(match op {
-                    ArithOp::Add => a.wrapping_add(b),
-                    ArithOp::Subtract => a.wrapping_sub(b),
-                    ArithOp::Multiply => a.wrapping_mul(b),
-                    ArithOp::Divide => {
-                        if b == 0 {
-                            return Err(divide_by_zero(span));
-                        }
-                        a.checked_div(b).ok_or_else(|| overflow(span))?
-                    }
-                    ArithOp::Remainder => {
-                        if b == 0 {
-                            return Err(divide_by_zero(span));
-                        }
-                        a.checked_rem(b).unwrap_or(0)
-                    }
-                })
+                i64::from(integer!(a as i32, b as i32))
             } else {
-                match op {
-                    ArithOp::Add => a.wrapping_add(b),
-                    ArithOp::Subtract => a.wrapping_sub(b),
-                    ArithOp::Multiply => a.wrapping_mul(b),
-                    ArithOp::Divide => {
-                        if b == 0 {
-                            return Err(divide_by_zero(span));
-                        }
-                        a.checked_div(b).ok_or_else(|| overflow(span))?
-                    }
-                    ArithOp::Remainder => {
-                        if b == 0 {
-                            return Err(divide_by_zero(span));
-                        }
-                        a.checked_rem(b).unwrap_or(0)
-                    }
-                }
+                integer!(a, b)
             };
             Ok(if kind == NumKind::Int32 {
                 Value::Int(result as i32)

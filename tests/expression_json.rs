@@ -131,3 +131,39 @@ fn reading_the_body_without_preserve_content_consumes_it() {
     let value = program.evaluate(&context).unwrap().to_display_string();
     assert_eq!(value, format!("{}/0", BODY.len()));
 }
+
+#[test]
+fn json_is_built_as_newtonsoft_builds_it() {
+    let cases = [
+        (
+            r#"new JObject { ["id"] = 42, ["name"] = "contoso", ["ok"] = true }.ToString(Formatting.None)"#,
+            r#"{"id":42,"name":"contoso","ok":true}"#,
+        ),
+        (
+            r#"new JObject(new JProperty("a", 1), new JProperty("b", "x")).ToString()"#,
+            "{\n  \"a\": 1,\n  \"b\": \"x\"\n}",
+        ),
+        (
+            r#"new JArray { 1, "two", false }.ToString(Formatting.None)"#,
+            r#"[1,"two",false]"#,
+        ),
+        (r#"new JArray(1, 2).Count"#, "2"),
+        (r#"new JObject().ToString()"#, "{}"),
+        (
+            r#"new JObject { ["nested"] = new JObject { ["v"] = 1.5 } }["nested"]["v"].ToString()"#,
+            "1.5",
+        ),
+        (
+            r#"new JObject { ["m"] = context.Request.Method }.Value<string>("m")"#,
+            "POST",
+        ),
+    ];
+    for (expression, expected) in cases {
+        assert_eq!(eval(expression).as_deref(), Ok(expected), "{expression}");
+    }
+    let error = eval(r#"new JObject(new JProperty("a", 1), new JProperty("a", 2))"#).unwrap_err();
+    assert!(
+        error.contains("Property with the same name already exists"),
+        "{error}"
+    );
+}

@@ -773,6 +773,62 @@ impl Compiler {
         initializer: Option<&ast::Initializer>,
         span: Span,
     ) -> Result<Compiled, CompileError> {
+        let named = ty.and_then(|t| t.path.last()).map(|i| i.name.as_str());
+        match (named, initializer) {
+            (Some("JObject"), Some(ast::Initializer::Object(entries))) if args.is_empty() => {
+                let mut nodes = Vec::with_capacity(entries.len() * 2);
+                for entry in entries {
+                    let ast::MemberInitTarget::Index(keys) = &entry.target else {
+                        return Err(CompileError::new(
+                            "a JObject initialiser sets properties as [\"name\"] = value",
+                            entry.value.span,
+                        ));
+                    };
+                    let [key] = keys.as_slice() else {
+                        return Err(CompileError::new(
+                            "one property name is expected",
+                            entry.value.span,
+                        ));
+                    };
+                    let (key_node, key_ty) = self.value(key)?;
+                    if key_ty != Type::String {
+                        return Err(CompileError::new(
+                            format!("Cannot implicitly convert type '{key_ty}' to 'string'"),
+                            key.span,
+                        ));
+                    }
+                    nodes.push(key_node);
+                    nodes.push(self.value(&entry.value)?.0);
+                }
+                return Ok(Compiled::Value(
+                    Node::StaticMethod {
+                        call: lib::json_object,
+                        args: nodes.into_boxed_slice(),
+                    },
+                    Type::JObject,
+                ));
+            }
+            (Some("JArray"), Some(ast::Initializer::Collection(items))) if args.is_empty() => {
+                let mut nodes = Vec::with_capacity(items.len());
+                for item in items {
+                    let [value] = item.as_slice() else {
+                        return Err(CompileError::new(
+                            "Invalid collection initializer member",
+                            span,
+                        ));
+                    };
+                    nodes.push(self.value(value)?.0);
+                }
+                return Ok(Compiled::Value(
+                    Node::StaticMethod {
+                        call: lib::json_array,
+                        args: nodes.into_boxed_slice(),
+                    },
+                    Type::JArray,
+                ));
+            }
+            _ => {}
+        }
         match (ty, initializer) {
             (Some(ty), None) if ty.array_ranks.is_empty() => {
                 let type_name = ty.path.last().map_or("", |i| i.name.as_str());

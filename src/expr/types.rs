@@ -119,6 +119,8 @@ pub enum Type {
     Formatting,
     /// `IEnumerable<T>`: what LINQ operators produce.
     Sequence(&'static Type),
+    /// Newtonsoft `JProperty`
+    JProperty,
     /// A type named in an expression to reach its static members (`DateTime.Now`, `string.IsNullOrEmpty`).
     TypeName(StaticType),
     /// `char[]`
@@ -317,6 +319,7 @@ impl fmt::Display for Type {
             Type::JTokenType => "JTokenType",
             Type::Formatting | Type::TypeName(StaticType::Formatting) => "Formatting",
             Type::Sequence(_) => "IEnumerable",
+            Type::JProperty => "JProperty",
             Type::TypeName(StaticType::WebUtility) => "WebUtility",
             Type::TypeName(StaticType::Uri) => "Uri",
             Type::TypeName(StaticType::String) => "string",

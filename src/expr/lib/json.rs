@@ -482,3 +482,158 @@ pub(crate) const STATIC_METHODS: &[StaticMethodDef] = &[
         call: |args, _| parse(text_arg(args)?, Type::JToken),
     },
 ];
+
+/// A value as Newtonsoft writes it into a token (`new JValue(value)`, `new JProperty(name,
+/// value)`, initialisers): strings, numbers, booleans and null as themselves, tokens as they
+/// are, dates in ISO 8601 (`o`), anything else by its `ToString()`.
+pub(crate) fn to_json(value: &Value<'_>) -> Json {
+    match value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => Json::from(*i),
+        Value::Long(i) => Json::from(*i),
+        Value::Byte(b) => Json::from(*b),
+        Value::Double(d) => serde_json::Number::from_f64(*d)
+            .map_or_else(|| Json::String(value.to_display_string()), Json::Number),
+        Value::Json(j) => (**j).clone(),
+        Value::DateTime(d) => Json::String(super::format_datetime(*d, "o")),
+        other => Json::String(other.to_display_string()),
+    }
+}
+
+fn key_of(value: &Value<'_>) -> Result<String, Exception> {
+    value.as_str().map(str::to_owned).ok_or_else(|| {
+        Exception::new(
+            ExceptionKind::Argument,
+            "Set JObject values with invalid key value. Object property name expected.",
+            Span::default(),
+        )
+    })
+}
+
+/// `new JObject { [k1] = v1, [k2] = v2 }`: the arguments are keys and values in turn.
+pub(crate) fn build_object<'a>(
+    args: &[Value<'a>],
+    _: &'a crate::context::Context,
+) -> Result<Value<'a>, Exception> {
+    let mut map = serde_json::Map::new();
+    for pair in args.chunks(2) {
+        if let [key, value] = pair {
+            map.insert(key_of(key)?, to_json(value));
+        }
+    }
+    Ok(Value::Json(Arc::new(Json::Object(map))))
+}
+
+/// `new JArray { v1, v2 }` / `new JArray(v1, v2)`.
+pub(crate) fn build_array<'a>(
+    args: &[Value<'a>],
+    _: &'a crate::context::Context,
+) -> Result<Value<'a>, Exception> {
+    Ok(Value::Json(Arc::new(Json::Array(
+        args.iter().map(to_json).collect(),
+    ))))
+}
+
+/// `new JObject(new JProperty(...), ...)`: merges the properties in order.
+fn merge_properties<'a>(
+    args: &[Value<'a>],
+    _: &'a crate::context::Context,
+) -> Result<Value<'a>, Exception> {
+    let mut map = serde_json::Map::new();
+    for arg in args {
+        if let Value::Json(token) = arg
+            && let Json::Object(property) = &**token
+        {
+            for (k, v) in property {
+                if map.contains_key(k) {
+                    return Err(Exception::new(
+                        ExceptionKind::Argument,
+                        format!(
+                            "Can not add property {k} to Newtonsoft.Json.Linq.JObject. Property with the same name already exists on object."
+                        ),
+                        Span::default(),
+                    ));
+                }
+                map.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Ok(Value::Json(Arc::new(Json::Object(map))))
+}
+
+const P: Type = Type::JProperty;
+const O: Type = Type::Object;
+
+pub(crate) const CONSTRUCTORS: &[super::ConstructorDef] = &[
+    super::ConstructorDef {
+        type_name: "JObject",
+        params: &[],
+        result: Type::JObject,
+        call: merge_properties,
+    },
+    super::ConstructorDef {
+        type_name: "JObject",
+        params: &[P],
+        result: Type::JObject,
+        call: merge_properties,
+    },
+    super::ConstructorDef {
+        type_name: "JObject",
+        params: &[P, P],
+        result: Type::JObject,
+        call: merge_properties,
+    },
+    super::ConstructorDef {
+        type_name: "JObject",
+        params: &[P, P, P],
+        result: Type::JObject,
+        call: merge_properties,
+    },
+    super::ConstructorDef {
+        type_name: "JObject",
+        params: &[P, P, P, P],
+        result: Type::JObject,
+        call: merge_properties,
+    },
+    super::ConstructorDef {
+        type_name: "JArray",
+        params: &[],
+        result: Type::JArray,
+        call: build_array,
+    },
+    super::ConstructorDef {
+        type_name: "JArray",
+        params: &[O],
+        result: Type::JArray,
+        call: build_array,
+    },
+    super::ConstructorDef {
+        type_name: "JArray",
+        params: &[O, O],
+        result: Type::JArray,
+        call: build_array,
+    },
+    super::ConstructorDef {
+        type_name: "JArray",
+        params: &[O, O, O],
+        result: Type::JArray,
+        call: build_array,
+    },
+    super::ConstructorDef {
+        type_name: "JProperty",
+        params: &[Type::String, O],
+        result: Type::JProperty,
+        call: |args, context| build_object(args, context),
+    },
+    super::ConstructorDef {
+        type_name: "JValue",
+        params: &[O],
+        result: Type::JValue,
+        call: |args, _| {
+            Ok(Value::Json(Arc::new(
+                args.first().map_or(Json::Null, to_json),
+            )))
+        },
+    },
+];

@@ -99,7 +99,9 @@ pub(crate) struct ConstructorDef {
 }
 
 const OUT_TABLES: &[&[OutMethodDef]] = &[numbers::OUT_METHODS, guid::OUT_METHODS];
-const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[random::CONSTRUCTORS];
+const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[random::CONSTRUCTORS, json::CONSTRUCTORS];
+
+pub(crate) use json::{build_array as json_array, build_object as json_object};
 
 /// The overloads of static `out`-parameter method `name` on `owner`.
 pub(crate) fn out_methods(
@@ -217,7 +219,7 @@ const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
 /// `X509Extension`).
 pub(crate) fn base_of(ty: Type) -> Option<Type> {
     match ty {
-        Type::JObject | Type::JArray | Type::JValue => Some(Type::JToken),
+        Type::JObject | Type::JArray | Type::JValue | Type::JProperty => Some(Type::JToken),
         Type::X509BasicConstraintsExtension
         | Type::X509KeyUsageExtension
         | Type::X509EnhancedKeyUsageExtension

@@ -121,6 +121,8 @@ pub enum Type {
     Sequence(&'static Type),
     /// Newtonsoft `JProperty`
     JProperty,
+    /// APIM's `BasicAuthCredentials`
+    BasicAuthCredentials,
     /// A type named in an expression to reach its static members (`DateTime.Now`, `string.IsNullOrEmpty`).
     TypeName(StaticType),
     /// `char[]`
@@ -320,6 +322,7 @@ impl fmt::Display for Type {
             Type::Formatting | Type::TypeName(StaticType::Formatting) => "Formatting",
             Type::Sequence(_) => "IEnumerable",
             Type::JProperty => "JProperty",
+            Type::BasicAuthCredentials => "BasicAuthCredentials",
             Type::TypeName(StaticType::WebUtility) => "WebUtility",
             Type::TypeName(StaticType::Uri) => "Uri",
             Type::TypeName(StaticType::String) => "string",

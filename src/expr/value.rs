@@ -173,6 +173,8 @@ pub enum Value<'a> {
     Random(Arc<std::sync::atomic::AtomicU64>),
     /// A `System.Text.Encoding`.
     Encoding(crate::expr::lib::TextEncoding),
+    /// APIM's `BasicAuthCredentials`: user id and password.
+    Basic(Arc<(Arc<str>, Arc<str>)>),
 }
 
 impl<'a> Value<'a> {
@@ -216,6 +218,7 @@ impl<'a> Value<'a> {
             Value::Json(j) => Value::Json(Arc::clone(j)),
             Value::JsonType(t) => Value::JsonType(t),
             Value::Formatting(f) => Value::Formatting(*f),
+            Value::Basic(c) => Value::Basic(Arc::clone(c)),
             Value::Sequence(items) => {
                 let items: Option<Vec<Value<'static>>> =
                     items.iter().map(Value::to_static).collect();
@@ -279,6 +282,7 @@ impl<'a> Value<'a> {
             Value::Formatting(true) => "Indented".to_owned(),
             Value::Formatting(false) => "None".to_owned(),
             Value::Sequence(_) => "System.Collections.Generic.List`1".to_owned(),
+            Value::Basic(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.BasicAuthCredentials".to_owned(),
             Value::Context(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.ProxyRequestContext".to_owned(),
             Value::Request(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Request".to_owned(),
             Value::Deployment(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Deployment".to_owned(),

@@ -7,6 +7,7 @@ use super::eval::{
 };
 use super::types::{StaticType, Type};
 
+mod basic;
 mod certificate;
 mod context;
 mod datetime;
@@ -176,6 +177,7 @@ const MEMBER_TABLES: &[&[MemberDef]] = &[
     linq::MEMBERS,
     datetime::MEMBERS,
     json::MEMBERS,
+    basic::MEMBERS,
     char::MEMBERS,
 ];
 const METHOD_TABLES: &[&[MethodDef]] = &[
@@ -184,6 +186,7 @@ const METHOD_TABLES: &[&[MethodDef]] = &[
     string::METHODS,
     datetime::METHODS,
     json::METHODS,
+    basic::METHODS,
     string::ENUM_METHODS,
     char::METHODS,
     numbers::METHODS,

@@ -645,11 +645,7 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
         } => {
             let target = eval(target, frame)?;
             if target.is_null() {
-                return if *null_conditional {
-                    Ok(Value::Null)
-                } else {
-                    Err(Exception::null_reference(*span))
-                };
+                return on_null(*null_conditional, *span);
             }
             get(&target, frame.context).map_err(|e| at(e, *span))
         }
@@ -663,11 +659,7 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
         } => {
             let target = eval(target, frame)?;
             if target.is_null() {
-                return if *null_conditional {
-                    Ok(Value::Null)
-                } else {
-                    Err(Exception::null_reference(*span))
-                };
+                return on_null(*null_conditional, *span);
             }
             with_args(args, frame, |args, frame| {
                 call(&target, args, frame.context).map_err(|e| at(e, *span))
@@ -686,11 +678,7 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
         } => {
             let target = eval(target, frame)?;
             if target.is_null() {
-                return if *null_conditional {
-                    Ok(Value::Null)
-                } else {
-                    Err(Exception::null_reference(*span))
-                };
+                return on_null(*null_conditional, *span);
             }
             with_args(args, frame, |args, frame| {
                 call(&target, args, *type_arg, frame.context).map_err(|e| at(e, *span))
@@ -705,11 +693,7 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
         } => {
             let target = eval(target, frame)?;
             if target.is_null() {
-                return if *null_conditional {
-                    Ok(Value::Null)
-                } else {
-                    Err(Exception::null_reference(*span))
-                };
+                return on_null(*null_conditional, *span);
             }
             let index = eval(index, frame)?;
             get(&target, &index).map_err(|e| at(e, *span))
@@ -889,6 +873,16 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
             frame.set(*slot, out);
             Ok(result)
         }
+    }
+}
+
+/// What reaching a member, call or indexer through `null` gives: `null` after `?.`/`?[`,
+/// otherwise a `NullReferenceException` at `span`.
+fn on_null<'a>(null_conditional: bool, span: Span) -> Result<Value<'a>, Exception> {
+    if null_conditional {
+        Ok(Value::Null)
+    } else {
+        Err(Exception::null_reference(span))
     }
 }
 

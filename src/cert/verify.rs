@@ -94,7 +94,7 @@ use webpki::{
 mod path;
 
 pub(crate) use path::{
-    AnchorKind, openssl_self_signed, path_len as root_path_len, self_signature_ok,
+    AnchorKind, openssl_self_signed, path_len as root_path_len, self_signature_ok, signed_by,
 };
 
 use super::algorithms::ALL;

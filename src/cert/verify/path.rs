@@ -390,6 +390,15 @@ pub(crate) fn self_signature_ok(der: &[u8]) -> bool {
     }
 }
 
+/// Whether `child_der`'s signature verifies with `issuer_der`'s public key (the issuer is read
+/// like a root, so v1 CA certificates work too).
+pub(crate) fn signed_by(child_der: &[u8], issuer_der: &[u8]) -> bool {
+    match (Parsed::parse(child_der), Parsed::parse_root(issuer_der)) {
+        (Some(child), Some(issuer)) => signature_ok(&child, issuer.spki_alg, issuer.spki_key),
+        _ => false,
+    }
+}
+
 /// The NameConstraints (SEQUENCE contents) of a certificate, if any.
 pub(crate) fn name_constraints(der: &[u8]) -> Option<&[u8]> {
     Parsed::parse_root(der).and_then(|p| p.name_constraints)

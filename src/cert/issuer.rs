@@ -11,6 +11,5 @@ use super::verify::signed_by;
 /// Whether `issuer` issued `subject`: the subject's issuer name equals the issuer's subject name
 /// (byte for byte, as chain building matches them) and the signature verifies.
 pub fn is_issued_by(subject: &Certificate, issuer: &Certificate) -> bool {
-    subject.issuer_name_der() == issuer.subject_name_der()
-        && signed_by(subject.der(), issuer.der())
+    subject.issuer_name_der() == issuer.subject_name_der() && signed_by(subject.der(), issuer.der())
 }

@@ -92,6 +92,22 @@ fn undecodable() -> Exception {
     )
 }
 
+/// A member of a typed extension: reads its decoded view, or throws as .NET does when the
+/// extension's value does not decode.
+macro_rules! typed {
+    ($name:literal, $owner:ident => $ty:ident, $kind:ident($bind:pat) => $e:expr) => {
+        MemberDef {
+            name: $name,
+            owner: Type::$owner,
+            ty: Type::$ty,
+            get: |t, _| match extension(t).map(|e| &e.kind) {
+                Some(ExtensionKind::$kind(Some($bind))) => Ok($e),
+                _ => Err(undecodable()),
+            },
+        }
+    };
+}
+
 macro_rules! cert_member {
     ($name:literal => $ty:ident, |$c:ident| $e:expr) => {
         MemberDef {
@@ -263,66 +279,12 @@ pub(crate) const MEMBERS: &[MemberDef] = &[
         ty: Type::ByteArray,
         get: |t, _| Ok(extension(t).map_or(Value::Null, |e| Value::Bytes(&e.value))),
     },
-    MemberDef {
-        name: "CertificateAuthority",
-        owner: Type::X509BasicConstraintsExtension,
-        ty: Type::Boolean,
-        get: |t, _| match extension(t).map(|e| &e.kind) {
-            Some(ExtensionKind::BasicConstraints(Some(b))) => {
-                Ok(Value::Bool(b.certificate_authority))
-            }
-            _ => Err(undecodable()),
-        },
-    },
-    MemberDef {
-        name: "HasPathLengthConstraint",
-        owner: Type::X509BasicConstraintsExtension,
-        ty: Type::Boolean,
-        get: |t, _| match extension(t).map(|e| &e.kind) {
-            Some(ExtensionKind::BasicConstraints(Some(b))) => {
-                Ok(Value::Bool(b.has_path_length_constraint))
-            }
-            _ => Err(undecodable()),
-        },
-    },
-    MemberDef {
-        name: "PathLengthConstraint",
-        owner: Type::X509BasicConstraintsExtension,
-        ty: Type::Int32,
-        get: |t, _| match extension(t).map(|e| &e.kind) {
-            Some(ExtensionKind::BasicConstraints(Some(b))) => {
-                Ok(Value::Int(b.path_length_constraint))
-            }
-            _ => Err(undecodable()),
-        },
-    },
-    MemberDef {
-        name: "KeyUsages",
-        owner: Type::X509KeyUsageExtension,
-        ty: Type::X509KeyUsageFlags,
-        get: |t, _| match extension(t).map(|e| &e.kind) {
-            Some(ExtensionKind::KeyUsage(Some(flags))) => Ok(Value::KeyUsageFlags(*flags)),
-            _ => Err(undecodable()),
-        },
-    },
-    MemberDef {
-        name: "EnhancedKeyUsages",
-        owner: Type::X509EnhancedKeyUsageExtension,
-        ty: Type::OidCollection,
-        get: |t, _| match extension(t).map(|e| &e.kind) {
-            Some(ExtensionKind::EnhancedKeyUsage(Some(oids))) => Ok(Value::Oids(oids)),
-            _ => Err(undecodable()),
-        },
-    },
-    MemberDef {
-        name: "SubjectKeyIdentifier",
-        owner: Type::X509SubjectKeyIdentifierExtension,
-        ty: Type::String,
-        get: |t, _| match extension(t).map(|e| &e.kind) {
-            Some(ExtensionKind::SubjectKeyIdentifier(Some((hex, _)))) => Ok(Value::Str(hex)),
-            _ => Err(undecodable()),
-        },
-    },
+    typed!("CertificateAuthority", X509BasicConstraintsExtension => Boolean, BasicConstraints(b) => Value::Bool(b.certificate_authority)),
+    typed!("HasPathLengthConstraint", X509BasicConstraintsExtension => Boolean, BasicConstraints(b) => Value::Bool(b.has_path_length_constraint)),
+    typed!("PathLengthConstraint", X509BasicConstraintsExtension => Int32, BasicConstraints(b) => Value::Int(b.path_length_constraint)),
+    typed!("KeyUsages", X509KeyUsageExtension => X509KeyUsageFlags, KeyUsage(flags) => Value::KeyUsageFlags(*flags)),
+    typed!("EnhancedKeyUsages", X509EnhancedKeyUsageExtension => OidCollection, EnhancedKeyUsage(oids) => Value::Oids(oids)),
+    typed!("SubjectKeyIdentifier", X509SubjectKeyIdentifierExtension => String, SubjectKeyIdentifier((hex, _)) => Value::Str(hex)),
     MemberDef {
         name: "Length",
         owner: Type::ByteArray,

@@ -1,19 +1,15 @@
 //! `Convert`, `Encoding`, `BitConverter` and `Guid` in expressions, with the values and
 //! exceptions .NET 8 gives (expected values from the .NET documentation of each method).
 
+mod common;
+
 use std::sync::Arc;
 
 use apim_policy::context::{Context, Deployment};
-use apim_policy::expr::{ExpressionForm, ParseLimits, Program};
+use apim_policy::expr::ExpressionForm;
 
 fn run_form(text: &str, form: ExpressionForm) -> Result<String, String> {
-    let program = Program::compile(text, form, &ParseLimits::default())
-        .map_err(|e| format!("load: {}", e.message))?;
-    let context = Context::new(Arc::new(Deployment::new()));
-    program
-        .evaluate(&context)
-        .map(|v| v.to_display_string())
-        .map_err(|e| format!("{}: {}", e.kind.type_name(), e.message))
+    common::evaluate(text, form, &Context::new(Arc::new(Deployment::new())))
 }
 
 fn run(expression: &str) -> Result<String, String> {

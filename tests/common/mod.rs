@@ -55,3 +55,19 @@ pub fn context(deployment: Deployment, client: Option<&str>) -> Context {
 pub fn policy_text(name: &str) -> String {
     std::fs::read_to_string(data("policies").join(name)).unwrap()
 }
+
+/// Compiles `text` in `form` and evaluates it against `context`: the value as .NET's
+/// `ToString()` gives it, or `load: message` / `ExceptionType: message`.
+pub fn evaluate(
+    text: &str,
+    form: apim_policy::expr::ExpressionForm,
+    context: &Context,
+) -> Result<String, String> {
+    let program =
+        apim_policy::expr::Program::compile(text, form, &apim_policy::expr::ParseLimits::default())
+            .map_err(|e| format!("load: {}", e.message))?;
+    program
+        .evaluate(context)
+        .map(|v| v.to_display_string())
+        .map_err(|e| format!("{}: {}", e.kind.type_name(), e.message))
+}

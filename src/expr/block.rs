@@ -418,6 +418,11 @@ impl BlockCompiler<'_> {
     fn expression_statement(&mut self, e: &Expr) -> Result<StmtNode, CompileError> {
         match &e.kind {
             ExprKind::Assign { op, target, value } => {
+                if let Some(node) =
+                    self.collection_element_assignment(*op, target, value, e.span)?
+                {
+                    return Ok(StmtNode::Expr(node));
+                }
                 let (slot, ty) = self.assignable_local(target)?;
                 let (value_node, value_ty) = match op {
                     AssignOp::Assign => self.compiler.value(value)?,
@@ -461,6 +466,21 @@ impl BlockCompiler<'_> {
                 e.span,
             )),
         }
+    }
+
+    /// `list[i] = x`, `dict[key] = v` (and `op=`): element assignment on a collection, or
+    /// `None` for other targets.
+    fn collection_element_assignment(
+        &mut self,
+        op: AssignOp,
+        target: &Expr,
+        value: &Expr,
+        span: Span,
+    ) -> Result<Option<Node>, CompileError> {
+        if !matches!(target.kind, ExprKind::Index { .. }) {
+            return Ok(None);
+        }
+        self.compiler.collection_assignment(op, target, value, span)
     }
 
     fn assignable_local(&self, target: &Expr) -> Result<(u16, Type), CompileError> {

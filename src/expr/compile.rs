@@ -204,6 +204,26 @@ impl Compiler {
                     ));
                 };
                 let (index, index_ty) = self.value(index)?;
+                if let Some((index_param, result, get)) = lib::collection_indexer(owner) {
+                    if !assignable(index_ty, index_param) {
+                        return Err(CompileError::new(
+                            format!(
+                                "Argument 1: cannot convert from '{index_ty}' to '{index_param}'"
+                            ),
+                            span,
+                        ));
+                    }
+                    return value(
+                        Node::Index {
+                            target: Box::new(target),
+                            get,
+                            index: Box::new(coerce(index, index_ty, index_param, span)),
+                            null_conditional: *null_conditional,
+                            span,
+                        },
+                        result,
+                    );
+                }
                 let def = lib::indexers(owner)
                     .find(|d| assignable(index_ty, d.index))
                     .ok_or_else(|| {
@@ -227,6 +247,9 @@ impl Compiler {
                 let to = resolve_type(ty)?;
                 let (operand, from) = self.value(operand)?;
                 if from == to || (to == Type::Object && from != Type::Void) {
+                    return value(operand, to);
+                }
+                if enumerable_conversion(from, to) {
                     return value(operand, to);
                 }
                 if from.is_numeric() && to.is_numeric() {
@@ -470,8 +493,20 @@ impl Compiler {
                 None => Err(missing_member(Type::TypeName(owner), name)),
             },
             Compiled::Value(node, owner) => {
+                if let Some((get, ty)) = lib::collection_member(owner, &name.name) {
+                    return Ok(Compiled::Value(
+                        Node::Member {
+                            target: Box::new(node),
+                            get,
+                            null_conditional,
+                            span,
+                        },
+                        ty,
+                    ));
+                }
                 let Some(def) = lib::member(owner, &name.name) else {
                     if lib::methods(owner, &name.name).next().is_some()
+                        || !lib::collection_methods(owner, &name.name).is_empty()
                         || (lib::element_type(owner).is_some()
                             && lib::linq_operator(&name.name, 0, false).is_some())
                     {
@@ -546,10 +581,9 @@ impl Compiler {
         }
         match self.compile(target)? {
             Compiled::TypeName(owner) if has_out => self.out_call(owner, name, args, span),
-            Compiled::Value(..) if has_out => Err(CompileError::new(
-                "out arguments are only supported for static methods such as int.TryParse",
-                span,
-            )),
+            Compiled::Value(target_node, owner) if has_out => {
+                self.instance_out_call(target_node, owner, name, args, *null_conditional, span)
+            }
             Compiled::TypeName(owner) => {
                 let overloads: Vec<_> = lib::static_methods(owner, &name.name).collect();
                 if overloads.is_empty() {
@@ -617,6 +651,33 @@ impl Compiler {
                 ))
             }
             Compiled::Value(target_node, owner) => {
+                let collection_methods = lib::collection_methods(owner, &name.name);
+                if !collection_methods.is_empty() {
+                    return self.collection_call(
+                        target_node,
+                        &collection_methods,
+                        name,
+                        args,
+                        *null_conditional,
+                        span,
+                    );
+                }
+                if let Some(element) = lib::element_type(owner)
+                    && matches!(
+                        name.name.as_str(),
+                        "ToList" | "ToArray" | "ToHashSet" | "ToDictionary"
+                    )
+                    && lib::methods(owner, &name.name).next().is_none()
+                {
+                    return self.collect_call(
+                        target_node,
+                        element,
+                        name,
+                        args,
+                        *null_conditional,
+                        span,
+                    );
+                }
                 if lib::generic_methods(owner, &name.name).next().is_some()
                     && lib::methods(owner, &name.name).next().is_none()
                 {
@@ -700,33 +761,51 @@ impl Compiler {
             .iter()
             .find(|d| applicable(d.params, &compiled))
             .ok_or_else(|| no_overload(name, args.len(), span))?;
-        let position = args.len();
+        let slot = self.out_slot(out_arg, def.out, args.len())?;
+        Ok(Compiled::Value(
+            Node::OutCall {
+                call: def.call,
+                args: compiled.into_iter().map(|(n, _)| n).collect(),
+                slot,
+            },
+            def.result,
+        ))
+    }
+
+    /// The local an `out` argument (`out var v`, `out T v`, `out _`, `out existing`) of type
+    /// `out` writes to; `position` is its argument number, for messages.
+    fn out_slot(
+        &mut self,
+        out_arg: &ast::Argument,
+        out: Type,
+        position: usize,
+    ) -> Result<u16, CompileError> {
         let mismatch = |ty: Type, at: Span| {
             CompileError::new(
                 format!(
                     "Argument {position}: cannot convert from 'out {ty}' to 'out {}'",
-                    def.out
+                    out
                 ),
                 at,
             )
         };
-        let slot = match &out_arg.value.kind {
+        Ok(match &out_arg.value.kind {
             ExprKind::OutDeclaration { ty, name: local } => {
                 if let Some(written) = ty {
                     let ty = resolve_type(written)?;
-                    if ty != def.out {
+                    if ty != out {
                         return Err(mismatch(ty, written.span));
                     }
                 }
                 if local.name == "_" {
                     self.discard_slot(local.span)?
                 } else {
-                    self.declare(local, def.out)?
+                    self.declare(local, out)?
                 }
             }
             ExprKind::Name(ident) if ident.name == "_" => self.discard_slot(ident.span)?,
             ExprKind::Name(ident) => match self.local(&ident.name) {
-                Some((slot, ty)) if ty == def.out => slot,
+                Some((slot, ty)) if ty == out => slot,
                 Some((_, ty)) => return Err(mismatch(ty, ident.span)),
                 None => {
                     return Err(CompileError::new(
@@ -744,15 +823,7 @@ impl Compiler {
                     out_arg.value.span,
                 ));
             }
-        };
-        Ok(Compiled::Value(
-            Node::OutCall {
-                call: def.call,
-                args: compiled.into_iter().map(|(n, _)| n).collect(),
-                slot,
-            },
-            def.result,
-        ))
+        })
     }
 
     /// A slot no name refers to (`out _`).
@@ -828,6 +899,17 @@ impl Compiler {
                 ));
             }
             _ => {}
+        }
+        if let Some(written) = ty
+            && (!written.type_args.is_empty() || !written.array_ranks.is_empty())
+        {
+            let target = resolve_type(written)?;
+            return self.construct_collection(target, args, initializer, span);
+        }
+        if ty.is_none()
+            && let Some(ast::Initializer::Collection(items)) = initializer
+        {
+            return self.implicit_array(items, span);
         }
         match (ty, initializer) {
             (Some(ty), None) if ty.array_ranks.is_empty() => {
@@ -958,6 +1040,17 @@ impl Compiler {
                         a.value.span,
                     ));
                 };
+                if let ([_, _], Op::Select | Op::Where) = (params.as_slice(), op) {
+                    return self.indexed_call(
+                        source,
+                        element,
+                        op == Op::Select,
+                        params,
+                        body,
+                        null_conditional,
+                        span,
+                    );
+                }
                 let [param] = params.as_slice() else {
                     return Err(CompileError::new(
                         format!(
@@ -1351,6 +1444,9 @@ fn substitute(ty: Type, type_arg: Type) -> Type {
 
 /// The type a written type names, for casts, `is`, `as` and generic arguments.
 pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError> {
+    if !written.type_args.is_empty() || !written.array_ranks.is_empty() {
+        return constructed_type(written);
+    }
     let path: Vec<&str> = written.path.iter().map(|i| i.name.as_str()).collect();
     let name = match path.as_slice() {
         [name] | ["System", name] => *name,
@@ -1385,6 +1481,7 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "StringSplitOptions" => Type::StringSplitOptions,
         "MidpointRounding" => Type::MidpointRounding,
         "Encoding" => Type::Encoding,
+        "StringComparer" => Type::StringComparer,
         _ => {
             return Err(CompileError::new(
                 format!(
@@ -1395,27 +1492,99 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
             ));
         }
     };
-    if !written.type_args.is_empty() {
-        return Err(CompileError::new(
-            format!("The non-generic type '{base}' cannot be used with type arguments"),
-            written.span,
-        ));
+    Ok(base)
+}
+
+/// The load error for a program that needs more distinct generic types than the interner holds.
+fn too_many_types(span: Span) -> CompileError {
+    CompileError::new(
+        format!(
+            "too many distinct generic types in policy expressions (at most {})",
+            super::types::MAX_INTERNED_TYPES
+        ),
+        span,
+    )
+}
+
+/// A written array type (`int[]`, `List<string>[]`) or generic type (`List<T>`,
+/// `Dictionary<K, V>`, `HashSet<T>`, `KeyValuePair<K, V>`, `IEnumerable<T>`).
+fn constructed_type(written: &ast::TypeRef) -> Result<Type, CompileError> {
+    let span = written.span;
+    if let Some((rank, inner)) = written.array_ranks.split_first() {
+        if *rank != 1 {
+            return Err(CompileError::new(
+                "multi-dimensional arrays are not supported in policy expressions",
+                span,
+            ));
+        }
+        let element = resolve_type(&ast::TypeRef {
+            array_ranks: inner.to_vec(),
+            ..written.clone()
+        })?;
+        if element == Type::Void {
+            return Err(CompileError::new(
+                "Array elements cannot be of type 'void'",
+                span,
+            ));
+        }
+        return super::types::array_of(element).ok_or_else(|| too_many_types(span));
     }
-    match written.array_ranks.as_slice() {
-        [] => Ok(base),
-        [1] if base == Type::String => Ok(Type::StringArray),
-        [1] if base == Type::Byte => Ok(Type::ByteArray),
-        [1] if base == Type::Char => Ok(Type::CharArray),
-        _ => Err(CompileError::new(
-            format!("arrays of '{base}' are not supported yet"),
-            written.span,
-        )),
+    let path: Vec<&str> = written.path.iter().map(|i| i.name.as_str()).collect();
+    let name = match path.as_slice() {
+        [name] | ["System", "Collections", "Generic", name] => *name,
+        _ => "",
+    };
+    let args = written
+        .type_args
+        .iter()
+        .map(resolve_type)
+        .collect::<Result<Vec<_>, _>>()?;
+    let one = |t: Type| super::types::intern(t).ok_or_else(|| too_many_types(span));
+    let pair =
+        |k: Type, v: Type| super::types::intern_pair(k, v).ok_or_else(|| too_many_types(span));
+    let arity = match (name, args.as_slice()) {
+        ("List", [t]) => return Ok(Type::List(one(*t)?)),
+        ("HashSet", [t]) => return Ok(Type::HashSet(one(*t)?)),
+        ("IEnumerable", [t]) => return Ok(Type::Sequence(one(*t)?)),
+        ("Dictionary", [k, v]) => return Ok(Type::Dictionary(pair(*k, *v)?)),
+        ("KeyValuePair", [k, v]) => return Ok(Type::KeyValuePair(pair(*k, *v)?)),
+        ("List" | "HashSet" | "IEnumerable", _) => "<T>",
+        ("Dictionary" | "KeyValuePair", _) => "<TKey, TValue>",
+        _ => {
+            return Err(CompileError::new(
+                format!(
+                    "The type or namespace name '{}<>' is not supported in policy expressions here",
+                    path.join(".")
+                ),
+                span,
+            ));
+        }
+    };
+    let count = arity.matches(',').count() + 1;
+    Err(CompileError::new(
+        format!("Using the generic type '{name}{arity}' requires {count} type arguments"),
+        span,
+    ))
+}
+
+/// `node` converted from numeric type `from` to numeric type `to` (C#'s implicit numeric
+/// conversion, so a `List<long>` holds `long` values and a `double[]` doubles).
+fn coerce(node: Node, from: Type, to: Type, span: Span) -> Node {
+    if from != to && from.is_numeric() && to.is_numeric() && to != Type::Byte {
+        Node::Numeric {
+            to,
+            operand: Box::new(node),
+            span,
+        }
+    } else {
+        node
     }
 }
 
 /// Whether a value of type `from` converts implicitly to `to`.
 pub(crate) fn assignable(from: Type, to: Type) -> bool {
-    from == to
+    enumerable_conversion(from, to)
+        || from == to
         || lib::base_of(from) == Some(to)
         || to == Type::Object && from != Type::Void
         || from == Type::Null && to.is_reference()
@@ -1425,6 +1594,18 @@ pub(crate) fn assignable(from: Type, to: Type) -> bool {
                 | (Type::Int64, Type::Double)
                 | (Type::Char, Type::Int32 | Type::Int64 | Type::Double)
         )
+}
+
+/// `List<T>`, `T[]`, `HashSet<T>`, `Dictionary<K, V>`, ... to `IEnumerable<T>` (covariant for
+/// reference element types: `List<string>` is an `IEnumerable<object>`).
+fn enumerable_conversion(from: Type, to: Type) -> bool {
+    let Type::Sequence(wanted) = to else {
+        return false;
+    };
+    let Some(element) = lib::element_type(from) else {
+        return false;
+    };
+    element == *wanted || (*wanted == Type::Object && element.is_reference())
 }
 
 fn applicable(params: &[Type], args: &[(Node, Type)]) -> bool {
@@ -1520,4 +1701,609 @@ fn compare_kind(a: Type, b: Type, equality: bool) -> Option<CompareKind> {
         return Some(CompareKind::Reference);
     }
     None
+}
+
+/// Generic collections: `new` with initialisers, `new[]`, collection methods, `ToList` and
+/// friends, indexed `Select`/`Where`, instance `out` calls and element assignment.
+impl Compiler {
+    /// An argument converted to `to`, or C#'s CS1503 message for argument `position`.
+    fn element_arg(
+        &mut self,
+        expr: &Expr,
+        to: Type,
+        position: usize,
+    ) -> Result<Node, CompileError> {
+        let (node, ty) = self.value(expr)?;
+        if !fits_element(expr, ty, to) {
+            return Err(CompileError::new(
+                format!("Argument {position}: cannot convert from '{ty}' to '{to}'"),
+                expr.span,
+            ));
+        }
+        Ok(coerce(node, ty, to, expr.span))
+    }
+
+    /// A call of a `List`/`HashSet`/`Dictionary` method.
+    fn collection_call(
+        &mut self,
+        target: Node,
+        overloads: &[lib::CollectionMethod],
+        name: &ast::Ident,
+        args: &[ast::Argument],
+        null_conditional: bool,
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let compiled = self.arguments(args)?;
+        let Some(def) = overloads.iter().find(|d| applicable(&d.params, &compiled)) else {
+            let same_arity: Vec<_> = overloads
+                .iter()
+                .filter(|d| d.params.len() == compiled.len())
+                .collect();
+            if let [only] = same_arity.as_slice()
+                && let Some((i, ((_, from), to))) = compiled
+                    .iter()
+                    .zip(&only.params)
+                    .enumerate()
+                    .find(|(_, ((_, from), to))| !assignable(*from, **to))
+            {
+                let at = args.get(i).map_or(span, |a| a.value.span);
+                return Err(CompileError::new(
+                    format!("Argument {}: cannot convert from '{from}' to '{to}'", i + 1),
+                    at,
+                ));
+            }
+            return Err(no_overload(name, args.len(), span));
+        };
+        let nodes: Box<[Node]> = compiled
+            .into_iter()
+            .zip(&def.params)
+            .map(|((node, from), to)| coerce(node, from, *to, span))
+            .collect();
+        let node = match def.call {
+            lib::CollectionCall::Plain(call) => Node::Method {
+                target: Box::new(target),
+                call,
+                args: nodes,
+                null_conditional,
+                span,
+            },
+            lib::CollectionCall::Grow(call) => Node::Grow {
+                target: Some(Box::new(target)),
+                call,
+                args: nodes,
+                ty: def.result,
+                null_conditional,
+                span,
+            },
+        };
+        Ok(Compiled::Value(node, def.result))
+    }
+
+    /// `d.TryGetValue(key, out var v)`: an instance method with a trailing `out` argument.
+    fn instance_out_call(
+        &mut self,
+        target: Node,
+        owner: Type,
+        name: &ast::Ident,
+        args: &[ast::Argument],
+        null_conditional: bool,
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let Some((params, out, result, call)) = lib::collection_out_method(owner, &name.name)
+        else {
+            return Err(CompileError::new(
+                format!(
+                    "'{owner}.{}' has no overload with an out parameter",
+                    name.name
+                ),
+                span,
+            ));
+        };
+        let Some((out_arg, rest)) = args.split_last() else {
+            return Err(no_overload(name, 0, span));
+        };
+        if rest.len() != params.len() {
+            return Err(no_overload(name, args.len(), span));
+        }
+        let mut nodes = Vec::with_capacity(rest.len());
+        for (i, (arg, param)) in rest.iter().zip(&params).enumerate() {
+            nodes.push(self.element_arg(&arg.value, *param, i + 1)?);
+        }
+        let slot = self.out_slot(out_arg, out, args.len())?;
+        Ok(Compiled::Value(
+            Node::InstanceOut {
+                target: Box::new(target),
+                call,
+                args: nodes.into_boxed_slice(),
+                slot,
+                null_conditional,
+                span,
+            },
+            result,
+        ))
+    }
+
+    /// A one-parameter lambda argument over `element`: its slot, body and body type.
+    fn selector(
+        &mut self,
+        arg: &ast::Argument,
+        element: Type,
+    ) -> Result<(u16, Node, Type), CompileError> {
+        let ExprKind::Lambda { params, body } = &arg.value.kind else {
+            return Err(CompileError::new(
+                "a lambda expression is expected here",
+                arg.value.span,
+            ));
+        };
+        let [param] = params.as_slice() else {
+            return Err(CompileError::new(
+                format!(
+                    "Delegate 'Func<{element}, ...>' does not take {} arguments",
+                    params.len()
+                ),
+                arg.value.span,
+            ));
+        };
+        let LambdaBody::Expr(body) = body else {
+            return Err(CompileError::new(
+                "block-bodied lambdas are not supported yet",
+                arg.value.span,
+            ));
+        };
+        let param_ty = match &param.ty {
+            Some(t) => resolve_type(t)?,
+            None => element,
+        };
+        let mark = self.scope_mark();
+        let slot = self.declare(&param.name, param_ty);
+        let compiled = match slot {
+            Ok(_) => self.value(body),
+            Err(ref e) => Err(e.clone()),
+        };
+        self.scope_restore(mark);
+        let (node, ty) = compiled?;
+        Ok((slot?, node, ty))
+    }
+
+    /// `ToList()`, `ToArray()`, `ToHashSet()`, `ToDictionary(key[, value])` on a sequence.
+    fn collect_call(
+        &mut self,
+        source: Node,
+        element: Type,
+        name: &ast::Ident,
+        args: &[ast::Argument],
+        null_conditional: bool,
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let one = |t: Type| super::types::intern(t).ok_or_else(|| too_many_types(span));
+        let mut key = None;
+        let mut value = None;
+        let ty = match (name.name.as_str(), args) {
+            ("ToList", []) => Type::List(one(element)?),
+            ("ToArray", []) => {
+                super::types::array_of(element).ok_or_else(|| too_many_types(span))?
+            }
+            ("ToHashSet", []) => Type::HashSet(one(element)?),
+            ("ToDictionary", [k]) | ("ToDictionary", [k, _]) => {
+                let (key_slot, key_body, key_ty) = self.selector(k, element)?;
+                key = Some((key_slot, key_body));
+                let value_ty = match args.get(1) {
+                    Some(v) => {
+                        let (value_slot, value_body, value_ty) = self.selector(v, element)?;
+                        value = Some((value_slot, value_body));
+                        value_ty
+                    }
+                    None => element,
+                };
+                if key_ty == Type::Void || value_ty == Type::Void {
+                    return Err(CompileError::new(
+                        "Cannot convert lambda expression: it returns no value",
+                        span,
+                    ));
+                }
+                Type::Dictionary(
+                    super::types::intern_pair(key_ty, value_ty)
+                        .ok_or_else(|| too_many_types(span))?,
+                )
+            }
+            _ => return Err(no_overload(name, args.len(), span)),
+        };
+        Ok(Compiled::Value(
+            Node::Collect {
+                source: Box::new(source),
+                ty,
+                selectors: Box::new(super::eval::Selectors { key, value }),
+                null_conditional,
+                span,
+            },
+            ty,
+        ))
+    }
+
+    /// `Select((x, i) => ...)` / `Where((x, i) => ...)`.
+    #[allow(clippy::too_many_arguments)]
+    fn indexed_call(
+        &mut self,
+        source: Node,
+        element: Type,
+        select: bool,
+        params: &[ast::LambdaParam],
+        body: &LambdaBody,
+        null_conditional: bool,
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let [item, index] = params else {
+            return Err(CompileError::new(
+                format!(
+                    "Delegate 'Func<{element}, int, ...>' does not take {} arguments",
+                    params.len()
+                ),
+                span,
+            ));
+        };
+        let LambdaBody::Expr(body) = body else {
+            return Err(CompileError::new(
+                "block-bodied lambdas are not supported yet",
+                span,
+            ));
+        };
+        let item_ty = match &item.ty {
+            Some(t) => resolve_type(t)?,
+            None => element,
+        };
+        if let Some(t) = &index.ty
+            && resolve_type(t)? != Type::Int32
+        {
+            return Err(CompileError::new(
+                "The second parameter of the lambda is the element's index: 'int'",
+                t.span,
+            ));
+        }
+        let mark = self.scope_mark();
+        let slots = self
+            .declare(&item.name, item_ty)
+            .and_then(|a| Ok((a, self.declare(&index.name, Type::Int32)?)));
+        let compiled = match slots {
+            Ok(_) => self.value(body),
+            Err(ref e) => Err(e.clone()),
+        };
+        self.scope_restore(mark);
+        let (item_slot, index_slot) = slots?;
+        let (node, ty) = compiled?;
+        if !select && ty != Type::Boolean {
+            return Err(CompileError::new(
+                format!("Cannot implicitly convert type '{ty}' to 'bool'"),
+                body.span,
+            ));
+        }
+        let result_element = if select { ty } else { element };
+        let result = lib::sequence_of(result_element).ok_or_else(|| too_many_types(span))?;
+        Ok(Compiled::Value(
+            Node::Indexed {
+                select,
+                source: Box::new(source),
+                item_slot,
+                index_slot,
+                body: Box::new(node),
+                null_conditional,
+                span,
+            },
+            result,
+        ))
+    }
+
+    /// `new[] { ... }`: an array of the items' best common type.
+    fn implicit_array(
+        &mut self,
+        items: &[Vec<Expr>],
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let mut values = Vec::with_capacity(items.len());
+        for item in items {
+            let [value] = item.as_slice() else {
+                return Err(CompileError::new("Invalid array initializer member", span));
+            };
+            let (node, ty) = self.value(value)?;
+            values.push((node, ty, value));
+        }
+        let no_best = || CompileError::new("No best type found for implicitly-typed array", span);
+        let candidates: Vec<Type> = values
+            .iter()
+            .map(|(_, t, _)| *t)
+            .filter(|t| *t != Type::Null)
+            .collect();
+        let element = candidates
+            .iter()
+            .copied()
+            .find(|c| *c != Type::Void && values.iter().all(|(_, t, _)| assignable(*t, *c)))
+            .ok_or_else(no_best)?;
+        let ty = super::types::array_of(element).ok_or_else(|| too_many_types(span))?;
+        let mut nodes = Vec::with_capacity(values.len() + 1);
+        nodes.push(Node::Const(Constant::Bool(false)));
+        for (node, from, at) in values {
+            nodes.push(coerce(node, from, element, at.span));
+        }
+        Ok(Compiled::Value(
+            Node::Grow {
+                target: None,
+                call: lib::create_add,
+                args: nodes.into_boxed_slice(),
+                ty,
+                null_conditional: false,
+                span,
+            },
+            ty,
+        ))
+    }
+
+    /// `new T[n]`, `new T[] { ... }`, `new List<T>(...) { ... }`, `new HashSet<T>(...) { ... }`,
+    /// `new Dictionary<K, V>(...) { { k, v } }` / `{ [k] = v }`.
+    fn construct_collection(
+        &mut self,
+        ty: Type,
+        args: &[ast::Argument],
+        initializer: Option<&ast::Initializer>,
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let grow = |call: super::eval::GrowFn, nodes: Vec<Node>| {
+            Ok(Compiled::Value(
+                Node::Grow {
+                    target: None,
+                    call,
+                    args: nodes.into_boxed_slice(),
+                    ty,
+                    null_conditional: false,
+                    span,
+                },
+                ty,
+            ))
+        };
+        let none = || Node::Const(Constant::Bool(false));
+        if let Type::Array(_) | Type::StringArray | Type::ByteArray | Type::CharArray = ty {
+            let element = lib::element_type(ty).unwrap_or(Type::Object);
+            let items = match initializer {
+                None => {
+                    let [size] = args else {
+                        return Err(CompileError::new(
+                            "Array creation must have array size or array initializer",
+                            span,
+                        ));
+                    };
+                    let (node, size_ty) = self.value(&size.value)?;
+                    if !assignable(size_ty, Type::Int64) {
+                        return Err(CompileError::new(
+                            format!("Cannot implicitly convert type '{size_ty}' to 'int'"),
+                            size.value.span,
+                        ));
+                    }
+                    return grow(lib::create_sized, vec![node]);
+                }
+                Some(ast::Initializer::Collection(items)) => items,
+                Some(ast::Initializer::Object(_)) => {
+                    return Err(CompileError::new("Invalid array initializer", span));
+                }
+            };
+            if let Some(size) = args.first() {
+                let matches = constant_int(&size.value).and_then(|n| usize::try_from(n).ok())
+                    == Some(items.len());
+                if !matches || args.len() > 1 {
+                    return Err(CompileError::new(
+                        format!(
+                            "An array initializer of length '{}' is expected",
+                            items.len()
+                        ),
+                        size.value.span,
+                    ));
+                }
+            }
+            let mut nodes = vec![none()];
+            for item in items {
+                let [value] = item.as_slice() else {
+                    return Err(CompileError::new("Invalid array initializer member", span));
+                };
+                let (node, from) = self.value(value)?;
+                if !fits_element(value, from, element) {
+                    return Err(CompileError::new(
+                        format!("Cannot implicitly convert type '{from}' to '{element}'"),
+                        value.span,
+                    ));
+                }
+                nodes.push(coerce(node, from, element, value.span));
+            }
+            return grow(lib::create_add, nodes);
+        }
+        let (element, key_value) = match ty {
+            Type::List(t) | Type::HashSet(t) => (*t, None),
+            Type::Dictionary((k, v)) => (
+                Type::KeyValuePair(
+                    super::types::intern_pair(*k, *v).ok_or_else(|| too_many_types(span))?,
+                ),
+                Some((*k, *v)),
+            ),
+            Type::Sequence(_) => {
+                return Err(CompileError::new(
+                    format!("Cannot create an instance of the abstract type or interface '{ty}'"),
+                    span,
+                ));
+            }
+            _ => {
+                return Err(CompileError::new(
+                    format!("'new {ty}(...)' is not supported in policy expressions"),
+                    span,
+                ));
+            }
+        };
+        let mut nodes = Vec::new();
+        match args {
+            [] => nodes.push(none()),
+            [arg] => {
+                let (node, from) = self.value(&arg.value)?;
+                let wanted = lib::sequence_of(element).ok_or_else(|| too_many_types(span))?;
+                let text_keys = key_value.map_or(element, |(k, _)| k) == Type::String;
+                let fits = from == Type::Int32
+                    || (from == Type::StringComparer && text_keys && !matches!(ty, Type::List(_)))
+                    || from == ty
+                    || (key_value.is_none() && assignable(from, wanted))
+                    || from == Type::Null;
+                if !fits {
+                    return Err(CompileError::new(
+                        format!("Argument 1: cannot convert from '{from}' to '{wanted}'"),
+                        arg.value.span,
+                    ));
+                }
+                nodes.push(node);
+            }
+            _ => {
+                return Err(CompileError::new(
+                    format!(
+                        "'{ty}' does not contain a constructor that takes {} arguments",
+                        args.len()
+                    ),
+                    span,
+                ));
+            }
+        }
+        let call = match (initializer, key_value) {
+            (None, _) => lib::create_add,
+            (Some(ast::Initializer::Collection(items)), None) => {
+                for item in items {
+                    let [value] = item.as_slice() else {
+                        return Err(CompileError::new(
+                            format!(
+                                "No overload for method 'Add' takes {} arguments",
+                                item.len()
+                            ),
+                            span,
+                        ));
+                    };
+                    nodes.push(self.element_arg(value, element, 1)?);
+                }
+                lib::create_add
+            }
+            (Some(ast::Initializer::Collection(items)), Some((k, v))) => {
+                for item in items {
+                    let [key, value] = item.as_slice() else {
+                        return Err(CompileError::new(
+                            format!(
+                                "No overload for method 'Add' takes {} arguments",
+                                item.len()
+                            ),
+                            span,
+                        ));
+                    };
+                    nodes.push(self.element_arg(key, k, 1)?);
+                    nodes.push(self.element_arg(value, v, 2)?);
+                }
+                lib::create_add
+            }
+            (Some(ast::Initializer::Object(entries)), Some((k, v))) => {
+                for entry in entries {
+                    let ast::MemberInitTarget::Index(keys) = &entry.target else {
+                        return Err(CompileError::new(
+                            format!("an initialiser of '{ty}' sets entries as [key] = value"),
+                            entry.value.span,
+                        ));
+                    };
+                    let [key] = keys.as_slice() else {
+                        return Err(CompileError::new(
+                            "Wrong number of indices inside []; expected 1",
+                            entry.value.span,
+                        ));
+                    };
+                    nodes.push(self.element_arg(key, k, 1)?);
+                    nodes.push(self.element_arg(&entry.value, v, 2)?);
+                }
+                lib::create_set
+            }
+            (Some(ast::Initializer::Object(_)), None) => {
+                return Err(CompileError::new(
+                    format!(
+                        "object initialisers of '{ty}' are not supported in policy expressions"
+                    ),
+                    span,
+                ));
+            }
+        };
+        grow(call, nodes)
+    }
+
+    /// `target[index] = value` / `target[index] op= value` on a list, array or dictionary, as
+    /// a statement; `None` if `target` is not such an element (another kind of assignment).
+    pub(crate) fn collection_assignment(
+        &mut self,
+        op: ast::AssignOp,
+        target: &Expr,
+        value: &Expr,
+        span: Span,
+    ) -> Result<Option<Node>, CompileError> {
+        let ExprKind::Index {
+            target: collection,
+            args,
+            null_conditional: false,
+        } = &target.kind
+        else {
+            return Ok(None);
+        };
+        let (collection, owner) = self.value(collection)?;
+        let Some((index_ty, element, set)) = lib::collection_setter(owner) else {
+            return Ok(None);
+        };
+        let [index] = args.as_slice() else {
+            return Err(CompileError::new(
+                "Wrong number of indices inside []; expected 1",
+                target.span,
+            ));
+        };
+        let index = self.element_arg(index, index_ty, 1)?;
+        let (node, from) = match op {
+            ast::AssignOp::Assign => self.value(value)?,
+            ast::AssignOp::Compound(bin) => self.value(&Expr {
+                kind: ExprKind::Binary {
+                    op: bin,
+                    left: Box::new(target.clone()),
+                    right: Box::new(value.clone()),
+                },
+                span,
+            })?,
+        };
+        let (node, from) = match op {
+            // Compound assignment converts the result back to the element type, as C# does.
+            ast::AssignOp::Compound(_)
+                if from.is_numeric() && element.is_numeric() && element != Type::Byte =>
+            {
+                (
+                    Node::Numeric {
+                        to: element,
+                        operand: Box::new(node),
+                        span,
+                    },
+                    element,
+                )
+            }
+            _ => (node, from),
+        };
+        if !fits_element(value, from, element) {
+            return Err(CompileError::new(
+                format!("Cannot implicitly convert type '{from}' to '{element}'"),
+                value.span,
+            ));
+        }
+        Ok(Some(Node::Grow {
+            target: Some(Box::new(collection)),
+            call: set,
+            args: vec![index, coerce(node, from, element, span)].into_boxed_slice(),
+            ty: Type::Void,
+            null_conditional: false,
+            span,
+        }))
+    }
+}
+
+/// Whether `expr` of type `from` may be stored as an element of type `to` (an implicit
+/// conversion, or a constant `int` in `byte` range for `byte` elements).
+fn fits_element(expr: &Expr, from: Type, to: Type) -> bool {
+    assignable(from, to)
+        || (to == Type::Byte
+            && from == Type::Int32
+            && constant_int(expr).is_some_and(|i| (0..=255).contains(&i)))
 }

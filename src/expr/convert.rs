@@ -96,6 +96,9 @@ pub(crate) fn is_instance(value: &Value<'_>, ty: Type) -> bool {
         | (Value::MidpointRounding(_), Type::MidpointRounding)
         | (Value::Random(_), Type::Random)
         | (Value::Encoding(_), Type::Encoding) => true,
+        (Value::Collection(_) | Value::StringComparer(_), ty) => {
+            super::lib::collection_is_instance(value, ty)
+        }
         (Value::Extension(e), typed) => {
             use crate::cert::extension::ExtensionKind as K;
             matches!(

@@ -126,6 +126,20 @@ pub(crate) type GenericMethodFn =
 pub(crate) type OperatorFn = for<'a> fn(&Value<'a>, &Value<'a>) -> Result<Value<'a>, Exception>;
 /// Reads `target[index]` of a non-null target.
 pub(crate) type IndexerFn = for<'a> fn(&Value<'a>, &Value<'a>) -> Result<Value<'a>, Exception>;
+/// A collection operation that may add elements (`Add`, `new List<T> { ... }`, `ToList()`,
+/// `l[i] = x`): it charges what it adds to the evaluation budget through the frame. Gets the
+/// target (none for constructors), the arguments and the collection type the call builds.
+pub(crate) type GrowFn = for<'a> fn(
+    Option<&Value<'a>>,
+    &[Value<'a>],
+    Type,
+    &mut Frame<'a>,
+    Span,
+) -> Result<Value<'a>, Exception>;
+/// An instance method with a trailing `out` parameter (`TryGetValue(key, out var v)`): the
+/// result and the `out` value.
+pub(crate) type InstanceOutFn =
+    for<'a> fn(&Value<'a>, &[Value<'a>]) -> Result<(Value<'a>, Value<'a>), Exception>;
 /// A constant folded at load.
 #[derive(Debug, Clone)]
 pub(crate) enum Constant {
@@ -300,6 +314,51 @@ pub(crate) enum Node {
         args: Box<[Node]>,
         slot: u16,
     },
+    /// A collection operation that may add elements (see [`GrowFn`]); `target` is `None` for
+    /// constructors and initialisers, `ty` the collection type built.
+    Grow {
+        target: Option<Box<Node>>,
+        call: GrowFn,
+        args: Box<[Node]>,
+        ty: Type,
+        null_conditional: bool,
+        span: Span,
+    },
+    /// `ToList()`, `ToArray()`, `ToHashSet()`, `ToDictionary(k[, v])` into a collection of
+    /// type `ty`; `key`/`value` are the selector lambdas (parameter slot, body).
+    Collect {
+        source: Box<Node>,
+        ty: Type,
+        selectors: Box<Selectors>,
+        null_conditional: bool,
+        span: Span,
+    },
+    /// `Select((x, i) => ...)` (`select: true`) or `Where((x, i) => ...)`.
+    Indexed {
+        select: bool,
+        source: Box<Node>,
+        item_slot: u16,
+        index_slot: u16,
+        body: Box<Node>,
+        null_conditional: bool,
+        span: Span,
+    },
+    /// An instance method with a trailing `out` argument stored into local `slot`.
+    InstanceOut {
+        target: Box<Node>,
+        call: InstanceOutFn,
+        args: Box<[Node]>,
+        slot: u16,
+        null_conditional: bool,
+        span: Span,
+    },
+}
+
+/// The key and value selector lambdas of a [`Node::Collect`]: parameter slot and body.
+#[derive(Debug)]
+pub(crate) struct Selectors {
+    pub(crate) key: Option<(u16, Node)>,
+    pub(crate) value: Option<(u16, Node)>,
 }
 
 /// Most loop iterations and lambda calls one evaluation may run (all together).
@@ -371,6 +430,12 @@ impl<'a> Frame<'a> {
             ));
         }
         Ok(())
+    }
+
+    /// Counts `steps` steps at once (elements a collection receives); fails past the limit.
+    pub(crate) fn charge(&mut self, steps: u64, span: Span) -> Result<(), Exception> {
+        self.steps = self.steps.saturating_add(steps.saturating_sub(1));
+        self.tick(span)
     }
 
     /// The value of local `slot`.
@@ -472,6 +537,7 @@ fn same_reference(left: &Value<'_>, right: &Value<'_>) -> bool {
         (Value::Request(a), Value::Request(b)) => std::ptr::eq(*a, *b),
         (Value::Deployment(a), Value::Deployment(b)) => std::ptr::eq(*a, *b),
         (Value::CertificateDictionary(a), Value::CertificateDictionary(b)) => std::ptr::eq(*a, *b),
+        (Value::Collection(a), Value::Collection(b)) => std::sync::Arc::ptr_eq(a, b),
         // object == object on boxed values compares references; two evaluations never share a box.
         _ => false,
     }
@@ -870,6 +936,95 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
         }
         Node::OutCall { call, args, slot } => {
             let (result, out) = with_args(args, frame, |args, frame| call(args, frame.context))?;
+            frame.set(*slot, out);
+            Ok(result)
+        }
+        Node::Grow {
+            target,
+            call,
+            args,
+            ty,
+            null_conditional,
+            span,
+        } => {
+            let target = match target {
+                Some(t) => {
+                    let value = eval(t, frame)?;
+                    if value.is_null() {
+                        return on_null(*null_conditional, *span);
+                    }
+                    Some(value)
+                }
+                None => None,
+            };
+            with_args(args, frame, |args, frame| {
+                call(target.as_ref(), args, *ty, frame, *span).map_err(|e| at(e, *span))
+            })
+        }
+        Node::Collect {
+            source,
+            ty,
+            selectors,
+            null_conditional,
+            span,
+        } => {
+            let source = eval(source, frame)?;
+            if source.is_null() && *null_conditional {
+                return Ok(Value::Null);
+            }
+            let mut select = |which: bool, item: Value<'a>| -> Result<Value<'a>, Exception> {
+                let selector = if which {
+                    &selectors.key
+                } else {
+                    &selectors.value
+                };
+                match selector {
+                    Some((slot, body)) => {
+                        frame.tick(*span)?;
+                        frame.set(*slot, item);
+                        eval(body, frame)
+                    }
+                    None => Ok(item),
+                }
+            };
+            super::lib::collect(&source, *ty, &mut select, *span).map_err(|e| at(e, *span))
+        }
+        Node::Indexed {
+            select,
+            source,
+            item_slot,
+            index_slot,
+            body,
+            null_conditional,
+            span,
+        } => {
+            let source = eval(source, frame)?;
+            if source.is_null() && *null_conditional {
+                return Ok(Value::Null);
+            }
+            let mut call = |item: Value<'a>, index: i32| -> Result<Value<'a>, Exception> {
+                frame.tick(*span)?;
+                frame.set(*item_slot, item);
+                frame.set(*index_slot, Value::Int(index));
+                eval(body, frame)
+            };
+            super::lib::indexed(*select, &source, &mut call, *span).map_err(|e| at(e, *span))
+        }
+        Node::InstanceOut {
+            target,
+            call,
+            args,
+            slot,
+            null_conditional,
+            span,
+        } => {
+            let target = eval(target, frame)?;
+            if target.is_null() {
+                return on_null(*null_conditional, *span);
+            }
+            let (result, out) = with_args(args, frame, |args, _| {
+                call(&target, args).map_err(|e| at(e, *span))
+            })?;
             frame.set(*slot, out);
             Ok(result)
         }

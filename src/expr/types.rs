@@ -137,6 +137,19 @@ pub enum Type {
     Random,
     /// `System.Text.Encoding` (`Encoding.UTF8`, `.ASCII`, `.Unicode`)
     Encoding,
+    /// `T[]` for element types other than `string`, `byte` and `char` (which keep their own
+    /// variants).
+    Array(&'static Type),
+    /// `List<T>`
+    List(&'static Type),
+    /// `HashSet<T>`
+    HashSet(&'static Type),
+    /// `Dictionary<TKey, TValue>`
+    Dictionary(&'static (Type, Type)),
+    /// `KeyValuePair<TKey, TValue>`
+    KeyValuePair(&'static (Type, Type)),
+    /// `StringComparer` (`StringComparer.OrdinalIgnoreCase` for dictionaries and sets)
+    StringComparer,
 }
 
 /// Types whose static members expressions may use.
@@ -192,6 +205,8 @@ pub enum StaticType {
     WebUtility,
     /// `System.Uri`
     Uri,
+    /// `System.StringComparer`
+    StringComparer,
 }
 
 impl Type {
@@ -241,6 +256,11 @@ impl Type {
                 | Type::CharArray
                 | Type::Random
                 | Type::Encoding
+                | Type::Array(_)
+                | Type::List(_)
+                | Type::HashSet(_)
+                | Type::Dictionary(_)
+                | Type::StringComparer
         )
     }
 
@@ -255,8 +275,16 @@ impl Type {
 
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Type::Sequence(element) = self {
-            return write!(f, "IEnumerable<{element}>");
+        match self {
+            Type::Sequence(element) => return write!(f, "IEnumerable<{element}>"),
+            Type::Array(element) => return write!(f, "{element}[]"),
+            Type::List(element) => return write!(f, "List<{element}>"),
+            Type::HashSet(element) => return write!(f, "HashSet<{element}>"),
+            Type::Dictionary((key, value)) => return write!(f, "Dictionary<{key}, {value}>"),
+            Type::KeyValuePair((key, value)) => {
+                return write!(f, "KeyValuePair<{key}, {value}>");
+            }
+            _ => {}
         }
         let name = match self {
             Type::Object => "object",
@@ -347,7 +375,73 @@ impl fmt::Display for Type {
             Type::TypeName(StaticType::Math) => "Math",
             Type::TypeName(StaticType::BitConverter) => "BitConverter",
             Type::TypeName(StaticType::Guid) => "Guid",
+            Type::StringComparer | Type::TypeName(StaticType::StringComparer) => "StringComparer",
+            Type::Array(_)
+            | Type::List(_)
+            | Type::HashSet(_)
+            | Type::Dictionary(_)
+            | Type::KeyValuePair(_) => "",
         };
         f.write_str(name)
     }
+}
+
+/// Most distinct constructed generic types (`List<T>`, `T[]`, ...) one process interns: every
+/// written or inferred type is interned once and lives for the process, so hostile policies
+/// must not be able to grow the table without bound.
+pub const MAX_INTERNED_TYPES: usize = 4096;
+
+/// The interned types and type pairs.
+#[derive(Default)]
+struct Interned {
+    types: std::collections::HashMap<Type, &'static Type>,
+    pairs: std::collections::HashMap<(Type, Type), &'static (Type, Type)>,
+}
+
+fn interned() -> std::sync::MutexGuard<'static, Interned> {
+    static TABLE: std::sync::OnceLock<std::sync::Mutex<Interned>> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The `'static` reference to `ty` that generic types (`List<T>`, `IEnumerable<T>`) hold;
+/// `None` once [`MAX_INTERNED_TYPES`] distinct types exist.
+pub fn intern(ty: Type) -> Option<&'static Type> {
+    let mut table = interned();
+    if let Some(found) = table.types.get(&ty) {
+        return Some(found);
+    }
+    if table.types.len() + table.pairs.len() >= MAX_INTERNED_TYPES {
+        return None;
+    }
+    let leaked: &'static Type = Box::leak(Box::new(ty));
+    table.types.insert(ty, leaked);
+    Some(leaked)
+}
+
+/// The `'static` reference to a `(TKey, TValue)` pair (`Dictionary<K, V>`); `None` once
+/// [`MAX_INTERNED_TYPES`] distinct types exist.
+pub fn intern_pair(key: Type, value: Type) -> Option<&'static (Type, Type)> {
+    let mut table = interned();
+    if let Some(found) = table.pairs.get(&(key, value)) {
+        return Some(found);
+    }
+    if table.types.len() + table.pairs.len() >= MAX_INTERNED_TYPES {
+        return None;
+    }
+    let leaked: &'static (Type, Type) = Box::leak(Box::new((key, value)));
+    table.pairs.insert((key, value), leaked);
+    Some(leaked)
+}
+
+/// `T[]`: the dedicated variants for `string[]`, `byte[]` and `char[]`, `Type::Array` otherwise.
+pub fn array_of(element: Type) -> Option<Type> {
+    Some(match element {
+        Type::String => Type::StringArray,
+        Type::Byte => Type::ByteArray,
+        Type::Char => Type::CharArray,
+        other => Type::Array(intern(other)?),
+    })
 }

@@ -175,6 +175,13 @@ pub enum Value<'a> {
     Encoding(crate::expr::lib::TextEncoding),
     /// APIM's `BasicAuthCredentials`: user id and password.
     Basic(Arc<(Arc<str>, Arc<str>)>),
+    /// A `List<T>`, `T[]`, `HashSet<T>` or `Dictionary<K, V>`: a shared, mutable .NET
+    /// reference object.
+    Collection(Arc<crate::expr::lib::Collection>),
+    /// A `KeyValuePair<K, V>`: key and value.
+    KeyValuePair(Arc<(Value<'a>, Value<'a>)>),
+    /// A `StringComparer`: ordinal, ignoring case (`true`) or not.
+    StringComparer(bool),
 }
 
 impl<'a> Value<'a> {
@@ -231,6 +238,11 @@ impl<'a> Value<'a> {
             Value::MidpointRounding(m) => Value::MidpointRounding(*m),
             Value::Random(r) => Value::Random(Arc::clone(r)),
             Value::Encoding(e) => Value::Encoding(*e),
+            Value::Collection(c) => Value::Collection(Arc::clone(c)),
+            Value::KeyValuePair(pair) => {
+                crate::expr::lib::pair(pair.0.to_static()?, pair.1.to_static()?)
+            }
+            Value::StringComparer(i) => Value::StringComparer(*i),
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -316,6 +328,12 @@ impl<'a> Value<'a> {
             Value::MidpointRounding(m) => crate::expr::lib::midpoint_rounding_name(*m).to_owned(),
             Value::Random(_) => "System.Random".to_owned(),
             Value::Encoding(e) => e.type_name().to_owned(),
+            Value::Collection(c) => crate::expr::lib::clr_name(c.ty),
+            Value::KeyValuePair(pair) => {
+                format!("[{}, {}]", pair.0.to_display_string(), pair.1.to_display_string())
+            }
+            Value::StringComparer(true) => "System.OrdinalIgnoreCaseComparer".to_owned(),
+            Value::StringComparer(false) => "System.OrdinalComparer".to_owned(),
             Value::Response(_) | Value::Body(_) | Value::LastError(_) | Value::Api(_) | Value::Operation(_) | Value::Product(_) | Value::Subscription(_) | Value::User(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions".to_owned(),
         }
     }

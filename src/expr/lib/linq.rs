@@ -59,30 +59,15 @@ pub(crate) fn element_type(ty: Type) -> Option<Type> {
         Type::JArray | Type::JToken | Type::JObject => Type::JToken,
         Type::String | Type::CharArray => Type::Char,
         Type::Sequence(element) => *element,
+        Type::Array(element) | Type::List(element) | Type::HashSet(element) => *element,
+        Type::Dictionary(pair) => Type::KeyValuePair(pair),
         _ => return None,
     })
 }
 
-/// `IEnumerable<element>` as a type, for the element types sequences can hold.
+/// `IEnumerable<element>` as a type (`None` once the type interner is full).
 pub(crate) fn sequence_of(element: Type) -> Option<Type> {
-    const ELEMENTS: &[Type] = &[
-        Type::String,
-        Type::Int32,
-        Type::Int64,
-        Type::Double,
-        Type::Boolean,
-        Type::Char,
-        Type::Byte,
-        Type::DateTime,
-        Type::JToken,
-        Type::JObject,
-        Type::CertificateEntry,
-        Type::X509Certificate2,
-        Type::Oid,
-        Type::X509Extension,
-        Type::Object,
-    ];
-    ELEMENTS.iter().find(|t| **t == element).map(Type::Sequence)
+    crate::expr::types::intern(element).map(Type::Sequence)
 }
 
 /// Item `index` of a sequence, or `None` past its end.
@@ -115,6 +100,7 @@ pub(crate) fn item_at<'a>(
                 .map_or(Value::Null, |s| Value::String(Arc::clone(s)))
         }),
         Value::Chars(items) => items.get(index).map(|c| Value::Char(*c)),
+        Value::Collection(c) => c.item_at(index),
         Value::Json(token) => match &**token {
             serde_json::Value::Array(items) => {
                 items.get(index).map(|t| Value::Json(Arc::new(t.clone())))
@@ -508,6 +494,7 @@ fn element_default(source: &Value<'_>) -> Type {
     match source {
         Value::Bytes(_) | Value::ByteArray(_) => Type::Byte,
         Value::Str(_) | Value::String(_) => Type::Char,
+        Value::Collection(c) => element_type(c.ty).unwrap_or(Type::Object),
         _ => Type::Object,
     }
 }

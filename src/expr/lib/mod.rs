@@ -24,6 +24,15 @@ mod math;
 mod numbers;
 mod random;
 
+mod collections;
+pub use collections::Collection;
+pub(crate) use collections::{
+    CollectionCall, CollectionMethod, clr_name, collect, create_add, create_set, create_sized,
+    indexed, indexer as collection_indexer, is_instance as collection_is_instance,
+    member as collection_member, methods as collection_methods,
+    out_method as collection_out_method, pair, setter as collection_setter,
+};
+
 pub use encoding::TextEncoding;
 pub(crate) use numbers::{format_double, format_value};
 pub(crate) use string::{midpoint_rounding_name, split_options_name, string_comparison_name};
@@ -204,6 +213,7 @@ const STATIC_TABLES: &[&[StaticDef]] = &[
     math::STATICS,
     encoding::STATICS,
     guid::STATICS,
+    collections::STATICS,
 ];
 const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
     string::STATIC_METHODS,
@@ -312,6 +322,7 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
         "StringComparison" => StaticType::StringComparison,
         "StringSplitOptions" => StaticType::StringSplitOptions,
         "MidpointRounding" => StaticType::MidpointRounding,
+        "StringComparer" => StaticType::StringComparer,
         _ => return None,
     })
 }

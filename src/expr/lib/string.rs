@@ -710,6 +710,18 @@ fn array_items(v: &Value<'_>) -> Option<Vec<Value<'static>>> {
     }
 }
 
+/// The display texts of an `IEnumerable<T>` argument (a LINQ result or a collection), or `None`.
+fn enumerable_texts(v: &Value<'_>) -> Option<Vec<String>> {
+    if !matches!(v, Value::Sequence(_) | Value::Collection(_)) {
+        return None;
+    }
+    let mut out = Vec::new();
+    while let Ok(Some(item)) = super::item_at(v, out.len(), Span::default()) {
+        out.push(display(&item));
+    }
+    Some(out)
+}
+
 fn join(args: &[Value<'_>]) -> Result<Value<'static>, Exception> {
     let sep = match args.first() {
         Some(Value::Char(c)) => c.to_string(),
@@ -718,10 +730,11 @@ fn join(args: &[Value<'_>]) -> Result<Value<'static>, Exception> {
     };
     let rest = args.get(1..).unwrap_or(&[]);
     let items: Vec<String> = match rest {
-        [single] => match array_items(single) {
-            Some(items) => items.iter().map(display).collect(),
-            None if single.is_null() => return Err(argument_null("value")),
-            None => vec![display(single)],
+        [single] => match (array_items(single), enumerable_texts(single)) {
+            (Some(items), _) => items.iter().map(display).collect(),
+            (None, Some(texts)) => texts,
+            (None, None) if single.is_null() => return Err(argument_null("value")),
+            (None, None) => vec![display(single)],
         },
         many => many.iter().map(display).collect(),
     };
@@ -737,6 +750,11 @@ fn concat(args: &[Value<'_>]) -> Value<'static> {
             out.push_str(&display(i));
         }
         return owned(out);
+    }
+    if let [single] = args
+        && let Some(texts) = enumerable_texts(single)
+    {
+        return owned(texts.concat());
     }
     for a in args {
         out.push_str(&display(a));
@@ -1296,6 +1314,7 @@ pub(crate) const STATIC_METHODS: &[StaticMethodDef] = &[
     static_method!("Join", [C, O, O] => S, |args, _| join(args)),
     static_method!("Join", [C, O, O, O] => S, |args, _| join(args)),
     static_method!("Concat", [SA] => S, |args, _| Ok(concat(args))),
+    static_method!("Concat", [Type::Sequence(&S)] => S, |args, _| Ok(concat(args))),
     static_method!("Concat", [O, O] => S, |args, _| Ok(concat(args))),
     static_method!("Concat", [O, O, O] => S, |args, _| Ok(concat(args))),
     static_method!("Concat", [O, O, O, O] => S, |args, _| Ok(concat(args))),

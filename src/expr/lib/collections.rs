@@ -1037,6 +1037,14 @@ fn try_get_value<'a>(
     })
 }
 
+fn to_string<'a>(
+    target: &Value<'a>,
+    _: &[Value<'a>],
+    _: &'a crate::context::Context,
+) -> Result<Value<'a>, Exception> {
+    Ok(Value::String(target.to_display_string().into()))
+}
+
 /// The overloads of collection method `name` on `owner`.
 pub(crate) fn methods(owner: Type, name: &str) -> Vec<CollectionMethod> {
     use CollectionCall::{Grow, Plain};
@@ -1048,6 +1056,17 @@ pub(crate) fn methods(owner: Type, name: &str) -> Vec<CollectionMethod> {
         }]
     };
     match (owner, name) {
+        (
+            Type::List(_)
+            | Type::Array(_)
+            | Type::HashSet(_)
+            | Type::Dictionary(_)
+            | Type::KeyValuePair(_)
+            | Type::StringArray
+            | Type::ByteArray
+            | Type::CharArray,
+            "ToString",
+        ) => one(&[], Type::String, Plain(to_string)),
         (Type::List(t), "Add") => one(&[*t], Type::Void, Grow(add)),
         (Type::List(t), "AddRange") => match intern(*t) {
             Some(e) => one(&[Type::Sequence(e)], Type::Void, Grow(add_range)),

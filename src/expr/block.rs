@@ -495,6 +495,18 @@ impl BlockCompiler<'_> {
         if op == BinaryOp::Add && ty == Type::String {
             return Ok((Node::Concat(Box::new(left), Box::new(right)), Type::String));
         }
+        // Library operators (`decimal`, `DateTime += TimeSpan`) whose result fits the local.
+        if let Some((call, result)) = crate::expr::lib::operator(op, ty, right_ty)
+            && result == ty
+        {
+            let node = Node::Operator {
+                call,
+                left: Box::new(left),
+                right: Box::new(right),
+                span,
+            };
+            return Ok((node, ty));
+        }
         let arith = match op {
             BinaryOp::Add => ArithOp::Add,
             BinaryOp::Subtract => ArithOp::Subtract,

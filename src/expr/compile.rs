@@ -138,11 +138,20 @@ impl Compiler {
                     },
                     Literal::Double(d) => (Constant::Double(*d), Type::Double),
                     Literal::Float(f) => (Constant::Double(f64::from(*f)), Type::Double),
-                    Literal::Decimal(_) => {
-                        return Err(CompileError::new(
-                            "decimal literals are not supported yet",
-                            span,
-                        ));
+                    Literal::Decimal(text) => {
+                        if lib::decimal_literal(text).is_none() {
+                            return Err(CompileError::new(
+                                "Floating-point constant is outside the range of type 'decimal'",
+                                span,
+                            ));
+                        }
+                        return value(
+                            Node::StaticMethod {
+                                call: lib::decimal_literal_node,
+                                args: Box::new([Node::Const(Constant::Str(text.as_str().into()))]),
+                            },
+                            Type::Decimal,
+                        );
                     }
                     Literal::Char(c) => (Constant::Char(*c), Type::Char),
                     Literal::String(s) => (Constant::Str(s.as_str().into()), Type::String),
@@ -229,7 +238,9 @@ impl Compiler {
                 if from == to || (to == Type::Object && from != Type::Void) {
                     return value(operand, to);
                 }
-                if from.is_numeric() && to.is_numeric() {
+                if (from.is_numeric() && to.is_numeric())
+                    || lib::is_extra_numeric_conversion(from, to)
+                {
                     return value(
                         Node::Numeric {
                             to,
@@ -263,6 +274,7 @@ impl Compiler {
                                 | Type::X509EnhancedKeyUsageExtension
                                 | Type::X509SubjectKeyIdentifierExtension
                         );
+                let downcast = downcast || lib::is_xml_conversion(from, to);
                 if from == Type::Object || downcast || (from == Type::Null && to.is_reference()) {
                     return value(
                         Node::Cast {
@@ -404,6 +416,19 @@ impl Compiler {
                     });
                 }
                 value(Node::Interpolated(out.into_boxed_slice()), Type::String)
+            }
+            ExprKind::TypeOf(written) => {
+                let ty = resolve_type(written)?;
+                let name = lib::full_type_name(ty).ok_or_else(|| {
+                    CompileError::new(format!("typeof({ty}) is not supported yet"), span)
+                })?;
+                value(
+                    Node::StaticMethod {
+                        call: lib::type_of,
+                        args: Box::new([Node::Const(Constant::Str(name.into()))]),
+                    },
+                    Type::SystemType,
+                )
             }
             ExprKind::Lambda { .. } => Err(CompileError::new(
                 "A lambda expression can only be passed as an argument to a method such as Any or All",
@@ -1104,6 +1129,21 @@ impl Compiler {
             }
             UnaryOp::Negate | UnaryOp::Plus => {
                 let (node, ty) = self.value(operand)?;
+                if ty == Type::Decimal {
+                    if op == UnaryOp::Plus {
+                        return Ok(Compiled::Value(node, ty));
+                    }
+                    return Ok(Compiled::Value(
+                        Node::Method {
+                            target: Box::new(node),
+                            call: lib::decimal_negate,
+                            args: Box::new([]),
+                            null_conditional: true,
+                            span,
+                        },
+                        ty,
+                    ));
+                }
                 let kind = num_kind(ty, ty).ok_or_else(|| {
                     CompileError::new(
                         format!("Operator '-' cannot be applied to operand of type '{ty}'"),
@@ -1165,6 +1205,17 @@ impl Compiler {
                     _ => CompareOp::GreaterOrEqual,
                 };
                 let equality = matches!(cmp, CompareOp::Equal | CompareOp::NotEqual);
+                if let Some(call) = lib::compare_operator(op, l_ty, r_ty) {
+                    return Ok(Compiled::Value(
+                        Node::Operator {
+                            call,
+                            left: Box::new(l),
+                            right: Box::new(r),
+                            span,
+                        },
+                        Type::Boolean,
+                    ));
+                }
                 let kind = compare_kind(l_ty, r_ty, equality)
                     .ok_or_else(|| operator_error(op, l_ty, r_ty, span))?;
                 Ok(Compiled::Value(
@@ -1385,6 +1436,14 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "StringSplitOptions" => Type::StringSplitOptions,
         "MidpointRounding" => Type::MidpointRounding,
         "Encoding" => Type::Encoding,
+        "DateTimeOffset" => Type::DateTimeOffset,
+        "decimal" | "Decimal" => Type::Decimal,
+        "DayOfWeek" => Type::DayOfWeek,
+        "XDocument" => Type::XDocument,
+        "XElement" => Type::XElement,
+        "XAttribute" => Type::XAttribute,
+        "XName" => Type::XName,
+        "XNamespace" => Type::XNamespace,
         _ => {
             return Err(CompileError::new(
                 format!(
@@ -1424,6 +1483,12 @@ pub(crate) fn assignable(from: Type, to: Type) -> bool {
             (Type::Int32, Type::Int64 | Type::Double)
                 | (Type::Int64, Type::Double)
                 | (Type::Char, Type::Int32 | Type::Int64 | Type::Double)
+                | (
+                    Type::Int32 | Type::Int64 | Type::Char | Type::Byte,
+                    Type::Decimal
+                )
+                | (Type::DateTime, Type::DateTimeOffset)
+                | (Type::String, Type::XName | Type::XNamespace)
         )
 }
 
@@ -1480,6 +1545,9 @@ fn compare_kind(a: Type, b: Type, equality: bool) -> Option<CompareKind> {
     }
     if a == Type::DateTime && b == Type::DateTime {
         return Some(CompareKind::DateTime);
+    }
+    if a == b && lib::is_enum(a) {
+        return Some(CompareKind::Integer);
     }
     if !equality {
         return None;

@@ -137,6 +137,22 @@ pub enum Type {
     Random,
     /// `System.Text.Encoding` (`Encoding.UTF8`, `.ASCII`, `.Unicode`)
     Encoding,
+    /// `DateTimeOffset`
+    DateTimeOffset,
+    /// `decimal`
+    Decimal,
+    /// `System.Xml.Linq.XDocument`
+    XDocument,
+    /// `System.Xml.Linq.XElement`
+    XElement,
+    /// `System.Xml.Linq.XAttribute`
+    XAttribute,
+    /// `System.Xml.Linq.XName`
+    XName,
+    /// `System.Xml.Linq.XNamespace`
+    XNamespace,
+    /// `System.Type` (`typeof(T)`)
+    SystemType,
 }
 
 /// Types whose static members expressions may use.
@@ -192,6 +208,20 @@ pub enum StaticType {
     WebUtility,
     /// `System.Uri`
     Uri,
+    /// `System.DateTimeOffset`
+    DateTimeOffset,
+    /// `System.Decimal` / `decimal`
+    Decimal,
+    /// `System.DayOfWeek`
+    DayOfWeek,
+    /// `System.Enum`
+    Enum,
+    /// `XDocument`
+    XDocument,
+    /// `XElement`
+    XElement,
+    /// `XNamespace`
+    XNamespace,
 }
 
 impl Type {
@@ -241,6 +271,12 @@ impl Type {
                 | Type::CharArray
                 | Type::Random
                 | Type::Encoding
+                | Type::XDocument
+                | Type::XElement
+                | Type::XAttribute
+                | Type::XName
+                | Type::XNamespace
+                | Type::SystemType
         )
     }
 
@@ -347,6 +383,16 @@ impl fmt::Display for Type {
             Type::TypeName(StaticType::Math) => "Math",
             Type::TypeName(StaticType::BitConverter) => "BitConverter",
             Type::TypeName(StaticType::Guid) => "Guid",
+            Type::DateTimeOffset | Type::TypeName(StaticType::DateTimeOffset) => "DateTimeOffset",
+            Type::Decimal | Type::TypeName(StaticType::Decimal) => "decimal",
+            Type::TypeName(StaticType::DayOfWeek) => "DayOfWeek",
+            Type::TypeName(StaticType::Enum) => "Enum",
+            Type::XDocument | Type::TypeName(StaticType::XDocument) => "XDocument",
+            Type::XElement | Type::TypeName(StaticType::XElement) => "XElement",
+            Type::XAttribute => "XAttribute",
+            Type::XName => "XName",
+            Type::XNamespace | Type::TypeName(StaticType::XNamespace) => "XNamespace",
+            Type::SystemType => "Type",
         };
         f.write_str(name)
     }

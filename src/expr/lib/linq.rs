@@ -81,6 +81,10 @@ pub(crate) fn sequence_of(element: Type) -> Option<Type> {
         Type::Oid,
         Type::X509Extension,
         Type::Object,
+        Type::Decimal,
+        Type::DateTimeOffset,
+        Type::XElement,
+        Type::XAttribute,
     ];
     ELEMENTS.iter().find(|t| **t == element).map(Type::Sequence)
 }

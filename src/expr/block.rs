@@ -359,6 +359,7 @@ impl BlockCompiler<'_> {
                     Type::String => super::eval::CompareKind::String,
                     Type::Boolean => super::eval::CompareKind::Bool,
                     t if t.is_numeric() => super::eval::CompareKind::Integer,
+                    t if super::lib::is_enum(t) => super::eval::CompareKind::Integer,
                     t => {
                         return Err(CompileError::new(
                             format!("switch on a value of type '{t}' is not supported"),

@@ -274,7 +274,15 @@ impl Compiler {
                                 | Type::X509EnhancedKeyUsageExtension
                                 | Type::X509SubjectKeyIdentifierExtension
                         );
-                let downcast = downcast || lib::is_xml_conversion(from, to);
+                if let Some(call) = lib::xml_conversion(from, to) {
+                    return value(
+                        Node::StaticMethod {
+                            call,
+                            args: Box::new([operand]),
+                        },
+                        to,
+                    );
+                }
                 if from == Type::Object || downcast || (from == Type::Null && to.is_reference()) {
                     return value(
                         Node::Cast {

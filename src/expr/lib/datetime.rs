@@ -116,7 +116,7 @@ fn ticks_of(year: i64, month: i64, day: i64) -> i64 {
 }
 
 fn out_of_range(message: &'static str) -> Exception {
-    Exception::new(ExceptionKind::Argument, message, Span::default())
+    Exception::new(ExceptionKind::ArgumentOutOfRange, message, Span::default())
 }
 
 fn checked(ticks: Option<i64>, kind: DateTimeKind) -> Result<Value<'static>, Exception> {

@@ -38,7 +38,7 @@ pub use encoding::TextEncoding;
 pub(crate) use enums::{enum_number, enum_value};
 pub(crate) use enums::{full_type_name, is_enum, type_of};
 pub use xml::{XAttribute, XDocument, XElement, XName};
-pub(crate) use xml::{convert_value as xml_convert, is_xml_conversion};
+pub(crate) use xml::{conversion as xml_conversion, convert_value as xml_convert};
 
 /// Whether `(to)from` is an explicit numeric conversion involving `decimal` or an enum.
 pub(crate) fn is_extra_numeric_conversion(from: Type, to: Type) -> bool {

@@ -273,6 +273,27 @@ fn element(
             is_namespace: false,
         }));
     }
+    // Namespace declarations and attributes in the order written.
+    let tag_text = start_tag(source, node.range().start);
+    let written: Vec<usize> = node
+        .attributes()
+        .map(|a| a.range_qname().start.saturating_sub(node.range().start))
+        .collect();
+    let mut next_written = written.iter();
+    let mut keyed: Vec<(usize, usize, Arc<XAttribute>)> = attributes
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let pos = if a.is_namespace {
+                find_declaration(tag_text, &a.qname).unwrap_or(0)
+            } else {
+                next_written.next().copied().unwrap_or(usize::MAX)
+            };
+            (pos, i, a)
+        })
+        .collect();
+    keyed.sort_by_key(|(pos, i, _)| (*pos, *i));
+    let attributes: Vec<Arc<XAttribute>> = keyed.into_iter().map(|(_, _, a)| a).collect();
     let mut nodes = Vec::new();
     for child in node.children() {
         if let Some(n) = convert(&child, source, depth + 1)? {
@@ -288,6 +309,44 @@ fn element(
         attributes,
         nodes,
     })
+}
+
+/// The text of the start tag beginning at `start` (up to its `>`, outside quotes).
+fn start_tag(source: &str, start: usize) -> &str {
+    let Some(rest) = source.get(start..) else {
+        return "";
+    };
+    let mut quote: Option<char> = None;
+    for (i, c) in rest.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return rest.get(..i).unwrap_or(rest),
+            _ => {}
+        }
+    }
+    rest
+}
+
+/// Where `xmlns` or `xmlns:p` is declared in a start tag (outside attribute values).
+fn find_declaration(tag: &str, qname: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (i, c) in tag.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, c) if c.is_whitespace() => {
+                let after = tag.get(i + c.len_utf8()..)?.trim_start();
+                if let Some(rest) = after.strip_prefix(qname)
+                    && rest.trim_start().starts_with('=')
+                {
+                    return Some(tag.len() - after.len());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn escape_text(text: &str, out: &mut String) {
@@ -848,13 +907,27 @@ pub(crate) const STATIC_METHODS: &[StaticMethodDef] = &[
     },
 ];
 
-/// Whether `(to)from` is one of LINQ to XML's explicit conversions.
-pub(crate) fn is_xml_conversion(from: Type, to: Type) -> bool {
-    matches!(from, Type::XElement | Type::XAttribute)
-        && matches!(
-            to,
-            Type::String | Type::Int32 | Type::Int64 | Type::Double | Type::Boolean | Type::Decimal
-        )
+macro_rules! conversion_to {
+    ($ty:expr) => {
+        |args, _| convert_value(args.first().unwrap_or(&Value::Null), $ty)
+    };
+}
+
+/// LINQ to XML's explicit conversion `(to)from` (`(string)element`, `(int)attribute`, ...),
+/// as a call on the operand.
+pub(crate) fn conversion(from: Type, to: Type) -> Option<crate::expr::eval::StaticMethodFn> {
+    if !matches!(from, Type::XElement | Type::XAttribute) {
+        return None;
+    }
+    Some(match to {
+        Type::String => conversion_to!(Type::String),
+        Type::Int32 => conversion_to!(Type::Int32),
+        Type::Int64 => conversion_to!(Type::Int64),
+        Type::Double => conversion_to!(Type::Double),
+        Type::Boolean => conversion_to!(Type::Boolean),
+        Type::Decimal => conversion_to!(Type::Decimal),
+        _ => return None,
+    })
 }
 
 fn xml_format(text: &str, ty: Type) -> Exception {

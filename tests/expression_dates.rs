@@ -149,3 +149,174 @@ fn bad_dates_throw_as_dotnet_does() {
             .contains("Month must be between one and twelve")
     );
 }
+
+fn block(statements: &str) -> Result<String, String> {
+    let program = Program::compile(statements, ExpressionForm::Block, &ParseLimits::default())
+        .map_err(|e| format!("load: {}", e.message))?;
+    let context =
+        Context::new(Arc::new(Deployment::new())).at(EvaluationTime::from_unix_seconds(AT));
+    program
+        .evaluate(&context)
+        .map(|v| v.to_display_string())
+        .map_err(|e| format!("{}: {}", e.kind.type_name(), e.message))
+}
+
+/// 2020-01-01T00:00:00+02:00 (2019-12-31T22:00:00Z, Unix 1577829600).
+const O: &str = "DateTimeOffset.Parse(\"2020-01-01T00:00:00+02:00\")";
+
+#[test]
+fn date_time_offsets_read_convert_and_format_as_dotnet_does() {
+    // Expected values: DateTimeOffset docs (FromUnixTimeSeconds, ToUnixTimeSeconds,
+    // UtcDateTime, Offset, the "o" round-trip format, the invariant "G" + " zzz" default).
+    let cases = [
+        ("DateTimeOffset.UtcNow.ToUnixTimeSeconds() > 0".to_owned(), "True"),
+        ("DateTimeOffset.UtcNow.ToUnixTimeSeconds()".to_owned(), "1893456000"),
+        ("DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()".to_owned(), "1893456000000"),
+        ("DateTimeOffset.Now.Offset".to_owned(), "00:00:00"),
+        ("DateTimeOffset.UtcNow.ToString(\"o\")".to_owned(), "2030-01-01T00:00:00.0000000+00:00"),
+        (
+            "DateTimeOffset.FromUnixTimeSeconds(1700000000).UtcDateTime.ToString(\"o\")".to_owned(),
+            "2023-11-14T22:13:20.0000000Z",
+        ),
+        (
+            "DateTimeOffset.FromUnixTimeSeconds(1700000000).ToString()".to_owned(),
+            "11/14/2023 22:13:20 +00:00",
+        ),
+        (
+            "DateTimeOffset.FromUnixTimeMilliseconds(1700000000123).ToString(\"HH:mm:ss.fff\")"
+                .to_owned(),
+            "22:13:20.123",
+        ),
+        ("DateTimeOffset.FromUnixTimeSeconds(0).Year".to_owned(), "1970"),
+        (format!("{O}.Offset"), "02:00:00"),
+        (format!("{O}.Offset.TotalHours"), "2"),
+        (format!("{O}.ToString(\"o\")"), "2020-01-01T00:00:00.0000000+02:00"),
+        (format!("{O}.ToString(\"yyyy-MM-ddTHH:mm:sszzz\")"), "2020-01-01T00:00:00+02:00"),
+        (format!("{O}.ToString(\"zz\")"), "+02"),
+        (format!("{O}.ToString(\"u\")"), "2019-12-31 22:00:00Z"),
+        (format!("{O}.ToString(\"s\")"), "2020-01-01T00:00:00"),
+        (format!("{O}.ToString()"), "01/01/2020 00:00:00 +02:00"),
+        (format!("{O}.UtcDateTime.ToString(\"o\")"), "2019-12-31T22:00:00.0000000Z"),
+        (format!("{O}.DateTime.ToString(\"o\")"), "2020-01-01T00:00:00.0000000"),
+        (format!("{O}.ToUnixTimeSeconds()"), "1577829600"),
+        (format!("{O}.ToUnixTimeMilliseconds()"), "1577829600000"),
+        (format!("{O}.UtcTicks"), "637134264000000000"),
+        (format!("{O}.Ticks"), "637134336000000000"),
+        (format!("{O}.Year"), "2020"),
+        (format!("{O}.DayOfWeek"), "Wednesday"),
+        (format!("{O}.AddMinutes(90).ToString(\"o\")"), "2020-01-01T01:30:00.0000000+02:00"),
+        (format!("{O}.AddDays(-1).Day"), "31"),
+        (format!("{O}.AddMonths(1).Month"), "2"),
+        (format!("{O}.ToUniversalTime().ToString(\"o\")"), "2019-12-31T22:00:00.0000000+00:00"),
+        (
+            format!("{O}.ToOffset(TimeSpan.FromHours(-5)).ToString(\"o\")"),
+            "2019-12-31T17:00:00.0000000-05:00",
+        ),
+        (format!("({O} + TimeSpan.FromHours(1)).Hour"), "1"),
+        (format!("({O} - TimeSpan.FromHours(1)).Hour"), "23"),
+        (
+            format!("{O} - DateTimeOffset.Parse(\"2020-01-01T00:00:00Z\")"),
+            "-02:00:00",
+        ),
+        (format!("{O}.Subtract(DateTimeOffset.FromUnixTimeSeconds(1577829000))"), "00:10:00"),
+        // Comparisons are of the UTC instants.
+        (
+            format!("{O} == DateTimeOffset.Parse(\"2019-12-31T23:00:00+01:00\")"),
+            "True",
+        ),
+        (
+            format!("{O}.Equals(DateTimeOffset.Parse(\"2019-12-31T23:00:00+01:00\"))"),
+            "True",
+        ),
+        (format!("{O} < DateTimeOffset.Parse(\"2020-01-01T00:00:00+01:00\")"), "True"),
+        (format!("{O} >= DateTimeOffset.UtcNow"), "False"),
+        (format!("{O} != DateTimeOffset.UtcNow"), "True"),
+        (format!("{O}.CompareTo(DateTimeOffset.UtcNow)"), "-1"),
+        ("DateTimeOffset.Parse(\"2020-01-01T00:00:00Z\").Offset".to_owned(), "00:00:00"),
+        ("DateTimeOffset.Parse(\"2020-06-15 10:30:00\").Offset".to_owned(), "00:00:00"),
+        (
+            "new DateTimeOffset(DateTime.UtcNow).ToString(\"o\")".to_owned(),
+            "2030-01-01T00:00:00.0000000+00:00",
+        ),
+        (
+            "new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.FromHours(-5)).ToString(\"yyyy-MM-ddTHH:mm:sszzz\")"
+                .to_owned(),
+            "2020-01-02T03:04:05-05:00",
+        ),
+        (
+            "new DateTimeOffset(new DateTime(2020, 1, 2), TimeSpan.FromMinutes(330)).UtcDateTime.ToString(\"s\")"
+                .to_owned(),
+            "2020-01-01T18:30:00",
+        ),
+        ("DateTimeOffset.UnixEpoch.ToUnixTimeSeconds()".to_owned(), "0"),
+        ("DateTimeOffset.MinValue.Year".to_owned(), "1"),
+        (
+            "$\"{DateTimeOffset.FromUnixTimeSeconds(60):yyyy-MM-dd HH:mm zzz}\"".to_owned(),
+            "1970-01-01 00:01 +00:00",
+        ),
+        // DateTime converts implicitly to DateTimeOffset.
+        ("DateTimeOffset.UtcNow == DateTime.UtcNow".to_owned(), "True"),
+    ];
+    for (expression, expected) in cases {
+        assert_eq!(
+            eval(&expression),
+            Ok(expected.to_owned()),
+            "expression: {expression}"
+        );
+    }
+    assert_eq!(
+        block(
+            "DateTimeOffset expires = DateTimeOffset.FromUnixTimeSeconds(1893459600); \
+             return (expires - DateTimeOffset.UtcNow).TotalMinutes;"
+        ),
+        Ok("60".to_owned())
+    );
+    assert_eq!(
+        block(
+            "DateTimeOffset when; \
+             if (DateTimeOffset.TryParse(\"2030-01-01T01:00:00+01:00\", out when)) { return when.UtcDateTime == DateTime.UtcNow; } \
+             return false;"
+        ),
+        Ok("True".to_owned())
+    );
+}
+
+#[test]
+fn bad_date_time_offsets_throw_as_dotnet_does() {
+    assert_eq!(
+        eval("DateTimeOffset.Parse(\"soon\")"),
+        Err(
+            "System.FormatException: The string 'soon' was not recognized as a valid DateTime."
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        eval("DateTimeOffset.FromUnixTimeSeconds(253402300800)"),
+        Err("System.ArgumentOutOfRangeException: Valid values are between -62135596800 and 253402300799, inclusive. (Parameter 'seconds')".to_owned())
+    );
+    assert_eq!(
+        eval("DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(15))"),
+        Err("System.ArgumentOutOfRangeException: Offset must be within plus or minus 14 hours. (Parameter 'offset')".to_owned())
+    );
+    assert_eq!(
+        eval("DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromSeconds(30))"),
+        Err("System.ArgumentException: Offset must be specified in whole minutes. (Parameter 'offset')".to_owned())
+    );
+    assert_eq!(
+        eval("new DateTimeOffset(DateTime.UtcNow, TimeSpan.FromHours(1))"),
+        Err("System.ArgumentException: The UTC Offset for Utc DateTime instances must be 0. (Parameter 'offset')".to_owned())
+    );
+    assert!(
+        eval("DateTimeOffset.MaxValue.AddDays(1)")
+            .unwrap_err()
+            .starts_with("System.ArgumentOutOfRangeException")
+    );
+    assert_eq!(
+        eval("DateTimeOffset.UtcNow.ToString(\"U\")"),
+        Err("System.FormatException: Input string was not in a correct format.".to_owned())
+    );
+    assert_eq!(
+        eval("DateTimeOffset.UtcNow.Kind"),
+        Err("load: 'DateTimeOffset' does not contain a definition for 'Kind'".to_owned())
+    );
+}

@@ -280,3 +280,176 @@ fn random_stays_in_range_and_seeds_reproducibly() {
         "System.ArgumentOutOfRangeException: 'minValue' cannot be greater than maxValue. (Parameter 'minValue')",
     )]);
 }
+
+#[test]
+fn decimals_keep_their_scale_and_round_as_dotnet_does() {
+    // Expected values: System.Decimal docs (scale is kept: 1.10m prints 1.10; the sum takes
+    // the larger scale, the product the sum of scales; division keeps the smallest exact
+    // scale up to 28 digits), Math.Round(decimal) (banker's by default), and the standard
+    // numeric format strings (F, N, custom "0.00": half away from zero).
+    check(&[
+        ("1.5m + 2m", "3.5"),
+        ("1.5M + 2", "3.5"),
+        ("0.10m + 0.20m", "0.30"),
+        ("1.10m * 2m", "2.20"),
+        ("10m / 3m", "3.3333333333333333333333333333"),
+        ("1m / 4m", "0.25"),
+        ("4.00m / 2m", "2.00"),
+        ("10m % 3m", "1"),
+        ("7.5m - 10", "-2.5"),
+        ("-1.5m", "-1.5"),
+        ("+1.5m", "1.5"),
+        ("1e3m", "1000"),
+        (
+            "1.23456789012345678901234567890m",
+            "1.2345678901234567890123456789",
+        ),
+        (r#"decimal.Parse("1.10").ToString() == "1.10""#, "True"),
+        (r#"decimal.Parse("1.10")"#, "1.10"),
+        (r#"decimal.Parse(" -1,234.50 ")"#, "-1234.50"),
+        (r#"decimal.Parse("42")"#, "42"),
+        (r#"Convert.ToDecimal("2.50")"#, "2.50"),
+        ("(decimal)5", "5"),
+        ("(decimal)0.1", "0.1"),
+        ("(decimal)(1.0 / 3)", "0.333333333333333"),
+        ("(decimal)1234567890123L", "1234567890123"),
+        ("(int)3.99m", "3"),
+        ("(int)-3.99m", "-3"),
+        ("(long)12345678901.9m", "12345678901"),
+        ("(double)1.25m", "1.25"),
+        ("1.5m > 1", "True"),
+        ("1.5m == 1.50m", "True"),
+        ("2L < 2.01m", "True"),
+        ("1.5m != 1.5m", "False"),
+        ("1.5m <= 1.4m", "False"),
+        ("Math.Round(2.345m, 2)", "2.34"),
+        ("Math.Round(2.355m, 2)", "2.36"),
+        ("Math.Round(2.5m)", "2"),
+        ("Math.Round(3.5m)", "4"),
+        (
+            "Math.Round(2.345m, 2, MidpointRounding.AwayFromZero)",
+            "2.35",
+        ),
+        ("Math.Round(-2.5m, MidpointRounding.AwayFromZero)", "-3"),
+        ("Math.Round(1.10m, 5)", "1.10"),
+        ("Math.Abs(-1.50m)", "1.50"),
+        ("Math.Max(1.5m, 2)", "2"),
+        ("Math.Floor(-1.5m)", "-2"),
+        ("Math.Ceiling(1.2m)", "2"),
+        ("Math.Truncate(-1.7m)", "-1"),
+        ("1234.5m.ToString(\"F2\")", "1234.50"),
+        ("1234.5m.ToString(\"N2\")", "1,234.50"),
+        ("1234.567m.ToString(\"0.00\")", "1234.57"),
+        ("2.345m.ToString(\"F2\")", "2.35"),
+        ("0.5m.ToString(\"P0\")", "50%"),
+        ("1.10m.ToString(\"G\")", "1.10"),
+        ("$\"{1.5m:F3}\"", "1.500"),
+        ("\"total: \" + 1.50m", "total: 1.50"),
+        ("decimal.Zero", "0"),
+        ("decimal.One + decimal.MinusOne", "0"),
+        ("decimal.MaxValue", "79228162514264337593543950335"),
+        ("decimal.MinValue", "-79228162514264337593543950335"),
+        ("1.5m.CompareTo(2)", "-1"),
+        ("1.5m.Equals(1.500m)", "True"),
+    ]);
+    assert_eq!(
+        run_form(
+            "decimal total = 0; total += 1.25m; total += 2; total *= 2; return total.ToString();",
+            ExpressionForm::Block
+        ),
+        Ok("6.50".to_owned())
+    );
+    assert_eq!(
+        run_form(
+            "decimal price; if (decimal.TryParse(\"19.90\", out price)) { return price * 3; } return -1m;",
+            ExpressionForm::Block
+        ),
+        Ok("59.70".to_owned())
+    );
+    assert_eq!(
+        run_form(
+            "decimal d; return decimal.TryParse(\"abc\", out d) ? \"yes\" : d.ToString();",
+            ExpressionForm::Block
+        ),
+        Ok("0".to_owned())
+    );
+}
+
+#[test]
+fn decimal_errors_are_dotnet_exceptions_and_compiler_errors() {
+    check_error(&[
+        (
+            "decimal.MaxValue + 1",
+            "System.OverflowException: Value was either too large or too small for a Decimal.",
+        ),
+        (
+            "decimal.MaxValue * 2",
+            "System.OverflowException: Value was either too large or too small for a Decimal.",
+        ),
+        (
+            "decimal.MinValue - 1m",
+            "System.OverflowException: Value was either too large or too small for a Decimal.",
+        ),
+        (
+            "1m / 0",
+            "System.DivideByZeroException: Attempted to divide by zero.",
+        ),
+        (
+            "1m % 0m",
+            "System.DivideByZeroException: Attempted to divide by zero.",
+        ),
+        (
+            "(int)1e10m",
+            "System.OverflowException: Value was either too large or too small for an Int32.",
+        ),
+        (
+            "(decimal)1e30",
+            "System.OverflowException: Value was either too large or too small for a Decimal.",
+        ),
+        (
+            "(decimal)double.NaN",
+            "System.OverflowException: Value was either too large or too small for a Decimal.",
+        ),
+        (
+            r#"decimal.Parse("abc")"#,
+            "System.FormatException: The input string 'abc' was not in a correct format.",
+        ),
+        (
+            r#"decimal.Parse("1e3")"#,
+            "System.FormatException: The input string '1e3' was not in a correct format.",
+        ),
+        (
+            r#"decimal.Parse("100000000000000000000000000000")"#,
+            "System.OverflowException: Value was either too large or too small for a Decimal.",
+        ),
+        (
+            "Math.Round(1.5m, 29)",
+            "System.ArgumentOutOfRangeException: Decimal can only round to between 0 and 28 digits of precision. (Parameter 'decimals')",
+        ),
+        (
+            "1.5m.ToString(\"X\")",
+            "System.FormatException: Format specifier was invalid.",
+        ),
+        (
+            "(decimal)(object)1",
+            "System.InvalidCastException: Unable to cast object of type 'System.Int32' to type 'System.Decimal'.",
+        ),
+        // C# has no implicit conversion between double and decimal.
+        (
+            "1.5m + 2.0",
+            "load: Operator '+' cannot be applied to operands of type 'decimal' and 'double'",
+        ),
+        (
+            "1.5m < 2.0",
+            "load: Operator '<' cannot be applied to operands of type 'decimal' and 'double'",
+        ),
+        (
+            "1e29m",
+            "load: Floating-point constant is outside the range of type 'decimal'",
+        ),
+    ]);
+    assert_eq!(
+        run_form("double d = 1.5m; return d;", ExpressionForm::Block),
+        Err("load: Cannot implicitly convert type 'decimal' to 'double'".to_owned())
+    );
+}

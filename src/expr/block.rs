@@ -359,6 +359,7 @@ impl BlockCompiler<'_> {
                     Type::String => super::eval::CompareKind::String,
                     Type::Boolean => super::eval::CompareKind::Bool,
                     t if t.is_numeric() => super::eval::CompareKind::Integer,
+                    t if super::lib::is_enum(t) => super::eval::CompareKind::Integer,
                     t => {
                         return Err(CompileError::new(
                             format!("switch on a value of type '{t}' is not supported"),
@@ -514,6 +515,18 @@ impl BlockCompiler<'_> {
         let left = Node::Local(slot);
         if op == BinaryOp::Add && ty == Type::String {
             return Ok((Node::Concat(Box::new(left), Box::new(right)), Type::String));
+        }
+        // Library operators (`decimal`, `DateTime += TimeSpan`) whose result fits the local.
+        if let Some((call, result)) = crate::expr::lib::operator(op, ty, right_ty)
+            && result == ty
+        {
+            let node = Node::Operator {
+                call,
+                left: Box::new(left),
+                right: Box::new(right),
+                span,
+            };
+            return Ok((node, ty));
         }
         let arith = match op {
             BinaryOp::Add => ArithOp::Add,

@@ -138,11 +138,20 @@ impl Compiler {
                     },
                     Literal::Double(d) => (Constant::Double(*d), Type::Double),
                     Literal::Float(f) => (Constant::Double(f64::from(*f)), Type::Double),
-                    Literal::Decimal(_) => {
-                        return Err(CompileError::new(
-                            "decimal literals are not supported yet",
-                            span,
-                        ));
+                    Literal::Decimal(text) => {
+                        if lib::decimal_literal(text).is_none() {
+                            return Err(CompileError::new(
+                                "Floating-point constant is outside the range of type 'decimal'",
+                                span,
+                            ));
+                        }
+                        return value(
+                            Node::StaticMethod {
+                                call: lib::decimal_literal_node,
+                                args: Box::new([Node::Const(Constant::Str(text.as_str().into()))]),
+                            },
+                            Type::Decimal,
+                        );
                     }
                     Literal::Char(c) => (Constant::Char(*c), Type::Char),
                     Literal::String(s) => (Constant::Str(s.as_str().into()), Type::String),
@@ -252,7 +261,9 @@ impl Compiler {
                 if enumerable_conversion(from, to) {
                     return value(operand, to);
                 }
-                if from.is_numeric() && to.is_numeric() {
+                if (from.is_numeric() && to.is_numeric())
+                    || lib::is_extra_numeric_conversion(from, to)
+                {
                     return value(
                         Node::Numeric {
                             to,
@@ -286,6 +297,15 @@ impl Compiler {
                                 | Type::X509EnhancedKeyUsageExtension
                                 | Type::X509SubjectKeyIdentifierExtension
                         );
+                if let Some(call) = lib::xml_conversion(from, to) {
+                    return value(
+                        Node::StaticMethod {
+                            call,
+                            args: Box::new([operand]),
+                        },
+                        to,
+                    );
+                }
                 if from == Type::Object || downcast || (from == Type::Null && to.is_reference()) {
                     return value(
                         Node::Cast {
@@ -427,6 +447,19 @@ impl Compiler {
                     });
                 }
                 value(Node::Interpolated(out.into_boxed_slice()), Type::String)
+            }
+            ExprKind::TypeOf(written) => {
+                let ty = resolve_type(written)?;
+                let name = lib::full_type_name(ty).ok_or_else(|| {
+                    CompileError::new(format!("typeof({ty}) is not supported yet"), span)
+                })?;
+                value(
+                    Node::StaticMethod {
+                        call: lib::type_of,
+                        args: Box::new([Node::Const(Constant::Str(name.into()))]),
+                    },
+                    Type::SystemType,
+                )
             }
             ExprKind::Lambda { .. } => Err(CompileError::new(
                 "A lambda expression can only be passed as an argument to a method such as Any or All",
@@ -1197,6 +1230,21 @@ impl Compiler {
             }
             UnaryOp::Negate | UnaryOp::Plus => {
                 let (node, ty) = self.value(operand)?;
+                if ty == Type::Decimal {
+                    if op == UnaryOp::Plus {
+                        return Ok(Compiled::Value(node, ty));
+                    }
+                    return Ok(Compiled::Value(
+                        Node::Method {
+                            target: Box::new(node),
+                            call: lib::decimal_negate,
+                            args: Box::new([]),
+                            null_conditional: true,
+                            span,
+                        },
+                        ty,
+                    ));
+                }
                 let kind = num_kind(ty, ty).ok_or_else(|| {
                     CompileError::new(
                         format!("Operator '-' cannot be applied to operand of type '{ty}'"),
@@ -1258,6 +1306,17 @@ impl Compiler {
                     _ => CompareOp::GreaterOrEqual,
                 };
                 let equality = matches!(cmp, CompareOp::Equal | CompareOp::NotEqual);
+                if let Some(call) = lib::compare_operator(op, l_ty, r_ty) {
+                    return Ok(Compiled::Value(
+                        Node::Operator {
+                            call,
+                            left: Box::new(l),
+                            right: Box::new(r),
+                            span,
+                        },
+                        Type::Boolean,
+                    ));
+                }
                 let kind = compare_kind(l_ty, r_ty, equality)
                     .ok_or_else(|| operator_error(op, l_ty, r_ty, span))?;
                 Ok(Compiled::Value(
@@ -1482,6 +1541,14 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "MidpointRounding" => Type::MidpointRounding,
         "Encoding" => Type::Encoding,
         "StringComparer" => Type::StringComparer,
+        "DateTimeOffset" => Type::DateTimeOffset,
+        "decimal" | "Decimal" => Type::Decimal,
+        "DayOfWeek" => Type::DayOfWeek,
+        "XDocument" => Type::XDocument,
+        "XElement" => Type::XElement,
+        "XAttribute" => Type::XAttribute,
+        "XName" => Type::XName,
+        "XNamespace" => Type::XNamespace,
         _ => {
             return Err(CompileError::new(
                 format!(
@@ -1593,6 +1660,12 @@ pub(crate) fn assignable(from: Type, to: Type) -> bool {
             (Type::Int32, Type::Int64 | Type::Double)
                 | (Type::Int64, Type::Double)
                 | (Type::Char, Type::Int32 | Type::Int64 | Type::Double)
+                | (
+                    Type::Int32 | Type::Int64 | Type::Char | Type::Byte,
+                    Type::Decimal
+                )
+                | (Type::DateTime, Type::DateTimeOffset)
+                | (Type::String, Type::XName | Type::XNamespace)
         )
 }
 
@@ -1661,6 +1734,9 @@ fn compare_kind(a: Type, b: Type, equality: bool) -> Option<CompareKind> {
     }
     if a == Type::DateTime && b == Type::DateTime {
         return Some(CompareKind::DateTime);
+    }
+    if a == b && lib::is_enum(a) {
+        return Some(CompareKind::Integer);
     }
     if !equality {
         return None;

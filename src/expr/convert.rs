@@ -32,6 +32,12 @@ pub(crate) fn runtime_type_name(value: &Value<'_>) -> &'static str {
         Value::SplitOptions(_) => "System.StringSplitOptions",
         Value::MidpointRounding(_) => "System.MidpointRounding",
         Value::Random(_) => "System.Random",
+        Value::Decimal(_) => "System.Decimal",
+        Value::DateTimeOffset(_) => "System.DateTimeOffset",
+        Value::DayOfWeek(_) => "System.DayOfWeek",
+        Value::XDocument(_) => "System.Xml.Linq.XDocument",
+        Value::XElement(_) => "System.Xml.Linq.XElement",
+        Value::XAttribute(_) => "System.Xml.Linq.XAttribute",
         _ => "System.Object",
     }
 }
@@ -47,6 +53,11 @@ fn type_name(ty: Type) -> &'static str {
         Type::String => "System.String",
         Type::DateTime => "System.DateTime",
         Type::Guid => "System.Guid",
+        Type::Decimal => "System.Decimal",
+        Type::DateTimeOffset => "System.DateTimeOffset",
+        Type::DayOfWeek => "System.DayOfWeek",
+        Type::XDocument => "System.Xml.Linq.XDocument",
+        Type::XElement => "System.Xml.Linq.XElement",
         Type::StringArray => "System.String[]",
         Type::X509Certificate2 => "System.Security.Cryptography.X509Certificates.X509Certificate2",
         Type::X509BasicConstraintsExtension => {
@@ -99,6 +110,15 @@ pub(crate) fn is_instance(value: &Value<'_>, ty: Type) -> bool {
         (Value::Collection(_) | Value::StringComparer(_), ty) => {
             super::lib::collection_is_instance(value, ty)
         }
+        (Value::Decimal(_), Type::Decimal)
+        | (Value::DateTimeOffset(_), Type::DateTimeOffset)
+        | (Value::DayOfWeek(_), Type::DayOfWeek)
+        | (Value::XDocument(_), Type::XDocument)
+        | (Value::XElement(_), Type::XElement)
+        | (Value::XAttribute(_), Type::XAttribute)
+        | (Value::XName(_), Type::XName)
+        | (Value::XNamespace(_), Type::XNamespace)
+        | (Value::SystemType(_), Type::SystemType) => true,
         (Value::Extension(e), typed) => {
             use crate::cert::extension::ExtensionKind as K;
             matches!(
@@ -148,12 +168,51 @@ pub(crate) fn cast(value: Value<'_>, ty: Type) -> Result<Value<'_>, Exception> {
     if let Value::Json(token) = &value {
         return super::lib::json_convert(token, ty);
     }
+    if matches!(value, Value::XElement(_) | Value::XAttribute(_)) {
+        return super::lib::xml_convert(&value, ty);
+    }
     Err(invalid_cast(&value, ty))
 }
 
 /// An explicit numeric conversion between numeric static types (`(int)3.9` is 3).
 #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 pub(crate) fn numeric(value: Value<'_>, ty: Type) -> Result<Value<'_>, Exception> {
+    // `decimal` conversions: exact from integers, checked to integers.
+    if let Value::Decimal(d) = value {
+        if let Some(v) = super::lib::decimal_to_number(d, ty)? {
+            return Ok(v);
+        }
+    } else if ty == Type::Decimal
+        && let Some(d) = super::lib::decimal_from_number(&value)?
+    {
+        return Ok(Value::Decimal(d));
+    }
+    // Enum ↔ integer conversions.
+    if let Some(n) = super::lib::enum_number(&value) {
+        let as_int = if matches!(ty, Type::Int32 | Type::Int64 | Type::Byte | Type::Char) {
+            Value::Long(n)
+        } else {
+            value.clone()
+        };
+        if let Some(v) = super::lib::enum_value(ty, n) {
+            return Ok(v);
+        }
+        if matches!(as_int, Value::Long(_)) {
+            return numeric(as_int, ty);
+        }
+    }
+    if super::lib::is_enum(ty)
+        && let Some(n) = match &value {
+            Value::Int(i) => Some(i64::from(*i)),
+            Value::Long(i) => Some(*i),
+            Value::Byte(b) => Some(i64::from(*b)),
+            Value::Char(c) => Some(i64::from(u32::from(*c))),
+            _ => None,
+        }
+        && let Some(v) = super::lib::enum_value(ty, n)
+    {
+        return Ok(v);
+    }
     let as_f64 = |v: &Value<'_>| match v {
         Value::Int(i) => Some(f64::from(*i)),
         Value::Long(i) => Some(*i as f64),
@@ -190,6 +249,12 @@ pub(crate) fn default_of(ty: Type) -> Value<'static> {
         Type::Double => Value::Double(0.0),
         Type::Char => Value::Char('\0'),
         Type::Guid => Value::Guid([0; 16]),
+        Type::Decimal => Value::Decimal(rust_decimal::Decimal::ZERO),
+        Type::DayOfWeek => Value::DayOfWeek(0),
+        Type::DateTimeOffset => Value::DateTimeOffset(super::value::DateTimeOffset {
+            ticks: 0,
+            offset_minutes: 0,
+        }),
         Type::DateTime => Value::DateTime(super::value::DateTime {
             ticks: 0,
             kind: super::value::DateTimeKind::Unspecified,

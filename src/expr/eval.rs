@@ -44,6 +44,8 @@ pub enum ExceptionKind {
     Arithmetic,
     /// `System.OutOfMemoryException` (a result beyond the evaluator's size limit)
     OutOfMemory,
+    /// `System.Xml.XmlException`
+    Xml,
 }
 
 impl ExceptionKind {
@@ -63,6 +65,7 @@ impl ExceptionKind {
             ExceptionKind::ArgumentOutOfRange => "System.ArgumentOutOfRangeException",
             ExceptionKind::Arithmetic => "System.ArithmeticException",
             ExceptionKind::OutOfMemory => "System.OutOfMemoryException",
+            ExceptionKind::Xml => "System.Xml.XmlException",
         }
     }
 }

@@ -150,6 +150,22 @@ pub enum Type {
     KeyValuePair(&'static (Type, Type)),
     /// `StringComparer` (`StringComparer.OrdinalIgnoreCase` for dictionaries and sets)
     StringComparer,
+    /// `DateTimeOffset`
+    DateTimeOffset,
+    /// `decimal`
+    Decimal,
+    /// `System.Xml.Linq.XDocument`
+    XDocument,
+    /// `System.Xml.Linq.XElement`
+    XElement,
+    /// `System.Xml.Linq.XAttribute`
+    XAttribute,
+    /// `System.Xml.Linq.XName`
+    XName,
+    /// `System.Xml.Linq.XNamespace`
+    XNamespace,
+    /// `System.Type` (`typeof(T)`)
+    SystemType,
 }
 
 /// Types whose static members expressions may use.
@@ -207,6 +223,20 @@ pub enum StaticType {
     Uri,
     /// `System.StringComparer`
     StringComparer,
+    /// `System.DateTimeOffset`
+    DateTimeOffset,
+    /// `System.Decimal` / `decimal`
+    Decimal,
+    /// `System.DayOfWeek`
+    DayOfWeek,
+    /// `System.Enum`
+    Enum,
+    /// `XDocument`
+    XDocument,
+    /// `XElement`
+    XElement,
+    /// `XNamespace`
+    XNamespace,
 }
 
 impl Type {
@@ -261,6 +291,12 @@ impl Type {
                 | Type::HashSet(_)
                 | Type::Dictionary(_)
                 | Type::StringComparer
+                | Type::XDocument
+                | Type::XElement
+                | Type::XAttribute
+                | Type::XName
+                | Type::XNamespace
+                | Type::SystemType
         )
     }
 
@@ -381,6 +417,16 @@ impl fmt::Display for Type {
             | Type::HashSet(_)
             | Type::Dictionary(_)
             | Type::KeyValuePair(_) => "",
+            Type::DateTimeOffset | Type::TypeName(StaticType::DateTimeOffset) => "DateTimeOffset",
+            Type::Decimal | Type::TypeName(StaticType::Decimal) => "decimal",
+            Type::TypeName(StaticType::DayOfWeek) => "DayOfWeek",
+            Type::TypeName(StaticType::Enum) => "Enum",
+            Type::XDocument | Type::TypeName(StaticType::XDocument) => "XDocument",
+            Type::XElement | Type::TypeName(StaticType::XElement) => "XElement",
+            Type::XAttribute => "XAttribute",
+            Type::XName => "XName",
+            Type::XNamespace | Type::TypeName(StaticType::XNamespace) => "XNamespace",
+            Type::SystemType => "Type",
         };
         f.write_str(name)
     }

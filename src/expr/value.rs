@@ -57,6 +57,23 @@ impl DateTime {
     }
 }
 
+/// A .NET `DateTimeOffset`: the clock time (100-ns ticks since 0001-01-01) and its offset
+/// from UTC in minutes. Comparisons look at the UTC instant, as .NET's do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DateTimeOffset {
+    /// Clock ticks (the `DateTime` property).
+    pub ticks: i64,
+    /// Offset from UTC in minutes (-840..=840).
+    pub offset_minutes: i16,
+}
+
+impl DateTimeOffset {
+    /// Ticks of the UTC instant (`UtcTicks`).
+    pub fn utc_ticks(self) -> i64 {
+        self.ticks - i64::from(self.offset_minutes) * 600_000_000
+    }
+}
+
 /// A value an expression produces.
 #[derive(Debug, Clone)]
 pub enum Value<'a> {
@@ -182,6 +199,22 @@ pub enum Value<'a> {
     KeyValuePair(Arc<(Value<'a>, Value<'a>)>),
     /// A `StringComparer`: ordinal, ignoring case (`true`) or not.
     StringComparer(bool),
+    /// A `DateTimeOffset`.
+    DateTimeOffset(DateTimeOffset),
+    /// A `decimal`.
+    Decimal(rust_decimal::Decimal),
+    /// An `XDocument`.
+    XDocument(Arc<crate::expr::lib::XDocument>),
+    /// An `XElement`.
+    XElement(Arc<crate::expr::lib::XElement>),
+    /// An `XAttribute`.
+    XAttribute(Arc<crate::expr::lib::XAttribute>),
+    /// An `XName`.
+    XName(Arc<crate::expr::lib::XName>),
+    /// An `XNamespace`: its URI.
+    XNamespace(Arc<str>),
+    /// A `System.Type` (`typeof(T)`), by its full name.
+    SystemType(&'a str),
 }
 
 impl<'a> Value<'a> {
@@ -243,6 +276,14 @@ impl<'a> Value<'a> {
                 crate::expr::lib::pair(pair.0.to_static()?, pair.1.to_static()?)
             }
             Value::StringComparer(i) => Value::StringComparer(*i),
+            Value::DateTimeOffset(d) => Value::DateTimeOffset(*d),
+            Value::Decimal(d) => Value::Decimal(*d),
+            Value::XDocument(x) => Value::XDocument(Arc::clone(x)),
+            Value::XElement(x) => Value::XElement(Arc::clone(x)),
+            Value::XAttribute(x) => Value::XAttribute(Arc::clone(x)),
+            Value::XName(x) => Value::XName(Arc::clone(x)),
+            Value::XNamespace(x) => Value::XNamespace(Arc::clone(x)),
+            Value::SystemType(_) => return None,
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -334,6 +375,14 @@ impl<'a> Value<'a> {
             }
             Value::StringComparer(true) => "System.OrdinalIgnoreCaseComparer".to_owned(),
             Value::StringComparer(false) => "System.OrdinalComparer".to_owned(),
+            Value::DateTimeOffset(d) => crate::expr::lib::format_offset(*d, ""),
+            Value::Decimal(d) => crate::expr::lib::format_decimal(*d),
+            Value::XDocument(x) => crate::expr::lib::xml_document_text(x),
+            Value::XElement(x) => crate::expr::lib::xml_element_text(x),
+            Value::XAttribute(x) => x.to_string(),
+            Value::XName(x) => x.to_string(),
+            Value::XNamespace(x) => x.to_string(),
+            Value::SystemType(name) => (*name).to_owned(),
             Value::Response(_) | Value::Body(_) | Value::LastError(_) | Value::Api(_) | Value::Operation(_) | Value::Product(_) | Value::Subscription(_) | Value::User(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions".to_owned(),
         }
     }

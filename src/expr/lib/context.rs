@@ -365,6 +365,11 @@ fn body_as<'a>(target: &Value<'a>, ty: Type, preserve: bool) -> Result<Value<'a>
         Type::String => Ok(Value::String(Arc::from(text.as_ref()))),
         Type::ByteArray => Ok(Value::ByteArray(Arc::from(text.as_bytes()))),
         Type::JObject | Type::JArray | Type::JToken => super::json::parse(&text, ty),
+        Type::XDocument => super::xml::parse_document(&text),
+        Type::XElement => super::xml::parse_document(&text).and_then(|d| match d {
+            Value::XDocument(doc) => super::xml::root_value(&doc),
+            other => Ok(other),
+        }),
         _ => Err(Exception::new(
             ExceptionKind::InvalidOperation,
             format!("As<{ty}>() is not supported by apim-policy for message bodies."),

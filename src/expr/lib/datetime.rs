@@ -10,7 +10,9 @@ use crate::diagnostic::Span;
 use crate::expr::ast::BinaryOp;
 use crate::expr::eval::{Exception, ExceptionKind, OperatorFn};
 use crate::expr::types::{StaticType, Type};
-use crate::expr::value::{DateTime, DateTimeKind, MAX_TICKS, UNIX_EPOCH_TICKS, Value};
+use crate::expr::value::{
+    DateTime, DateTimeKind, DateTimeOffset, MAX_TICKS, UNIX_EPOCH_TICKS, Value,
+};
 
 const TICKS_PER_MILLISECOND: i64 = 10_000;
 const TICKS_PER_SECOND: i64 = 10_000_000;
@@ -114,7 +116,7 @@ fn ticks_of(year: i64, month: i64, day: i64) -> i64 {
 }
 
 fn out_of_range(message: &'static str) -> Exception {
-    Exception::new(ExceptionKind::Argument, message, Span::default())
+    Exception::new(ExceptionKind::ArgumentOutOfRange, message, Span::default())
 }
 
 fn checked(ticks: Option<i64>, kind: DateTimeKind) -> Result<Value<'static>, Exception> {
@@ -228,13 +230,62 @@ fn standard_pattern(format: &str) -> Option<&'static str> {
 /// `DateTime.ToString(format)` under the invariant culture. A one-letter format is a
 /// standard format; anything else is a custom pattern. Invalid formats throw `FormatException`.
 pub(crate) fn format_checked(d: DateTime, format: &str) -> Result<String, Exception> {
-    let invalid = || {
-        Exception::new(
-            ExceptionKind::Format,
-            "Input string was not in a correct format.",
-            Span::default(),
-        )
+    format_parts(d, None, format)
+}
+
+fn invalid_format() -> Exception {
+    Exception::new(
+        ExceptionKind::Format,
+        "Input string was not in a correct format.",
+        Span::default(),
+    )
+}
+
+/// `DateTimeOffset.ToString(format)` under the invariant culture: the clock time with the
+/// offset for `z`/`K`; `u` and `r` show the UTC time, as .NET does.
+pub(crate) fn format_offset_checked(d: DateTimeOffset, format: &str) -> Result<String, Exception> {
+    let clock = DateTime {
+        ticks: d.ticks,
+        kind: DateTimeKind::Unspecified,
     };
+    match format {
+        "" => format_parts(clock, Some(d.offset_minutes), "MM/dd/yyyy HH:mm:ss zzz"),
+        "o" | "O" => format_parts(
+            clock,
+            Some(d.offset_minutes),
+            "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffffzzz",
+        ),
+        "u" | "r" | "R" => format_parts(
+            DateTime {
+                ticks: d.utc_ticks(),
+                kind: DateTimeKind::Utc,
+            },
+            Some(0),
+            format,
+        ),
+        "U" => Err(invalid_format()),
+        _ => format_parts(clock, Some(d.offset_minutes), format),
+    }
+}
+
+/// `DateTimeOffset.ToString(format)`; an invalid format gives the default text.
+pub(crate) fn format_offset(d: DateTimeOffset, format: &str) -> String {
+    format_offset_checked(d, format).unwrap_or_default()
+}
+
+/// The offset as `z`, `zz` or `zzz` (and `K` of a `DateTimeOffset`) writes it.
+fn offset_text(minutes: i16, run: usize) -> String {
+    let sign = if minutes < 0 { '-' } else { '+' };
+    let m = minutes.unsigned_abs();
+    match run {
+        1 => format!("{sign}{}", m / 60),
+        2 => format!("{sign}{:02}", m / 60),
+        _ => format!("{sign}{:02}:{:02}", m / 60, m % 60),
+    }
+}
+
+fn format_parts(d: DateTime, offset: Option<i16>, format: &str) -> Result<String, Exception> {
+    let invalid = invalid_format;
     let pattern = if format.is_empty() {
         "MM/dd/yyyy HH:mm:ss"
     } else if format.chars().count() == 1 {
@@ -345,11 +396,12 @@ pub(crate) fn format_checked(d: DateTime, format: &str) -> Result<String, Except
             }
             'z' => {
                 // Local time is UTC on the gateway (divergence ledger): the offset is zero.
-                out.push_str(match run {
-                    1 => "+0",
-                    2 => "+00",
-                    _ => "+00:00",
-                });
+                out.push_str(&offset_text(offset.unwrap_or(0), run));
+            }
+            'K' if offset.is_some() => {
+                out.push_str(&offset_text(offset.unwrap_or(0), 3));
+                i += 1;
+                continue;
             }
             'K' => {
                 out.push_str(match d.kind {
@@ -397,6 +449,40 @@ pub(crate) fn format_datetime(d: DateTime, format: &str) -> String {
 /// `DateTime.Parse(text)` for ISO 8601, `MM/dd/yyyy[ HH:mm[:ss]]` and RFC 1123 text. A zone
 /// (`Z` or an offset) converts to local time (UTC here), as .NET does.
 fn parse(text: &str) -> Option<DateTime> {
+    let (ticks, zone) = parse_parts(text)?;
+    let (ticks, kind) = match zone {
+        None => (ticks, DateTimeKind::Unspecified),
+        Some(offset) => (
+            ticks - i64::from(offset) * TICKS_PER_MINUTE,
+            DateTimeKind::Local,
+        ),
+    };
+    (0..=MAX_TICKS)
+        .contains(&ticks)
+        .then_some(DateTime { ticks, kind })
+}
+
+/// `DateTimeOffset.Parse(text)`: the clock time with its offset (none is the local offset,
+/// zero on the gateway).
+fn parse_offset(text: &str) -> Option<DateTimeOffset> {
+    let (ticks, zone) = parse_parts(text)?;
+    offset_value(ticks, zone.unwrap_or(0))
+}
+
+/// A `DateTimeOffset` from clock ticks and an offset, if both are in .NET's range.
+fn offset_value(ticks: i64, offset_minutes: i16) -> Option<DateTimeOffset> {
+    let d = DateTimeOffset {
+        ticks,
+        offset_minutes,
+    };
+    ((-840..=840).contains(&offset_minutes)
+        && (0..=MAX_TICKS).contains(&ticks)
+        && (0..=MAX_TICKS).contains(&d.utc_ticks()))
+    .then_some(d)
+}
+
+/// The clock ticks of a date text and its zone as an offset in minutes (`Z` and `GMT` are 0).
+fn parse_parts(text: &str) -> Option<(i64, Option<i16>)> {
     let t = text.trim();
     let num = |s: &str| -> Option<i64> {
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -433,10 +519,7 @@ fn parse(text: &str) -> Option<DateTime> {
                 return None;
             };
             let ticks = build(num(y)?, mo, num(d)?, num(h)?, num(mi)?, num(s)?, 0)?;
-            return Some(DateTime {
-                ticks,
-                kind: DateTimeKind::Local,
-            });
+            return Some((ticks, Some(0)));
         }
         return None;
     }
@@ -481,23 +564,24 @@ fn parse(text: &str) -> Option<DateTime> {
             _ => return None,
         }
     };
-    let mut ticks = build(y, mo, d, h, mi, s, frac)?;
-    let kind = match zone {
-        None => DateTimeKind::Unspecified,
-        Some("Z") => DateTimeKind::Local,
+    let ticks = build(y, mo, d, h, mi, s, frac)?;
+    let zone = match zone {
+        None => None,
+        Some("Z") => Some(0),
         Some(offset) => {
-            let sign = if offset.starts_with('-') { 1 } else { -1 };
+            let sign = if offset.starts_with('-') { -1 } else { 1 };
             let (oh, om) = offset
                 .get(1..)?
                 .split_once(':')
                 .unwrap_or((offset.get(1..3)?, offset.get(3..).unwrap_or("0")));
-            ticks += sign * (num(oh)? * TICKS_PER_HOUR + num(om).unwrap_or(0) * TICKS_PER_MINUTE);
-            DateTimeKind::Local
+            let (oh, om) = (num(oh)?, num(om).unwrap_or(0));
+            if oh > 14 || om > 59 {
+                return None;
+            }
+            Some(i16::try_from(sign * (oh * 60 + om)).ok()?)
         }
     };
-    (0..=MAX_TICKS)
-        .contains(&ticks)
-        .then_some(DateTime { ticks, kind })
+    Some((ticks, zone))
 }
 
 macro_rules! part {
@@ -908,6 +992,617 @@ pub(crate) fn operator(op: BinaryOp, left: Type, right: Type) -> Option<(Operato
         (BinaryOp::Subtract, Type::TimeSpan, Type::TimeSpan) => {
             (|a, b| span_op(a, b, false), Type::TimeSpan)
         }
-        _ => return None,
+        (BinaryOp::Subtract, l, r)
+            if is_offset_operand(l)
+                && is_offset_operand(r)
+                && (l == Type::DateTimeOffset || r == Type::DateTimeOffset) =>
+        {
+            (
+                |a, b| match (offset_of(a), offset_of(b)) {
+                    (Some(x), Some(y)) => Ok(Value::TimeSpan(x.utc_ticks() - y.utc_ticks())),
+                    _ => Ok(Value::Null),
+                },
+                Type::TimeSpan,
+            )
+        }
+        (BinaryOp::Add, Type::DateTimeOffset, Type::TimeSpan)
+        | (BinaryOp::Add, Type::TimeSpan, Type::DateTimeOffset) => (
+            |a, b| match (a, b) {
+                (Value::TimeSpan(s), other) | (other, Value::TimeSpan(s)) => {
+                    offset_shift(other, Some(*s))
+                }
+                _ => Ok(Value::Null),
+            },
+            Type::DateTimeOffset,
+        ),
+        (BinaryOp::Subtract, Type::DateTimeOffset, Type::TimeSpan) => (
+            |a, b| match b {
+                Value::TimeSpan(s) => offset_shift(a, s.checked_neg()),
+                _ => Ok(Value::Null),
+            },
+            Type::DateTimeOffset,
+        ),
+        _ => {
+            return super::decimal::operator(op, left, right)
+                .or_else(|| super::xml::operator(op, left, right));
+        }
     })
 }
+
+// ---- DateTimeOffset ----
+
+/// Whether `ty` converts implicitly to `DateTimeOffset`.
+pub(crate) fn is_offset_operand(ty: Type) -> bool {
+    matches!(ty, Type::DateTimeOffset | Type::DateTime)
+}
+
+/// The `DateTimeOffset` of a value; a `DateTime` converts implicitly with the local offset
+/// (zero on the gateway).
+fn offset_of(value: &Value<'_>) -> Option<DateTimeOffset> {
+    match value {
+        Value::DateTimeOffset(d) => Some(*d),
+        Value::DateTime(d) => Some(DateTimeOffset {
+            ticks: d.ticks,
+            offset_minutes: 0,
+        }),
+        _ => None,
+    }
+}
+
+/// The ordering of the UTC instants of two `DateTimeOffset` operands.
+pub(crate) fn offset_ordering(a: &Value<'_>, b: &Value<'_>) -> Option<std::cmp::Ordering> {
+    Some(offset_of(a)?.utc_ticks().cmp(&offset_of(b)?.utc_ticks()))
+}
+
+fn offset_out_of_range() -> Exception {
+    Exception::new(
+        ExceptionKind::ArgumentOutOfRange,
+        "The UTC time represented when the offset is applied must be between year 0 and 10,000. (Parameter 'offset')",
+        Span::default(),
+    )
+}
+
+fn offset_checked(ticks: Option<i64>, offset_minutes: i16) -> Result<Value<'static>, Exception> {
+    ticks
+        .and_then(|t| offset_value(t, offset_minutes))
+        .map(Value::DateTimeOffset)
+        .ok_or_else(offset_out_of_range)
+}
+
+fn offset_shift<'a>(value: &Value<'_>, delta: Option<i64>) -> Result<Value<'a>, Exception> {
+    let Some(d) = offset_of(value) else {
+        return Ok(Value::Null);
+    };
+    offset_checked(
+        delta.and_then(|delta| d.ticks.checked_add(delta)),
+        d.offset_minutes,
+    )
+}
+
+/// Runs a `DateTime` operation on the clock time of a `DateTimeOffset`, keeping its offset.
+fn on_clock<'a>(
+    target: &Value<'_>,
+    op: impl FnOnce(&Value<'static>) -> Result<Value<'static>, Exception>,
+) -> Result<Value<'a>, Exception> {
+    let Some(d) = offset_of(target) else {
+        return Ok(Value::Null);
+    };
+    let clock = Value::DateTime(DateTime {
+        ticks: d.ticks,
+        kind: DateTimeKind::Unspecified,
+    });
+    match op(&clock)? {
+        Value::DateTime(r) => offset_checked(Some(r.ticks), d.offset_minutes),
+        _ => Ok(Value::Null),
+    }
+}
+
+fn offset_now(context: &crate::context::Context) -> DateTimeOffset {
+    DateTimeOffset {
+        ticks: now(context, DateTimeKind::Utc).ticks,
+        offset_minutes: 0,
+    }
+}
+
+/// `TimeSpan` offset argument in whole minutes, as .NET requires.
+fn offset_minutes_of(value: Option<&Value<'_>>) -> Result<i16, Exception> {
+    let Some(Value::TimeSpan(t)) = value else {
+        return Ok(0);
+    };
+    if t % TICKS_PER_MINUTE != 0 {
+        return Err(Exception::new(
+            ExceptionKind::Argument,
+            "Offset must be specified in whole minutes. (Parameter 'offset')",
+            Span::default(),
+        ));
+    }
+    let minutes = t / TICKS_PER_MINUTE;
+    if !(-840..=840).contains(&minutes) {
+        return Err(Exception::new(
+            ExceptionKind::ArgumentOutOfRange,
+            "Offset must be within plus or minus 14 hours. (Parameter 'offset')",
+            Span::default(),
+        ));
+    }
+    Ok(i16::try_from(minutes).unwrap_or(0))
+}
+
+macro_rules! offset_part {
+    ($name:literal => $ty:ident, |$c:ident, $d:ident| $e:expr) => {
+        MemberDef {
+            name: $name,
+            owner: Type::DateTimeOffset,
+            ty: Type::$ty,
+            get: |t, _| {
+                Ok(offset_of(t).map_or(Value::Null, |$d| {
+                    let $c = civil($d.ticks);
+                    let _ = &$c;
+                    $e
+                }))
+            },
+        }
+    };
+}
+
+fn clock_date(ticks: i64, kind: DateTimeKind) -> Value<'static> {
+    Value::DateTime(DateTime { ticks, kind })
+}
+
+pub(crate) const OFFSET_MEMBERS: &[MemberDef] = &[
+    offset_part!("Year" => Int32, |c, d| int(c.year)),
+    offset_part!("Month" => Int32, |c, d| int(c.month)),
+    offset_part!("Day" => Int32, |c, d| int(c.day)),
+    offset_part!("Hour" => Int32, |c, d| int(c.hour)),
+    offset_part!("Minute" => Int32, |c, d| int(c.minute)),
+    offset_part!("Second" => Int32, |c, d| int(c.second)),
+    offset_part!("Millisecond" => Int32, |c, d| int(c.fraction / TICKS_PER_MILLISECOND)),
+    offset_part!("Ticks" => Int64, |c, d| Value::Long(d.ticks)),
+    offset_part!("UtcTicks" => Int64, |c, d| Value::Long(d.utc_ticks())),
+    offset_part!("DayOfYear" => Int32, |c, d| int(c.day_of_year)),
+    offset_part!("DayOfWeek" => DayOfWeek, |c, d| Value::DayOfWeek(c.day_of_week)),
+    offset_part!("Date" => DateTime, |c, d| clock_date(d.ticks - d.ticks.rem_euclid(TICKS_PER_DAY), DateTimeKind::Unspecified)),
+    offset_part!("TimeOfDay" => TimeSpan, |c, d| Value::TimeSpan(d.ticks.rem_euclid(TICKS_PER_DAY))),
+    offset_part!("DateTime" => DateTime, |c, d| clock_date(d.ticks, DateTimeKind::Unspecified)),
+    offset_part!("UtcDateTime" => DateTime, |c, d| clock_date(d.utc_ticks(), DateTimeKind::Utc)),
+    // The gateway's local zone is UTC (divergence ledger: time zone).
+    offset_part!("LocalDateTime" => DateTime, |c, d| clock_date(d.utc_ticks(), DateTimeKind::Local)),
+    offset_part!("Offset" => TimeSpan, |c, d| Value::TimeSpan(i64::from(d.offset_minutes) * TICKS_PER_MINUTE)),
+];
+
+macro_rules! offset_add {
+    ($name:literal, $scale:expr) => {
+        MethodDef {
+            name: $name,
+            owner: Type::DateTimeOffset,
+            params: &[Type::Double],
+            result: Type::DateTimeOffset,
+            call: |t, args, _| {
+                let amount = number(args.first());
+                on_clock(t, |c| add_scaled(c, amount, $scale))
+            },
+        }
+    };
+}
+
+fn unix_seconds(d: DateTimeOffset) -> i64 {
+    d.utc_ticks() / TICKS_PER_SECOND - UNIX_EPOCH_TICKS / TICKS_PER_SECOND
+}
+
+fn long_arg(value: Option<&Value<'_>>) -> i64 {
+    match value {
+        Some(Value::Long(n)) => *n,
+        Some(Value::Int(n)) => i64::from(*n),
+        _ => 0,
+    }
+}
+
+fn to_offset(d: DateTimeOffset, offset_minutes: i16) -> Result<Value<'static>, Exception> {
+    offset_checked(
+        d.utc_ticks()
+            .checked_add(i64::from(offset_minutes) * TICKS_PER_MINUTE),
+        offset_minutes,
+    )
+}
+
+pub(crate) const OFFSET_METHODS: &[MethodDef] = &[
+    offset_add!("AddDays", TICKS_PER_DAY),
+    offset_add!("AddHours", TICKS_PER_HOUR),
+    offset_add!("AddMinutes", TICKS_PER_MINUTE),
+    offset_add!("AddSeconds", TICKS_PER_SECOND),
+    offset_add!("AddMilliseconds", TICKS_PER_MILLISECOND),
+    MethodDef {
+        name: "AddTicks",
+        owner: Type::DateTimeOffset,
+        params: &[Type::Int64],
+        result: Type::DateTimeOffset,
+        call: |t, args, _| offset_shift(t, Some(long_arg(args.first()))),
+    },
+    MethodDef {
+        name: "AddMonths",
+        owner: Type::DateTimeOffset,
+        params: &[Type::Int32],
+        result: Type::DateTimeOffset,
+        call: |t, args, _| {
+            let n = long_arg(args.first());
+            on_clock(t, |c| date(c).map_or(Ok(Value::Null), |d| add_months(d, n)))
+        },
+    },
+    MethodDef {
+        name: "AddYears",
+        owner: Type::DateTimeOffset,
+        params: &[Type::Int32],
+        result: Type::DateTimeOffset,
+        call: |t, args, _| {
+            let n = long_arg(args.first()).saturating_mul(12);
+            on_clock(t, |c| date(c).map_or(Ok(Value::Null), |d| add_months(d, n)))
+        },
+    },
+    MethodDef {
+        name: "Add",
+        owner: Type::DateTimeOffset,
+        params: &[Type::TimeSpan],
+        result: Type::DateTimeOffset,
+        call: |t, args, _| match args.first() {
+            Some(Value::TimeSpan(s)) => offset_shift(t, Some(*s)),
+            _ => Ok(Value::Null),
+        },
+    },
+    MethodDef {
+        name: "Subtract",
+        owner: Type::DateTimeOffset,
+        params: &[Type::DateTimeOffset],
+        result: Type::TimeSpan,
+        call: |t, args, _| match (offset_of(t), args.first().and_then(offset_of)) {
+            (Some(a), Some(b)) => Ok(Value::TimeSpan(a.utc_ticks() - b.utc_ticks())),
+            _ => Ok(Value::Null),
+        },
+    },
+    MethodDef {
+        name: "Subtract",
+        owner: Type::DateTimeOffset,
+        params: &[Type::TimeSpan],
+        result: Type::DateTimeOffset,
+        call: |t, args, _| match args.first() {
+            Some(Value::TimeSpan(s)) => offset_shift(t, s.checked_neg()),
+            _ => Ok(Value::Null),
+        },
+    },
+    MethodDef {
+        name: "ToUnixTimeSeconds",
+        owner: Type::DateTimeOffset,
+        params: &[],
+        result: Type::Int64,
+        call: |t, _, _| Ok(offset_of(t).map_or(Value::Null, |d| Value::Long(unix_seconds(d)))),
+    },
+    MethodDef {
+        name: "ToUnixTimeMilliseconds",
+        owner: Type::DateTimeOffset,
+        params: &[],
+        result: Type::Int64,
+        call: |t, _, _| {
+            Ok(offset_of(t).map_or(Value::Null, |d| {
+                Value::Long(
+                    d.utc_ticks() / TICKS_PER_MILLISECOND
+                        - UNIX_EPOCH_TICKS / TICKS_PER_MILLISECOND,
+                )
+            }))
+        },
+    },
+    MethodDef {
+        name: "ToString",
+        owner: Type::DateTimeOffset,
+        params: &[],
+        result: Type::String,
+        call: |t, _, _| {
+            Ok(offset_of(t).map_or(Value::Null, |d| {
+                Value::String(Arc::from(format_offset(d, "")))
+            }))
+        },
+    },
+    MethodDef {
+        name: "ToString",
+        owner: Type::DateTimeOffset,
+        params: &[Type::String],
+        result: Type::String,
+        call: |t, args, _| {
+            let Some(d) = offset_of(t) else {
+                return Ok(Value::Null);
+            };
+            let format = args.first().and_then(Value::as_str).unwrap_or("");
+            Ok(Value::String(Arc::from(format_offset_checked(d, format)?)))
+        },
+    },
+    MethodDef {
+        name: "ToUniversalTime",
+        owner: Type::DateTimeOffset,
+        params: &[],
+        result: Type::DateTimeOffset,
+        call: |t, _, _| offset_of(t).map_or(Ok(Value::Null), |d| to_offset(d, 0)),
+    },
+    MethodDef {
+        name: "ToLocalTime",
+        owner: Type::DateTimeOffset,
+        params: &[],
+        result: Type::DateTimeOffset,
+        call: |t, _, _| offset_of(t).map_or(Ok(Value::Null), |d| to_offset(d, 0)),
+    },
+    MethodDef {
+        name: "ToOffset",
+        owner: Type::DateTimeOffset,
+        params: &[Type::TimeSpan],
+        result: Type::DateTimeOffset,
+        call: |t, args, _| {
+            let minutes = offset_minutes_of(args.first())?;
+            offset_of(t).map_or(Ok(Value::Null), |d| to_offset(d, minutes))
+        },
+    },
+    MethodDef {
+        name: "CompareTo",
+        owner: Type::DateTimeOffset,
+        params: &[Type::DateTimeOffset],
+        result: Type::Int32,
+        call: |t, args, _| {
+            Ok(Value::Int(
+                match args.first().and_then(|a| offset_ordering(t, a)) {
+                    Some(std::cmp::Ordering::Less) => -1,
+                    Some(std::cmp::Ordering::Equal) => 0,
+                    _ => 1,
+                },
+            ))
+        },
+    },
+    MethodDef {
+        name: "Equals",
+        owner: Type::DateTimeOffset,
+        params: &[Type::DateTimeOffset],
+        result: Type::Boolean,
+        call: |t, args, _| {
+            Ok(Value::Bool(
+                args.first().and_then(|a| offset_ordering(t, a)) == Some(std::cmp::Ordering::Equal),
+            ))
+        },
+    },
+];
+
+pub(crate) const OFFSET_STATICS: &[StaticDef] = &[
+    StaticDef {
+        name: "UtcNow",
+        owner: StaticType::DateTimeOffset,
+        ty: Type::DateTimeOffset,
+        get: |context| Ok(Value::DateTimeOffset(offset_now(context))),
+    },
+    // The gateway runs in UTC: `Now` has a zero offset (divergence ledger: time zone).
+    StaticDef {
+        name: "Now",
+        owner: StaticType::DateTimeOffset,
+        ty: Type::DateTimeOffset,
+        get: |context| Ok(Value::DateTimeOffset(offset_now(context))),
+    },
+    StaticDef {
+        name: "MinValue",
+        owner: StaticType::DateTimeOffset,
+        ty: Type::DateTimeOffset,
+        get: |_| {
+            Ok(Value::DateTimeOffset(DateTimeOffset {
+                ticks: 0,
+                offset_minutes: 0,
+            }))
+        },
+    },
+    StaticDef {
+        name: "MaxValue",
+        owner: StaticType::DateTimeOffset,
+        ty: Type::DateTimeOffset,
+        get: |_| {
+            Ok(Value::DateTimeOffset(DateTimeOffset {
+                ticks: MAX_TICKS,
+                offset_minutes: 0,
+            }))
+        },
+    },
+    StaticDef {
+        name: "UnixEpoch",
+        owner: StaticType::DateTimeOffset,
+        ty: Type::DateTimeOffset,
+        get: |_| {
+            Ok(Value::DateTimeOffset(DateTimeOffset {
+                ticks: UNIX_EPOCH_TICKS,
+                offset_minutes: 0,
+            }))
+        },
+    },
+];
+
+fn from_unix(
+    amount: i64,
+    per: i64,
+    min: i64,
+    max: i64,
+    name: &str,
+) -> Result<Value<'static>, Exception> {
+    if !(min..=max).contains(&amount) {
+        return Err(Exception::new(
+            ExceptionKind::ArgumentOutOfRange,
+            format!("Valid values are between {min} and {max}, inclusive. (Parameter '{name}')"),
+            Span::default(),
+        ));
+    }
+    Ok(Value::DateTimeOffset(DateTimeOffset {
+        ticks: amount * per + UNIX_EPOCH_TICKS,
+        offset_minutes: 0,
+    }))
+}
+
+pub(crate) const OFFSET_STATIC_METHODS: &[StaticMethodDef] = &[
+    StaticMethodDef {
+        name: "Parse",
+        owner: StaticType::DateTimeOffset,
+        params: &[Type::String],
+        result: Type::DateTimeOffset,
+        call: |args, _| {
+            let text = args.first().and_then(Value::as_str).ok_or_else(|| {
+                Exception::new(
+                    ExceptionKind::ArgumentNull,
+                    "Value cannot be null. (Parameter 'input')",
+                    Span::default(),
+                )
+            })?;
+            parse_offset(text)
+                .map(Value::DateTimeOffset)
+                .ok_or_else(|| {
+                    Exception::new(
+                        ExceptionKind::Format,
+                        format!("The string '{text}' was not recognized as a valid DateTime."),
+                        Span::default(),
+                    )
+                })
+        },
+    },
+    StaticMethodDef {
+        name: "FromUnixTimeSeconds",
+        owner: StaticType::DateTimeOffset,
+        params: &[Type::Int64],
+        result: Type::DateTimeOffset,
+        call: |args, _| {
+            from_unix(
+                long_arg(args.first()),
+                TICKS_PER_SECOND,
+                -62_135_596_800,
+                253_402_300_799,
+                "seconds",
+            )
+        },
+    },
+    StaticMethodDef {
+        name: "FromUnixTimeMilliseconds",
+        owner: StaticType::DateTimeOffset,
+        params: &[Type::Int64],
+        result: Type::DateTimeOffset,
+        call: |args, _| {
+            from_unix(
+                long_arg(args.first()),
+                TICKS_PER_MILLISECOND,
+                -62_135_596_800_000,
+                253_402_300_799_999,
+                "milliseconds",
+            )
+        },
+    },
+];
+
+/// Offset of `new DateTimeOffset(dateTime)`: zero (UTC, and local time on the gateway).
+fn from_datetime(args: &[Value<'_>]) -> Result<Value<'static>, Exception> {
+    match args.first() {
+        Some(Value::DateTime(d)) => offset_checked(Some(d.ticks), 0),
+        _ => Ok(Value::Null),
+    }
+}
+
+fn int_arg(args: &[Value<'_>], i: usize) -> i64 {
+    long_arg(args.get(i))
+}
+
+fn new_date(args: &[Value<'_>]) -> Result<i64, Exception> {
+    let (y, mo, d) = (int_arg(args, 0), int_arg(args, 1), int_arg(args, 2));
+    let (h, mi, s) = (int_arg(args, 3), int_arg(args, 4), int_arg(args, 5));
+    if !(1..=9999).contains(&y) || !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
+        return Err(Exception::new(
+            ExceptionKind::ArgumentOutOfRange,
+            "Year, Month, and Day parameters describe an un-representable DateTime.",
+            Span::default(),
+        ));
+    }
+    if !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0..60).contains(&s) {
+        return Err(Exception::new(
+            ExceptionKind::ArgumentOutOfRange,
+            "Hour, Minute, and Second parameters describe an un-representable DateTime.",
+            Span::default(),
+        ));
+    }
+    Ok(ticks_of(y, mo, d) + h * TICKS_PER_HOUR + mi * TICKS_PER_MINUTE + s * TICKS_PER_SECOND)
+}
+
+use Type::{Int32 as I32, TimeSpan as TS};
+
+pub(crate) const CONSTRUCTORS: &[super::ConstructorDef] = &[
+    super::ConstructorDef {
+        type_name: "DateTimeOffset",
+        params: &[Type::DateTime],
+        result: Type::DateTimeOffset,
+        call: |args, _| from_datetime(args),
+    },
+    super::ConstructorDef {
+        type_name: "DateTimeOffset",
+        params: &[Type::DateTime, TS],
+        result: Type::DateTimeOffset,
+        call: |args, _| {
+            let minutes = offset_minutes_of(args.get(1))?;
+            match args.first() {
+                Some(Value::DateTime(d)) => {
+                    if d.kind == DateTimeKind::Utc && minutes != 0 {
+                        return Err(Exception::new(
+                            ExceptionKind::Argument,
+                            "The UTC Offset for Utc DateTime instances must be 0. (Parameter 'offset')",
+                            Span::default(),
+                        ));
+                    }
+                    offset_checked(Some(d.ticks), minutes)
+                }
+                _ => Ok(Value::Null),
+            }
+        },
+    },
+    super::ConstructorDef {
+        type_name: "DateTimeOffset",
+        params: &[Type::Int64, TS],
+        result: Type::DateTimeOffset,
+        call: |args, _| {
+            let minutes = offset_minutes_of(args.get(1))?;
+            offset_checked(Some(long_arg(args.first())), minutes)
+        },
+    },
+    super::ConstructorDef {
+        type_name: "DateTimeOffset",
+        params: &[I32, I32, I32, I32, I32, I32, TS],
+        result: Type::DateTimeOffset,
+        call: |args, _| {
+            let minutes = offset_minutes_of(args.get(6))?;
+            offset_checked(Some(new_date(args)?), minutes)
+        },
+    },
+    super::ConstructorDef {
+        type_name: "DateTime",
+        params: &[I32, I32, I32],
+        result: Type::DateTime,
+        call: |args, _| Ok(clock_date(new_date(args)?, DateTimeKind::Unspecified)),
+    },
+    super::ConstructorDef {
+        type_name: "DateTime",
+        params: &[I32, I32, I32, I32, I32, I32],
+        result: Type::DateTime,
+        call: |args, _| Ok(clock_date(new_date(args)?, DateTimeKind::Unspecified)),
+    },
+];
+
+/// `DateTimeOffset.TryParse(s, out var d)`.
+pub(crate) const OFFSET_OUT_METHODS: &[super::OutMethodDef] = &[super::OutMethodDef {
+    name: "TryParse",
+    owner: StaticType::DateTimeOffset,
+    params: &[Type::String],
+    out: Type::DateTimeOffset,
+    result: Type::Boolean,
+    call: |a, _| {
+        Ok(
+            match a.first().and_then(Value::as_str).and_then(parse_offset) {
+                Some(d) => (Value::Bool(true), Value::DateTimeOffset(d)),
+                None => (
+                    Value::Bool(false),
+                    Value::DateTimeOffset(DateTimeOffset {
+                        ticks: 0,
+                        offset_minutes: 0,
+                    }),
+                ),
+            },
+        )
+    },
+}];

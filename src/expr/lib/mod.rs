@@ -33,9 +33,31 @@ pub(crate) use collections::{
     out_method as collection_out_method, pair, setter as collection_setter,
 };
 
+mod decimal;
+mod enums;
+mod xml;
+
+pub(crate) use datetime::format_offset;
+pub(crate) use decimal::{compare_operator, format_decimal};
+pub(crate) use decimal::{from_number as decimal_from_number, to_number as decimal_to_number};
+pub(crate) use decimal::{
+    literal as decimal_literal_node, negate as decimal_negate, parse_literal as decimal_literal,
+};
 pub use encoding::TextEncoding;
+pub(crate) use enums::{enum_number, enum_value};
+pub(crate) use enums::{full_type_name, is_enum, type_of};
+pub use xml::{XAttribute, XDocument, XElement, XName};
+pub(crate) use xml::{conversion as xml_conversion, convert_value as xml_convert};
+
+/// Whether `(to)from` is an explicit numeric conversion involving `decimal` or an enum.
+pub(crate) fn is_extra_numeric_conversion(from: Type, to: Type) -> bool {
+    let numeric = |t: Type| t.is_numeric() || t == Type::Decimal;
+    ((from == Type::Decimal || to == Type::Decimal) && numeric(from) && numeric(to))
+        || enums::is_enum_conversion(from, to)
+}
 pub(crate) use numbers::{format_double, format_value};
 pub(crate) use string::{midpoint_rounding_name, split_options_name, string_comparison_name};
+pub(crate) use xml::{document_text as xml_document_text, element_text as xml_element_text};
 
 /// An instance property or field.
 pub(crate) struct MemberDef {
@@ -108,8 +130,18 @@ pub(crate) struct ConstructorDef {
     pub call: StaticMethodFn,
 }
 
-const OUT_TABLES: &[&[OutMethodDef]] = &[numbers::OUT_METHODS, guid::OUT_METHODS];
-const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[random::CONSTRUCTORS, json::CONSTRUCTORS];
+const OUT_TABLES: &[&[OutMethodDef]] = &[
+    numbers::OUT_METHODS,
+    guid::OUT_METHODS,
+    decimal::OUT_METHODS,
+    enums::OUT_METHODS,
+    datetime::OFFSET_OUT_METHODS,
+];
+const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[
+    random::CONSTRUCTORS,
+    json::CONSTRUCTORS,
+    datetime::CONSTRUCTORS,
+];
 
 pub(crate) use json::{build_array as json_array, build_object as json_object};
 
@@ -188,6 +220,9 @@ const MEMBER_TABLES: &[&[MemberDef]] = &[
     json::MEMBERS,
     basic::MEMBERS,
     char::MEMBERS,
+    datetime::OFFSET_MEMBERS,
+    xml::MEMBERS,
+    enums::MEMBERS,
 ];
 const METHOD_TABLES: &[&[MethodDef]] = &[
     context::METHODS,
@@ -203,6 +238,12 @@ const METHOD_TABLES: &[&[MethodDef]] = &[
     encoding::METHODS,
     guid::METHODS,
     random::METHODS,
+    decimal::METHODS,
+    datetime::OFFSET_METHODS,
+    xml::METHODS,
+    xml::DOCUMENT_METHODS,
+    xml::ELEMENT_METHODS,
+    enums::METHODS,
 ];
 const STATIC_TABLES: &[&[StaticDef]] = &[
     datetime::STATICS,
@@ -214,6 +255,9 @@ const STATIC_TABLES: &[&[StaticDef]] = &[
     encoding::STATICS,
     guid::STATICS,
     collections::STATICS,
+    decimal::STATICS,
+    datetime::OFFSET_STATICS,
+    enums::STATICS,
 ];
 const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
     string::STATIC_METHODS,
@@ -226,6 +270,10 @@ const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
     convert::STATIC_METHODS,
     encoding::STATIC_METHODS,
     guid::STATIC_METHODS,
+    decimal::STATIC_METHODS,
+    datetime::OFFSET_STATIC_METHODS,
+    enums::STATIC_METHODS,
+    xml::STATIC_METHODS,
 ];
 
 /// The base class whose members a type inherits (`JObject` → `JToken`, typed extensions →
@@ -323,6 +371,13 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
         "StringSplitOptions" => StaticType::StringSplitOptions,
         "MidpointRounding" => StaticType::MidpointRounding,
         "StringComparer" => StaticType::StringComparer,
+        "DateTimeOffset" => StaticType::DateTimeOffset,
+        "decimal" | "Decimal" => StaticType::Decimal,
+        "DayOfWeek" => StaticType::DayOfWeek,
+        "Enum" => StaticType::Enum,
+        "XDocument" => StaticType::XDocument,
+        "XElement" => StaticType::XElement,
+        "XNamespace" => StaticType::XNamespace,
         _ => return None,
     })
 }

@@ -39,6 +39,23 @@ impl Dec {
         }
     }
 
+    /// The exact value of a `decimal`.
+    fn from_decimal(d: rust_decimal::Decimal) -> Self {
+        let text = d.mantissa().unsigned_abs().to_string();
+        let mut digits: Vec<u8> = text.bytes().map(|b| b - b'0').collect();
+        let scale =
+            i32::try_from(digits.len()).unwrap_or(0) - i32::try_from(d.scale()).unwrap_or(0);
+        while digits.last() == Some(&0) {
+            digits.pop();
+        }
+        let scale = if digits.is_empty() { 0 } else { scale };
+        Self {
+            negative: d.is_sign_negative() && !d.is_zero(),
+            digits,
+            scale,
+        }
+    }
+
     /// From Rust's `{:e}` text of a non-negative finite double.
     fn from_exponent_text(negative: bool, text: &str) -> Self {
         let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
@@ -167,6 +184,8 @@ enum Num {
     /// An integer and the bit width of its type (for `X` of negatives).
     Int(i64, u32),
     Double(f64),
+    /// A `decimal`.
+    Decimal(rust_decimal::Decimal),
 }
 
 fn exponent(e: i32, min_digits: usize, upper: bool) -> String {
@@ -238,6 +257,7 @@ fn decimal_of(n: Num) -> Dec {
     match n {
         Num::Int(i, _) => Dec::from_int(i128::from(i)),
         Num::Double(d) => Dec::exact(d),
+        Num::Decimal(d) => Dec::from_decimal(d),
     }
 }
 
@@ -284,6 +304,14 @@ fn format_number(n: Num, spec: &str) -> Result<String, Exception> {
                 }
             }
         }
+        ('G', Num::Decimal(d)) => match precision.filter(|p| *p > 0) {
+            None => Ok(super::decimal::format_decimal(d)),
+            Some(p) => {
+                let mut dec = decimal_of(n);
+                dec.round(p);
+                Ok(with_sign(dec.negative, general(&dec, p, upper)))
+            }
+        },
         ('G' | 'R', Num::Int(i, _)) => match precision.filter(|p| *p > 0) {
             None => Ok(i.to_string()),
             Some(p) => {
@@ -389,8 +417,10 @@ pub(crate) fn format_value(value: &Value<'_>, spec: &str) -> Result<String, Exce
         Value::Byte(b) => format_number(Num::Int(i64::from(*b), 8), spec),
         Value::Double(d) if spec.is_empty() => Ok(format_double(*d)),
         Value::Double(d) => format_number(Num::Double(*d), spec),
+        Value::Decimal(d) => format_number(Num::Decimal(*d), spec),
         Value::Guid(g) if !spec.is_empty() => super::guid::format(g, spec),
         Value::DateTime(d) if !spec.is_empty() => super::datetime::format_checked(*d, spec),
+        Value::DateTimeOffset(d) => super::datetime::format_offset_checked(*d, spec),
         other => Ok(other.to_display_string()),
     }
 }

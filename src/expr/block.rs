@@ -54,8 +54,10 @@ pub(crate) enum StmtNode {
     },
     Break,
     Continue,
+    /// `throw e;` (of `kind`), or `throw;` (no value) rethrowing what the catch caught.
     Throw {
         value: Option<Node>,
+        kind: ExceptionKind,
         span: Span,
     },
     Try {
@@ -99,6 +101,7 @@ pub(crate) fn compile_block(
         compiler,
         return_type: None,
         loops: 0,
+        catches: 0,
     };
     let node = state.block(&block.statements)?;
     if !always_returns(&block.statements) {
@@ -115,6 +118,8 @@ struct BlockCompiler<'c> {
     compiler: &'c mut Compiler,
     return_type: Option<Type>,
     loops: u32,
+    /// How many `catch` clauses enclose the statement (`throw;` needs one).
+    catches: u32,
 }
 
 impl BlockCompiler<'_> {
@@ -305,13 +310,38 @@ impl BlockCompiler<'_> {
             )),
             StmtKind::Break => Ok(StmtNode::Break),
             StmtKind::Continue => Ok(StmtNode::Continue),
-            StmtKind::Throw(value) => Ok(StmtNode::Throw {
-                value: match value {
-                    Some(e) => Some(self.compiler.value(e)?.0),
-                    None => None,
-                },
+            StmtKind::Throw(None) if self.catches == 0 => Err(CompileError::new(
+                "A throw statement with no arguments is not allowed outside of a catch clause",
                 span,
-            }),
+            )),
+            StmtKind::Throw(value) => {
+                let kind = match value.as_ref().map(|e| &e.kind) {
+                    Some(ExprKind::New { ty: Some(ty), .. }) => {
+                        let name = ty.path.last().map_or("", |i| i.name.as_str());
+                        thrown_kind(name).ok_or_else(|| {
+                            CompileError::new(
+                                format!("The type or namespace name '{name}' could not be found"),
+                                ty.span,
+                            )
+                        })?
+                    }
+                    _ => ExceptionKind::Exception,
+                };
+                let value = match value {
+                    Some(e) => {
+                        let (node, ty) = self.compiler.value(e)?;
+                        if ty != Type::Exception {
+                            return Err(CompileError::new(
+                                "The type caught or thrown must be derived from System.Exception",
+                                e.span,
+                            ));
+                        }
+                        Some(node)
+                    }
+                    None => None,
+                };
+                Ok(StmtNode::Throw { value, kind, span })
+            }
             StmtKind::Try {
                 body,
                 catches,
@@ -334,7 +364,10 @@ impl BlockCompiler<'_> {
                         .as_ref()
                         .map(|f| self.compiler.boolean(f))
                         .transpose()?;
-                    let body = self.block(&c.body.statements)?;
+                    self.catches += 1;
+                    let body = self.block(&c.body.statements);
+                    self.catches -= 1;
+                    let body = body?;
                     self.compiler.scope_restore(mark);
                     compiled.push(Catch {
                         kinds,
@@ -417,6 +450,11 @@ impl BlockCompiler<'_> {
     /// An expression statement: an assignment, `++`/`--`, or a call.
     fn expression_statement(&mut self, e: &Expr) -> Result<StmtNode, CompileError> {
         match &e.kind {
+            ExprKind::Assign { op, target, value }
+                if matches!(target.kind, ExprKind::Index { .. }) =>
+            {
+                self.element_assignment(op, target, value, e.span)
+            }
             ExprKind::Assign { op, target, value } => {
                 let (slot, ty) = self.assignable_local(target)?;
                 let (value_node, value_ty) = match op {
@@ -461,6 +499,81 @@ impl BlockCompiler<'_> {
                 e.span,
             )),
         }
+    }
+
+    /// `owner[index] = value` through the owner type's indexer setter (the library's
+    /// `IndexSetterDef` tables: JSON tokens today; collections add theirs beside them).
+    fn element_assignment(
+        &mut self,
+        op: &AssignOp,
+        target: &Expr,
+        value: &Expr,
+        span: Span,
+    ) -> Result<StmtNode, CompileError> {
+        let ExprKind::Index {
+            target: owner,
+            args,
+            null_conditional,
+        } = &target.kind
+        else {
+            return Err(CompileError::new(
+                "The left-hand side of an assignment must be a variable, property or indexer",
+                target.span,
+            ));
+        };
+        if *null_conditional {
+            return Err(CompileError::new(
+                "The left-hand side of an assignment must be a variable, property or indexer",
+                target.span,
+            ));
+        }
+        if !matches!(op, AssignOp::Assign) {
+            return Err(CompileError::new(
+                "compound assignment to an indexer is not supported yet",
+                span,
+            ));
+        }
+        let [index] = args.as_slice() else {
+            return Err(CompileError::new(
+                "Wrong number of indices inside []; expected 1",
+                target.span,
+            ));
+        };
+        let (owner_node, owner_ty) = self.compiler.value(owner)?;
+        let (index_node, index_ty) = self.compiler.value(index)?;
+        let (value_node, value_ty) = self.compiler.value(value)?;
+        let def = super::lib::index_setters(owner_ty)
+            .find(|d| assignable(index_ty, d.index))
+            .ok_or_else(|| {
+                let message = if super::lib::indexers(owner_ty).next().is_some() {
+                    format!(
+                        "Property or indexer '{owner_ty}.this[{index_ty}]' cannot be assigned to -- it is read only"
+                    )
+                } else {
+                    format!(
+                        "Cannot apply indexing with [] to an expression of type '{owner_ty}'"
+                    )
+                };
+                CompileError::new(message, target.span)
+            })?;
+        let fits = assignable(value_ty, def.value)
+            || (def.value == Type::JToken && super::lib::converts_to_token(value_ty));
+        if !fits {
+            return Err(CompileError::new(
+                format!(
+                    "Cannot implicitly convert type '{value_ty}' to '{}'",
+                    def.value
+                ),
+                value.span,
+            ));
+        }
+        Ok(StmtNode::Expr(Node::Method {
+            target: Box::new(owner_node),
+            call: def.set,
+            args: Box::new([index_node, value_node]),
+            null_conditional: false,
+            span,
+        }))
     }
 
     fn assignable_local(&self, target: &Expr) -> Result<(u16, Type), CompileError> {
@@ -537,6 +650,33 @@ impl BlockCompiler<'_> {
     }
 }
 
+/// The message of the marker a bare `throw;` raises; the `catch` running it swaps in the
+/// exception it caught.
+const RETHROW: &str = "\u{0}rethrow";
+
+/// The kind a `throw new T(...)` raises.
+fn thrown_kind(name: &str) -> Option<ExceptionKind> {
+    Some(match name {
+        "Exception" => ExceptionKind::Exception,
+        "ArgumentException" => ExceptionKind::Argument,
+        "ArithmeticException" => ExceptionKind::Arithmetic,
+        "JsonException" => ExceptionKind::Json,
+        "JsonReaderException" => ExceptionKind::JsonReader,
+        "NullReferenceException" => ExceptionKind::NullReference,
+        "InvalidCastException" => ExceptionKind::InvalidCast,
+        "ArgumentOutOfRangeException" => ExceptionKind::ArgumentOutOfRange,
+        "ArgumentNullException" => ExceptionKind::ArgumentNull,
+        "FormatException" => ExceptionKind::Format,
+        "KeyNotFoundException" => ExceptionKind::KeyNotFound,
+        "IndexOutOfRangeException" => ExceptionKind::IndexOutOfRange,
+        "InvalidOperationException" => ExceptionKind::InvalidOperation,
+        "DivideByZeroException" => ExceptionKind::DivideByZero,
+        "OverflowException" => ExceptionKind::Overflow,
+        "OutOfMemoryException" => ExceptionKind::OutOfMemory,
+        _ => return None,
+    })
+}
+
 /// The exception type names a `catch (T)` clause catches; `Exception` catches all.
 fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, CompileError> {
     let name = ty.path.last().map(|i| i.name.as_str()).unwrap_or("");
@@ -562,6 +702,23 @@ fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, Comp
             ExceptionKind::Arithmetic,
         ],
         "OverflowException" => &[ExceptionKind::Overflow],
+        "JsonReaderException" => &[ExceptionKind::JsonReader],
+        "JsonException" => &[ExceptionKind::Json, ExceptionKind::JsonReader],
+        "SystemException" => &[
+            ExceptionKind::NullReference,
+            ExceptionKind::InvalidCast,
+            ExceptionKind::Argument,
+            ExceptionKind::ArgumentNull,
+            ExceptionKind::DivideByZero,
+            ExceptionKind::Overflow,
+            ExceptionKind::InvalidOperation,
+            ExceptionKind::KeyNotFound,
+            ExceptionKind::IndexOutOfRange,
+            ExceptionKind::Format,
+            ExceptionKind::ArgumentOutOfRange,
+            ExceptionKind::Arithmetic,
+            ExceptionKind::OutOfMemory,
+        ],
         _ => {
             return Err(CompileError::new(
                 format!("The type or namespace name '{name}' could not be found"),
@@ -773,17 +930,17 @@ fn exec<'a>(statement: &'a StmtNode, frame: &mut Frame<'a>) -> Result<Control<'a
         }
         StmtNode::Break => Ok(Control::Break),
         StmtNode::Continue => Ok(Control::Continue),
-        StmtNode::Throw { value, span } => {
-            let message = match value {
-                Some(v) => eval(v, frame)?.to_display_string(),
-                None => "Exception of type 'System.Exception' was thrown.".to_owned(),
-            };
-            Err(Exception::new(
-                ExceptionKind::InvalidOperation,
-                message,
-                *span,
-            ))
+        StmtNode::Throw {
+            value: Some(value),
+            kind,
+            span,
+        } => {
+            let message = eval(value, frame)?.to_display_string();
+            Err(Exception::new(*kind, message, *span))
         }
+        StmtNode::Throw {
+            value: None, span, ..
+        } => Err(Exception::new(ExceptionKind::Exception, RETHROW, *span)),
         StmtNode::Try {
             body,
             catches,
@@ -865,7 +1022,13 @@ fn catch<'a>(
         {
             continue;
         }
-        return exec(&c.body, frame);
+        return exec(&c.body, frame).map_err(|e| {
+            if e.kind == ExceptionKind::Exception && e.message == RETHROW {
+                exception
+            } else {
+                e
+            }
+        });
     }
     Err(exception)
 }

@@ -444,14 +444,31 @@ impl Compiler {
         ))
     }
 
-    /// Resolves `System.X` style dotted type names.
-    fn dotted_type(target: &Expr, name: &ast::Ident) -> Option<StaticType> {
-        match &target.kind {
-            ExprKind::Name(root) if root.name == "System" => {
-                lib::type_name(&["System", name.name.as_str()])
+    /// Resolves namespace-qualified type names (`System.DateTime`,
+    /// `Newtonsoft.Json.Linq.JObject`); a local variable at the root is never a namespace.
+    fn dotted_type(&self, target: &Expr, name: &ast::Ident) -> Option<StaticType> {
+        let mut path = vec![name.name.as_str()];
+        let mut at = target;
+        loop {
+            match &at.kind {
+                ExprKind::Member {
+                    target,
+                    name,
+                    type_args,
+                    null_conditional: false,
+                } if type_args.is_empty() => {
+                    path.push(name.name.as_str());
+                    at = target;
+                }
+                ExprKind::Name(root) if self.local(&root.name).is_none() => {
+                    path.push(root.name.as_str());
+                    break;
+                }
+                _ => return None,
             }
-            _ => None,
         }
+        path.reverse();
+        lib::qualified_type_name(&path)
     }
 
     fn member(
@@ -461,7 +478,7 @@ impl Compiler {
         null_conditional: bool,
         span: Span,
     ) -> Result<Compiled, CompileError> {
-        if let Some(ty) = Self::dotted_type(target, name) {
+        if let Some(ty) = self.dotted_type(target, name) {
             return Ok(Compiled::TypeName(ty));
         }
         match self.compile(target)? {
@@ -1354,6 +1371,13 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
     let path: Vec<&str> = written.path.iter().map(|i| i.name.as_str()).collect();
     let name = match path.as_slice() {
         [name] | ["System", name] => *name,
+        [
+            "Newtonsoft",
+            "Json",
+            "Linq",
+            name @ ("JToken" | "JObject" | "JArray" | "JValue"),
+        ] => *name,
+        ["System", "Text", name @ "Encoding"] => *name,
         _ => "",
     };
     let base = match name {

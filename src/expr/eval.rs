@@ -44,6 +44,12 @@ pub enum ExceptionKind {
     Arithmetic,
     /// `System.OutOfMemoryException` (a result beyond the evaluator's size limit)
     OutOfMemory,
+    /// `Newtonsoft.Json.JsonReaderException` (JSON text that does not parse)
+    JsonReader,
+    /// `Newtonsoft.Json.JsonException`
+    Json,
+    /// `System.Exception` (thrown by a policy's own `throw new Exception(...)`)
+    Exception,
 }
 
 impl ExceptionKind {
@@ -63,6 +69,9 @@ impl ExceptionKind {
             ExceptionKind::ArgumentOutOfRange => "System.ArgumentOutOfRangeException",
             ExceptionKind::Arithmetic => "System.ArithmeticException",
             ExceptionKind::OutOfMemory => "System.OutOfMemoryException",
+            ExceptionKind::JsonReader => "Newtonsoft.Json.JsonReaderException",
+            ExceptionKind::Json => "Newtonsoft.Json.JsonException",
+            ExceptionKind::Exception => "System.Exception",
         }
     }
 }
@@ -472,6 +481,7 @@ fn same_reference(left: &Value<'_>, right: &Value<'_>) -> bool {
         (Value::Request(a), Value::Request(b)) => std::ptr::eq(*a, *b),
         (Value::Deployment(a), Value::Deployment(b)) => std::ptr::eq(*a, *b),
         (Value::CertificateDictionary(a), Value::CertificateDictionary(b)) => std::ptr::eq(*a, *b),
+        (Value::JsonNode(a), Value::JsonNode(b)) => a.same(b),
         // object == object on boxed values compares references; two evaluations never share a box.
         _ => false,
     }

@@ -175,6 +175,8 @@ pub enum Value<'a> {
     Encoding(crate::expr::lib::TextEncoding),
     /// APIM's `BasicAuthCredentials`: user id and password.
     Basic(Arc<(Arc<str>, Arc<str>)>),
+    /// A live Newtonsoft `JToken` (a reference into a JSON tree that can change).
+    JsonNode(crate::expr::lib::JsonNode),
 }
 
 impl<'a> Value<'a> {
@@ -231,6 +233,7 @@ impl<'a> Value<'a> {
             Value::MidpointRounding(m) => Value::MidpointRounding(*m),
             Value::Random(r) => Value::Random(Arc::clone(r)),
             Value::Encoding(e) => Value::Encoding(*e),
+            Value::JsonNode(n) => Value::JsonNode(n.clone()),
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -278,6 +281,7 @@ impl<'a> Value<'a> {
             Value::TimeSpan(t) => crate::expr::lib::format_timespan(*t),
             Value::DayOfWeek(d) => crate::expr::lib::day_of_week_name(*d).to_owned(),
             Value::Json(j) => crate::expr::lib::json_to_string(j, true),
+            Value::JsonNode(n) => n.with(|j| crate::expr::lib::json_to_string(j, true)),
             Value::JsonType(t) => (*t).to_owned(),
             Value::Formatting(true) => "Indented".to_owned(),
             Value::Formatting(false) => "None".to_owned(),

@@ -76,6 +76,7 @@ pub(crate) fn sequence_of(element: Type) -> Option<Type> {
         Type::DateTime,
         Type::JToken,
         Type::JObject,
+        Type::JProperty,
         Type::CertificateEntry,
         Type::X509Certificate2,
         Type::Oid,
@@ -115,6 +116,7 @@ pub(crate) fn item_at<'a>(
                 .map_or(Value::Null, |s| Value::String(Arc::clone(s)))
         }),
         Value::Chars(items) => items.get(index).map(|c| Value::Char(*c)),
+        Value::JsonNode(_) => super::json::item(collection, index, span)?,
         Value::Json(token) => match &**token {
             serde_json::Value::Array(items) => {
                 items.get(index).map(|t| Value::Json(Arc::new(t.clone())))

@@ -25,6 +25,7 @@ mod numbers;
 mod random;
 
 pub use encoding::TextEncoding;
+pub use json::JsonNode;
 pub(crate) use numbers::{format_double, format_value};
 pub(crate) use string::{midpoint_rounding_name, split_options_name, string_comparison_name};
 
@@ -98,6 +99,29 @@ pub(crate) struct ConstructorDef {
     pub result: Type,
     pub call: StaticMethodFn,
 }
+
+/// An indexer's setter `owner[index] = value`: `set` gets the index and the value as its
+/// arguments. (`value` is the type the setter takes.)
+pub(crate) struct IndexSetterDef {
+    pub owner: Type,
+    pub index: Type,
+    pub value: Type,
+    pub set: MethodFn,
+}
+
+const INDEX_SETTER_TABLES: &[&[IndexSetterDef]] = &[json::INDEX_SETTERS];
+
+/// The indexer setters of `owner` (or of its base class).
+pub(crate) fn index_setters(owner: Type) -> impl Iterator<Item = &'static IndexSetterDef> {
+    lineage(owner).flat_map(|ty| {
+        INDEX_SETTER_TABLES
+            .iter()
+            .flat_map(|t| t.iter())
+            .filter(move |m| m.owner == ty)
+    })
+}
+
+pub(crate) use json::converts_to_token;
 
 const OUT_TABLES: &[&[OutMethodDef]] = &[numbers::OUT_METHODS, guid::OUT_METHODS];
 const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[random::CONSTRUCTORS, json::CONSTRUCTORS];
@@ -186,6 +210,7 @@ const METHOD_TABLES: &[&[MethodDef]] = &[
     string::METHODS,
     datetime::METHODS,
     json::METHODS,
+    json::CHANGE_METHODS,
     basic::METHODS,
     string::ENUM_METHODS,
     char::METHODS,
@@ -314,6 +339,24 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
         "MidpointRounding" => StaticType::MidpointRounding,
         _ => return None,
     })
+}
+
+/// The type a namespace-qualified name denotes (`Newtonsoft.Json.Linq.JObject`,
+/// `Newtonsoft.Json.Formatting`, `System.Net.WebUtility`, `System.Text.Encoding`), or a simple
+/// or `System.`-qualified one as [`type_name`] resolves it.
+pub(crate) fn qualified_type_name(path: &[&str]) -> Option<StaticType> {
+    match path {
+        [
+            "Newtonsoft",
+            "Json",
+            "Linq",
+            name @ ("JObject" | "JArray" | "JToken"),
+        ]
+        | ["Newtonsoft", "Json", name @ "Formatting"]
+        | ["System", "Net", name @ "WebUtility"]
+        | ["System", "Text", name @ "Encoding"] => type_name(&[name]),
+        _ => type_name(path),
+    }
 }
 
 /// .NET types that exist but APIM forbids in expressions (a helpful message instead of

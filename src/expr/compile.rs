@@ -44,6 +44,8 @@ struct Local {
 pub(crate) struct Compiler {
     locals: Vec<Local>,
     slots: u16,
+    /// Local functions: those in scope and every compiled body.
+    pub(crate) functions: super::block::Functions,
 }
 
 impl Compiler {
@@ -51,6 +53,7 @@ impl Compiler {
         Self {
             locals: Vec::new(),
             slots: 0,
+            functions: super::block::Functions::default(),
         }
     }
 
@@ -528,6 +531,13 @@ impl Compiler {
             null_conditional,
         } = &callee.kind
         else {
+            if let ExprKind::Name(n) = &callee.kind
+                && let Some(function) = self.functions.find(&n.name)
+            {
+                let compiled = self.arguments(args)?;
+                return super::block::call_node(self, function, compiled, n, span)
+                    .map(|(node, ty)| Compiled::Value(node, ty));
+            }
             let what = match &callee.kind {
                 ExprKind::Name(n) => format!(
                     "The name '{}' does not exist in the current context",
@@ -988,15 +998,14 @@ impl Compiler {
                     Some(t) => resolve_type(t)?,
                     None => element,
                 };
-                let LambdaBody::Expr(body) = body else {
-                    return Err(CompileError::new(
-                        "block-bodied lambdas are not supported yet",
-                        a.value.span,
-                    ));
-                };
                 let mark = self.scope_mark();
                 slot = self.declare(&param.name, param_ty)?;
-                let compiled = self.value(body);
+                let (compiled, body_span) = match body {
+                    LambdaBody::Expr(body) => (self.value(body), body.span),
+                    LambdaBody::Block(block) => {
+                        (super::block::compile_lambda(self, block), block.span)
+                    }
+                };
                 self.scope_restore(mark);
                 let (node, ty) = compiled?;
                 let predicate = matches!(
@@ -1015,7 +1024,7 @@ impl Compiler {
                 if predicate && ty != Type::Boolean {
                     return Err(CompileError::new(
                         format!("Cannot implicitly convert type '{ty}' to 'bool'"),
-                        body.span,
+                        body_span,
                     ));
                 }
                 lambda = Some(Box::new(node));

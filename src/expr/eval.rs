@@ -309,6 +309,14 @@ pub(crate) enum Node {
         args: Box<[Node]>,
         slot: u16,
     },
+    /// A block-bodied lambda's statements.
+    Statements(Box<super::block::StmtNode>),
+    /// A call of local function `function` (an index into the program's functions).
+    LocalCall {
+        function: u16,
+        args: Box<[Node]>,
+        span: Span,
+    },
 }
 
 /// Most loop iterations and lambda calls one evaluation may run (all together).
@@ -337,6 +345,10 @@ pub(crate) struct Frame<'a> {
     steps: u64,
     max_steps: u64,
     locals: Locals<'a>,
+    /// The program's local functions.
+    pub(crate) functions: &'a [super::block::LocalFunction],
+    /// How many local function calls are running (nested).
+    pub(crate) depth: u32,
 }
 
 /// Local slots: none for most conditions, inline for a few, on the heap for many. (The inline
@@ -363,6 +375,8 @@ impl<'a> Frame<'a> {
             steps: 0,
             max_steps: MAX_LOOP_ITERATIONS,
             locals,
+            functions: &[],
+            depth: 0,
         }
     }
 
@@ -883,6 +897,14 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
             frame.set(*slot, out);
             Ok(result)
         }
+        Node::Statements(body) => super::block::run(body, frame),
+        Node::LocalCall {
+            function,
+            args,
+            span,
+        } => with_args(args, frame, |args, frame| {
+            super::block::call_local(*function, args, frame, *span)
+        }),
     }
 }
 

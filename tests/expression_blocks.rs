@@ -364,3 +364,159 @@ fn block_span_and_statement_spans() {
             .is_empty()
     );
 }
+
+// ------------------------------------------------------------- evaluation (C# semantics) ----
+
+mod common;
+
+fn run(text: &str) -> Result<String, String> {
+    use std::sync::Arc;
+    let context =
+        apim_policy::context::Context::new(Arc::new(apim_policy::context::Deployment::new()));
+    common::evaluate(text, apim_policy::expr::ExpressionForm::Block, &context)
+}
+
+fn expect(cases: &[(&str, &str)]) {
+    let mut failures = Vec::new();
+    for (text, want) in cases {
+        let got = run(text).unwrap_or_else(|e| e);
+        if got != *want {
+            failures.push(format!("{text}\n   want {want}\n    got {got}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// Local functions (C# 7, §13.6.4): block and expression bodies, use before the declaration,
+/// recursion, `void` functions writing a captured local; load errors as csc words them.
+#[test]
+fn local_functions_run() {
+    expect(&[
+        ("int F(int x) { return x * 2; } return F(3);", "6"),
+        ("int F(int x) => x * 2; return F(21);", "42"),
+        (
+            "return G(\"a\", 2); string G(string s, int n) { var t = s; for (var i = 1; i < n; i++) { t += s; } return t; }",
+            "aa",
+        ),
+        (
+            "int Fact(int n) => n <= 1 ? 1 : n * Fact(n - 1); return Fact(10);",
+            "3628800",
+        ),
+        (
+            "int Fib(int n) { if (n < 2) { return n; } return Fib(n - 1) + Fib(n - 2); } return Fib(15);",
+            "610",
+        ),
+        (
+            "var total = 0; void Add(int n) { total += n; } Add(2); Add(3); return total;",
+            "5",
+        ),
+        (
+            "void Check(int n) { if (n > 1) { return; } throw new ArgumentException(\"small\"); } try { Check(5); Check(0); return \"no\"; } catch (ArgumentException e) { return e.Message; }",
+            "small",
+        ),
+        (
+            "int F(int x) { return \"s\"; } return 1;",
+            "load: Cannot implicitly convert type 'string' to 'int'",
+        ),
+        (
+            "int F(int x) { if (x > 0) return 1; } return 1;",
+            "load: 'F': not all code paths return a value",
+        ),
+        (
+            "int F(int x) => x; return F(\"a\");",
+            "load: Argument 1: cannot convert from 'string' to 'int'",
+        ),
+        (
+            "int F(int x) => x; return F();",
+            "load: No overload for method 'F' takes 0 arguments",
+        ),
+        (
+            "{ int F() => 1; } return F();",
+            "load: The name 'F' does not exist in the current context",
+        ),
+    ]);
+}
+
+/// Recursion is bounded (a policy cannot exhaust the gateway's stack): past the depth limit
+/// the call throws instead.
+#[test]
+fn recursion_is_bounded() {
+    expect(&[("int D(int n) => n == 0 ? 0 : D(n - 1); return D(90);", "0")]);
+    let error = run("int D(int n) => n == 0 ? 0 : D(n - 1); return D(100000);").unwrap_err();
+    assert!(
+        error.starts_with("System.InvalidOperationException: "),
+        "{error}"
+    );
+}
+
+/// Block-bodied lambdas (§12.19): statements, locals and several returns inside a LINQ lambda.
+#[test]
+fn block_lambdas_run() {
+    expect(&[
+        (
+            "return new[] {\"a\", \"bb\"}.Where(x => { return x.Length > 1; }).Count();",
+            "1",
+        ),
+        (
+            "return new[] {\"a\", \"bb\", \"ccc\"}.Select(x => { var n = x.Length; if (n > 2) { return \"big\"; } return \"small\"; }).Last();",
+            "big",
+        ),
+        (
+            "var words = new[] {\"ab\", \"cd\"}; return words.Any(s => { foreach (var c in s) { if (c == 'd') return true; } return false; });",
+            "True",
+        ),
+        (
+            "return new[] {\"a\"}.Where(x => { var y = 1; }).Count();",
+            "load: not all code paths return a value",
+        ),
+    ]);
+}
+
+/// `try`/`catch`/`finally`/`throw` (§13.10, §13.11): the thrown type decides which catch runs,
+/// `when` filters, `throw;` rethrows the caught exception, `finally` always runs.
+#[test]
+fn exceptions_are_caught_by_type() {
+    expect(&[
+        (
+            "try { throw new Exception(\"x\"); } catch (Exception e) { return e.Message; } finally { }",
+            "x",
+        ),
+        (
+            "try { int.Parse(\"x\"); return \"no\"; } catch (FormatException e) when (e.Message.Length > 0) { return \"format\"; }",
+            "format",
+        ),
+        (
+            "try { JObject.Parse(\"{\"); return \"no\"; } catch (JsonReaderException) { return \"reader\"; }",
+            "reader",
+        ),
+        (
+            "try { JObject.Parse(\"{\"); return \"no\"; } catch (Newtonsoft.Json.JsonException) { return \"json\"; }",
+            "json",
+        ),
+        (
+            "try { throw new FormatException(\"f\"); } catch (InvalidOperationException) { return \"wrong\"; } catch (FormatException e) { return e.Message; }",
+            "f",
+        ),
+        (
+            "try { try { throw new FormatException(\"f\"); } catch (FormatException) { throw; } } catch (FormatException e) { return \"again \" + e.Message; }",
+            "again f",
+        ),
+        (
+            "var log = \"\"; try { try { throw new Exception(\"a\"); } finally { log += \"finally \"; } } catch (Exception e) { log += e.Message; } return log;",
+            "finally a",
+        ),
+        (
+            "try { throw new Exception(\"a\"); } catch (Exception e) when (e.Message == \"b\") { return \"b\"; } catch { return \"other\"; }",
+            "other",
+        ),
+        (
+            "throw new FormatException(\"bad\");",
+            "System.FormatException: bad",
+        ),
+        ("throw new Exception(\"bad\");", "System.Exception: bad"),
+        (
+            "throw;",
+            "load: A throw statement with no arguments is not allowed outside of a catch clause",
+        ),
+    ]);
+}

@@ -167,3 +167,156 @@ fn json_is_built_as_newtonsoft_builds_it() {
         "{error}"
     );
 }
+
+fn run(block: &str) -> Result<String, String> {
+    let request = Request {
+        method: "POST".to_owned(),
+        body: Some(Body::new(BODY.as_bytes().to_vec())),
+        ..Request::default()
+    };
+    let context = Context::new(Arc::new(Deployment::new())).with_request(request);
+    common::evaluate(block, ExpressionForm::Block, &context)
+}
+
+/// Tokens are reference types: indexer assignment, `Add`, `Remove`, `Insert`, `Replace` and
+/// `Merge` change the tree in place, and every reference into it sees the change (Newtonsoft's
+/// `JToken` docs; `JObject`'s indexer adds or replaces a property in place).
+#[test]
+fn tokens_change_in_place() {
+    let cases = [
+        (
+            r#"var j = new JObject(); j["a"] = 1; return j.ToString(Formatting.None);"#,
+            r#"{"a":1}"#,
+        ),
+        (
+            r#"var b = context.Request.Body.As<JObject>(); b["owner"]["email"] = "z"; b.Remove("tags"); b.Remove("none"); b.Remove("price"); b.Add("n", 1); return b.ToString(Formatting.None);"#,
+            r#"{"name":"contoso","id":42,"active":true,"owner":{"email":"z"},"n":1}"#,
+        ),
+        (
+            r#"var b = context.Request.Body.As<JObject>(); var tags = (JArray)b["tags"]; tags.Add("c"); tags.Insert(0, "z"); tags.RemoveAt(1); return b["tags"].ToString(Formatting.None);"#,
+            r#"["z","b","c"]"#,
+        ),
+        (
+            r#"var b = context.Request.Body.As<JObject>(); b["name"] = null; b["id"] = 7L; b["active"] = false; b["price"] = 2.5; return b.ToString(Formatting.None);"#,
+            r#"{"name":null,"id":7,"active":false,"price":2.5,"tags":["a","b"],"owner":{"email":"alice@contoso.com"},"none":null}"#,
+        ),
+        (
+            r#"var a = new JArray(); a.Add(new JObject()); a[0]["q"] = true; a.Add(new JArray(1, 2)); return a.ToString(Formatting.None);"#,
+            r#"[{"q":true},[1,2]]"#,
+        ),
+        (
+            r#"var o = JObject.Parse("{\"a\":{\"b\":1},\"c\":[1],\"d\":1}"); o.Merge(JObject.Parse("{\"a\":{\"e\":2},\"c\":[2],\"d\":null}")); return o.ToString(Formatting.None);"#,
+            r#"{"a":{"b":1,"e":2},"c":[1,2],"d":1}"#,
+        ),
+        (
+            r#"var o = JObject.Parse("{\"a\":[1,2,3]}"); o["a"][1].Remove(); o["a"][0].Replace("x"); return o.ToString(Formatting.None);"#,
+            r#"{"a":["x",3]}"#,
+        ),
+        (
+            r#"var o = JObject.Parse("{\"a\":[1,2,3]}"); var a = (JArray)o["a"]; var two = a[1]; return a.Remove(two) + " " + a.IndexOf(a[1]) + " " + a.Count;"#,
+            "True 1 2",
+        ),
+        (
+            r#"var o = new JObject(); o["x"] = "1"; o["x"] = "2"; o["y"] = o["x"]; o["x"] = 3; return o.ToString(Formatting.None);"#,
+            r#"{"x":3,"y":"2"}"#,
+        ),
+        (
+            r#"var o = new JObject { ["a"] = 1 }; o.Add(new JProperty("b", 2)); var c = o.DeepClone(); o.RemoveAll(); return o.Count + c.ToString(Formatting.None);"#,
+            r#"0{"a":1,"b":2}"#,
+        ),
+        (
+            r#"var o = JObject.Parse("{\"a\":{\"b\":[1,{\"c\":2}]}}"); return o.SelectToken("a.b[1].c").Path + " " + o["a"]["b"][1].Parent.Path;"#,
+            "a.b[1].c a.b",
+        ),
+        (
+            r#"var o = JObject.Parse("{\"a\":1}"); o.Add("a", 2); return "";"#,
+            "System.ArgumentException: Can not add property a to Newtonsoft.Json.Linq.JObject. Property with the same name already exists on object.",
+        ),
+        (
+            r#"var o = JObject.Parse("{\"a\":1}"); o["a"].Remove(); return "";"#,
+            "Newtonsoft.Json.JsonException: Cannot add or remove items from Newtonsoft.Json.Linq.JProperty.",
+        ),
+        (
+            r#"var o = JObject.Parse("{\"a\":1}"); o["a"]["b"] = 1; return "";"#,
+            "System.InvalidOperationException: Cannot set child value on Newtonsoft.Json.Linq.JValue.",
+        ),
+        (
+            r#"var a = new JArray(1); a[1] = 2; return "";"#,
+            "System.ArgumentOutOfRangeException: Index is equal to or greater than Count. (Parameter 'index')",
+        ),
+        (
+            r#"var a = new JArray(1); a["k"] = 2; return "";"#,
+            "System.ArgumentException: Set JArray values with invalid key value: \"k\". Int32 array index expected.",
+        ),
+        (
+            r#"var o = new JObject(); o.Replace(1); return "";"#,
+            "System.InvalidOperationException: The parent is missing.",
+        ),
+        (
+            r#"var a = new JArray(); while (true) { a.Add(a); a.Add(a); }"#,
+            "System.OutOfMemoryException: Insufficient memory to continue the execution of the program.",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (block, want) in cases {
+        let got = run(block).unwrap_or_else(|e| e);
+        if got != want {
+            failures.push(format!("{block}\n   want {want}\n    got {got}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// `Properties()`, `Property(name)`, `Children()`, `JProperty.Name`/`Value`, `HasValues`.
+#[test]
+fn properties_and_children() {
+    let cases = [
+        (
+            r#"JObject.Parse("{\"a\":1,\"b\":2}").Properties().Count()"#,
+            "2",
+        ),
+        (
+            r#"JObject.Parse("{\"a\":1,\"b\":2}").Properties().Select(p => p.Name + "=" + p.Value).Last()"#,
+            "b=2",
+        ),
+        (r#"JObject.Parse("{\"a\":1}").Property("a").Name"#, "a"),
+        (
+            r#"JObject.Parse("{\"a\":1}").Property("b") == null"#,
+            "True",
+        ),
+        (r#"JArray.Parse("[1,2,3]").Children().Count()"#, "3"),
+        (r#"JObject.Parse("{\"a\":[]}")["a"].HasValues"#, "False"),
+        (
+            r#"JObject.Parse("{\"a\":1,\"b\":2}").Properties().Where(p => p.Name != "a").First().Name"#,
+            "b",
+        ),
+    ];
+    for (expression, want) in cases {
+        assert_eq!(eval(expression).as_deref(), Ok(want), "{expression}");
+    }
+}
+
+/// Namespace-qualified names: `Newtonsoft.Json.Linq.JObject`, `Newtonsoft.Json.Formatting`.
+#[test]
+fn qualified_type_names() {
+    let cases = [
+        (
+            r#"new JObject(new JProperty("a", 1)).ToString(Newtonsoft.Json.Formatting.None)"#,
+            r#"{"a":1}"#,
+        ),
+        (r#"Newtonsoft.Json.Linq.JObject.Parse("{}").Count"#, "0"),
+        (
+            r#"((Newtonsoft.Json.Linq.JArray)Newtonsoft.Json.Linq.JToken.Parse("[1]")).Count"#,
+            "1",
+        ),
+        (r#"System.Net.WebUtility.UrlEncode("a b")"#, "a+b"),
+    ];
+    for (expression, want) in cases {
+        assert_eq!(eval(expression).as_deref(), Ok(want), "{expression}");
+    }
+    assert!(
+        eval("Newtonsoft.Json.JObject.Parse(\"{}\")")
+            .unwrap_err()
+            .starts_with("load: ")
+    );
+}

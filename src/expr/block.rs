@@ -6,7 +6,7 @@
 
 use crate::diagnostic::Span;
 
-use super::ast::{self, AssignOp, BinaryOp, Expr, ExprKind, Stmt, StmtKind, UnaryOp};
+use super::ast::{self, AssignOp, BinaryOp, Expr, ExprKind, LambdaBody, Stmt, StmtKind, UnaryOp};
 use super::compile::{
     CompileError, Compiler, assignable, common_type, num_kind, num_type, resolve_type,
 };
@@ -54,8 +54,10 @@ pub(crate) enum StmtNode {
     },
     Break,
     Continue,
+    /// `throw e;` (of `kind`), or `throw;` (no value) rethrowing what the catch caught.
     Throw {
         value: Option<Node>,
+        kind: ExceptionKind,
         span: Span,
     },
     Try {
@@ -69,6 +71,19 @@ pub(crate) enum StmtNode {
         sections: Vec<(Vec<Option<Node>>, Vec<StmtNode>)>,
     },
     Empty,
+    /// The program's root when it declares local functions: the table calls index into.
+    Program {
+        functions: Vec<LocalFunction>,
+        body: Box<StmtNode>,
+    },
+}
+
+/// The root `body` with the program's local functions attached.
+pub(crate) fn with_functions(functions: Vec<LocalFunction>, body: StmtNode) -> StmtNode {
+    StmtNode::Program {
+        functions,
+        body: Box::new(body),
+    }
 }
 
 /// One compiled `catch`.
@@ -99,6 +114,8 @@ pub(crate) fn compile_block(
         compiler,
         return_type: None,
         loops: 0,
+        catches: 0,
+        void: false,
     };
     let node = state.block(&block.statements)?;
     if !always_returns(&block.statements) {
@@ -115,15 +132,40 @@ struct BlockCompiler<'c> {
     compiler: &'c mut Compiler,
     return_type: Option<Type>,
     loops: u32,
+    /// How many `catch` clauses enclose the statement (`throw;` needs one).
+    catches: u32,
+    /// Compiling a `void` local function: `return;` ends it.
+    void: bool,
 }
 
 impl BlockCompiler<'_> {
     fn block(&mut self, statements: &[Stmt]) -> Result<StmtNode, CompileError> {
         let mark = self.compiler.scope_mark();
+        let functions = self.compiler.functions.mark();
+        // A local function is in scope in its whole block, before its declaration too.
+        for s in statements {
+            if let StmtKind::LocalFunction {
+                return_type,
+                name,
+                params,
+                ..
+            } = &s.kind
+            {
+                let signature = signature(return_type, params)?;
+                self.compiler.functions.declare(name, signature)?;
+            }
+        }
         let mut out = Vec::with_capacity(statements.len());
         for s in statements {
-            out.push(self.statement(s)?);
+            match self.statement(s) {
+                Ok(node) => out.push(node),
+                Err(e) => {
+                    self.compiler.functions.restore(functions);
+                    return Err(e);
+                }
+            }
         }
+        self.compiler.functions.restore(functions);
         self.compiler.scope_restore(mark);
         Ok(StmtNode::Block(out))
     }
@@ -190,6 +232,11 @@ impl BlockCompiler<'_> {
                 Ok(StmtNode::Block(out))
             }
             StmtKind::Expr(e) => self.expression_statement(e),
+            StmtKind::Return(None) if self.void => Ok(StmtNode::Return(None)),
+            StmtKind::Return(Some(e)) if self.void => Err(CompileError::new(
+                "Since the local function returns void, a return keyword must not be followed by an object expression",
+                e.span,
+            )),
             StmtKind::Return(value) => {
                 let Some(e) = value else {
                     return Err(CompileError::new(
@@ -305,13 +352,38 @@ impl BlockCompiler<'_> {
             )),
             StmtKind::Break => Ok(StmtNode::Break),
             StmtKind::Continue => Ok(StmtNode::Continue),
-            StmtKind::Throw(value) => Ok(StmtNode::Throw {
-                value: match value {
-                    Some(e) => Some(self.compiler.value(e)?.0),
-                    None => None,
-                },
+            StmtKind::Throw(None) if self.catches == 0 => Err(CompileError::new(
+                "A throw statement with no arguments is not allowed outside of a catch clause",
                 span,
-            }),
+            )),
+            StmtKind::Throw(value) => {
+                let kind = match value.as_ref().map(|e| &e.kind) {
+                    Some(ExprKind::New { ty: Some(ty), .. }) => {
+                        let name = ty.path.last().map_or("", |i| i.name.as_str());
+                        thrown_kind(name).ok_or_else(|| {
+                            CompileError::new(
+                                format!("The type or namespace name '{name}' could not be found"),
+                                ty.span,
+                            )
+                        })?
+                    }
+                    _ => ExceptionKind::Exception,
+                };
+                let value = match value {
+                    Some(e) => {
+                        let (node, ty) = self.compiler.value(e)?;
+                        if ty != Type::Exception {
+                            return Err(CompileError::new(
+                                "The type caught or thrown must be derived from System.Exception",
+                                e.span,
+                            ));
+                        }
+                        Some(node)
+                    }
+                    None => None,
+                };
+                Ok(StmtNode::Throw { value, kind, span })
+            }
             StmtKind::Try {
                 body,
                 catches,
@@ -334,7 +406,10 @@ impl BlockCompiler<'_> {
                         .as_ref()
                         .map(|f| self.compiler.boolean(f))
                         .transpose()?;
-                    let body = self.block(&c.body.statements)?;
+                    self.catches += 1;
+                    let body = self.block(&c.body.statements);
+                    self.catches -= 1;
+                    let body = body?;
                     self.compiler.scope_restore(mark);
                     compiled.push(Catch {
                         kinds,
@@ -401,10 +476,108 @@ impl BlockCompiler<'_> {
                     sections: out,
                 })
             }
-            StmtKind::LocalFunction { name, .. } => Err(CompileError::new(
-                "local functions are not supported yet",
-                name.span,
-            )),
+            StmtKind::LocalFunction {
+                return_type,
+                name,
+                params,
+                body,
+            } => self.local_function(return_type, name, params, body),
+        }
+    }
+
+    /// Compiles a local function's body into the program's function table. Its parameters and
+    /// locals get slots of their own (saved and restored around each call, so it may recurse);
+    /// the enclosing block's locals it uses are shared, as C# captures them.
+    fn local_function(
+        &mut self,
+        return_type: &ast::TypeRef,
+        name: &ast::Ident,
+        params: &[ast::LambdaParam],
+        body: &LambdaBody,
+    ) -> Result<StmtNode, CompileError> {
+        let index = match self.compiler.functions.find_declared(name) {
+            Some(index) => index,
+            None => {
+                let signature = signature(return_type, params)?;
+                self.compiler.functions.declare(name, signature)?
+            }
+        };
+        let (param_types, result) = self.compiler.functions.signature_of(index);
+        let mark = self.compiler.scope_mark();
+        let first = self.compiler.slots();
+        let mut slots = Vec::with_capacity(params.len());
+        for (param, ty) in params.iter().zip(param_types) {
+            match self.compiler.declare(&param.name, ty) {
+                Ok(slot) => slots.push(slot),
+                Err(e) => {
+                    self.compiler.scope_restore(mark);
+                    return Err(e);
+                }
+            }
+        }
+        let void = result == Type::Void;
+        let mut inner = BlockCompiler {
+            compiler: &mut *self.compiler,
+            return_type: None,
+            loops: 0,
+            catches: 0,
+            void,
+        };
+        let compiled = inner.function_body(body, result, void, name);
+        let end = self.compiler.slots();
+        self.compiler.scope_restore(mark);
+        self.compiler.functions.define(
+            index,
+            LocalFunction {
+                params: slots,
+                first,
+                end,
+                body: compiled?,
+                void,
+            },
+        );
+        Ok(StmtNode::Empty)
+    }
+
+    fn function_body(
+        &mut self,
+        body: &LambdaBody,
+        result: Type,
+        void: bool,
+        name: &ast::Ident,
+    ) -> Result<StmtNode, CompileError> {
+        let mismatch = |ty: Type, span: Span| {
+            CompileError::new(
+                format!("Cannot implicitly convert type '{ty}' to '{result}'"),
+                span,
+            )
+        };
+        match body {
+            LambdaBody::Expr(e) => {
+                let (node, ty) = self.compiler.value(e)?;
+                if void {
+                    return Ok(StmtNode::Expr(node));
+                }
+                if !assignable(ty, result) {
+                    return Err(mismatch(ty, e.span));
+                }
+                Ok(StmtNode::Return(Some(node)))
+            }
+            LambdaBody::Block(block) => {
+                let node = self.block(&block.statements)?;
+                if !void && !always_returns(&block.statements) {
+                    return Err(CompileError::new(
+                        format!("'{}': not all code paths return a value", name.name),
+                        name.span,
+                    ));
+                }
+                if let Some(ty) = self.return_type
+                    && !assignable(ty, result)
+                {
+                    return Err(mismatch(ty, block.span));
+                }
+                Ok(node)
+            }
         }
     }
 
@@ -418,12 +591,17 @@ impl BlockCompiler<'_> {
     /// An expression statement: an assignment, `++`/`--`, or a call.
     fn expression_statement(&mut self, e: &Expr) -> Result<StmtNode, CompileError> {
         match &e.kind {
-            ExprKind::Assign { op, target, value } => {
+            ExprKind::Assign { op, target, value }
+                if matches!(target.kind, ExprKind::Index { .. }) =>
+            {
                 if let Some(node) =
                     self.collection_element_assignment(*op, target, value, e.span)?
                 {
                     return Ok(StmtNode::Expr(node));
                 }
+                self.element_assignment(op, target, value, e.span)
+            }
+            ExprKind::Assign { op, target, value } => {
                 let (slot, ty) = self.assignable_local(target)?;
                 let (value_node, value_ty) = match op {
                     AssignOp::Assign => self.compiler.value(value)?,
@@ -482,6 +660,81 @@ impl BlockCompiler<'_> {
             return Ok(None);
         }
         self.compiler.collection_assignment(op, target, value, span)
+    }
+
+    /// `owner[index] = value` through the owner type's indexer setter (the library's
+    /// `IndexSetterDef` tables: JSON tokens today; collections add theirs beside them).
+    fn element_assignment(
+        &mut self,
+        op: &AssignOp,
+        target: &Expr,
+        value: &Expr,
+        span: Span,
+    ) -> Result<StmtNode, CompileError> {
+        let ExprKind::Index {
+            target: owner,
+            args,
+            null_conditional,
+        } = &target.kind
+        else {
+            return Err(CompileError::new(
+                "The left-hand side of an assignment must be a variable, property or indexer",
+                target.span,
+            ));
+        };
+        if *null_conditional {
+            return Err(CompileError::new(
+                "The left-hand side of an assignment must be a variable, property or indexer",
+                target.span,
+            ));
+        }
+        if !matches!(op, AssignOp::Assign) {
+            return Err(CompileError::new(
+                "compound assignment to an indexer is not supported yet",
+                span,
+            ));
+        }
+        let [index] = args.as_slice() else {
+            return Err(CompileError::new(
+                "Wrong number of indices inside []; expected 1",
+                target.span,
+            ));
+        };
+        let (owner_node, owner_ty) = self.compiler.value(owner)?;
+        let (index_node, index_ty) = self.compiler.value(index)?;
+        let (value_node, value_ty) = self.compiler.value(value)?;
+        let def = super::lib::index_setters(owner_ty)
+            .find(|d| assignable(index_ty, d.index))
+            .ok_or_else(|| {
+                let message = if super::lib::indexers(owner_ty).next().is_some() {
+                    format!(
+                        "Property or indexer '{owner_ty}.this[{index_ty}]' cannot be assigned to -- it is read only"
+                    )
+                } else {
+                    format!(
+                        "Cannot apply indexing with [] to an expression of type '{owner_ty}'"
+                    )
+                };
+                CompileError::new(message, target.span)
+            })?;
+        let fits = assignable(value_ty, def.value)
+            || (def.value == Type::JToken && super::lib::converts_to_token(value_ty));
+        if !fits {
+            return Err(CompileError::new(
+                format!(
+                    "Cannot implicitly convert type '{value_ty}' to '{}'",
+                    def.value
+                ),
+                value.span,
+            ));
+        }
+        Ok(StmtNode::Expr(Node::Method {
+            target: Box::new(owner_node),
+            call: def.set,
+            args: Box::new([index_node, value_node]),
+            null_conditional: false,
+            span,
+        }))
     }
 
     fn assignable_local(&self, target: &Expr) -> Result<(u16, Type), CompileError> {
@@ -570,6 +823,33 @@ impl BlockCompiler<'_> {
     }
 }
 
+/// The message of the marker a bare `throw;` raises; the `catch` running it swaps in the
+/// exception it caught.
+const RETHROW: &str = "\u{0}rethrow";
+
+/// The kind a `throw new T(...)` raises.
+fn thrown_kind(name: &str) -> Option<ExceptionKind> {
+    Some(match name {
+        "Exception" => ExceptionKind::Exception,
+        "ArgumentException" => ExceptionKind::Argument,
+        "ArithmeticException" => ExceptionKind::Arithmetic,
+        "JsonException" => ExceptionKind::Json,
+        "JsonReaderException" => ExceptionKind::JsonReader,
+        "NullReferenceException" => ExceptionKind::NullReference,
+        "InvalidCastException" => ExceptionKind::InvalidCast,
+        "ArgumentOutOfRangeException" => ExceptionKind::ArgumentOutOfRange,
+        "ArgumentNullException" => ExceptionKind::ArgumentNull,
+        "FormatException" => ExceptionKind::Format,
+        "KeyNotFoundException" => ExceptionKind::KeyNotFound,
+        "IndexOutOfRangeException" => ExceptionKind::IndexOutOfRange,
+        "InvalidOperationException" => ExceptionKind::InvalidOperation,
+        "DivideByZeroException" => ExceptionKind::DivideByZero,
+        "OverflowException" => ExceptionKind::Overflow,
+        "OutOfMemoryException" => ExceptionKind::OutOfMemory,
+        _ => return None,
+    })
+}
+
 /// The exception type names a `catch (T)` clause catches; `Exception` catches all.
 fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, CompileError> {
     let name = ty.path.last().map(|i| i.name.as_str()).unwrap_or("");
@@ -595,6 +875,23 @@ fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, Comp
             ExceptionKind::Arithmetic,
         ],
         "OverflowException" => &[ExceptionKind::Overflow],
+        "JsonReaderException" => &[ExceptionKind::JsonReader],
+        "JsonException" => &[ExceptionKind::Json, ExceptionKind::JsonReader],
+        "SystemException" => &[
+            ExceptionKind::NullReference,
+            ExceptionKind::InvalidCast,
+            ExceptionKind::Argument,
+            ExceptionKind::ArgumentNull,
+            ExceptionKind::DivideByZero,
+            ExceptionKind::Overflow,
+            ExceptionKind::InvalidOperation,
+            ExceptionKind::KeyNotFound,
+            ExceptionKind::IndexOutOfRange,
+            ExceptionKind::Format,
+            ExceptionKind::ArgumentOutOfRange,
+            ExceptionKind::Arithmetic,
+            ExceptionKind::OutOfMemory,
+        ],
         _ => {
             return Err(CompileError::new(
                 format!("The type or namespace name '{name}' could not be found"),
@@ -668,6 +965,225 @@ fn breaks(statement: &Stmt) -> bool {
     }
 }
 
+/// A block-bodied lambda (`x => { ...; return y; }`): its statements as one node, and the type
+/// its returns agree on.
+pub(crate) fn compile_lambda(
+    compiler: &mut Compiler,
+    block: &ast::Block,
+) -> Result<(Node, Type), CompileError> {
+    let (node, ty) = compile_block(compiler, block)?;
+    Ok((Node::Statements(Box::new(node)), ty))
+}
+
+/// A local function's signature: parameter types and return type.
+#[derive(Debug, Clone)]
+struct Signature {
+    params: Vec<Type>,
+    result: Type,
+}
+
+fn signature(
+    return_type: &ast::TypeRef,
+    params: &[ast::LambdaParam],
+) -> Result<Signature, CompileError> {
+    let result = match return_type.path.as_slice() {
+        [only] if only.name == "void" && return_type.array_ranks.is_empty() => Type::Void,
+        [only] if only.name == "var" => {
+            return Err(CompileError::new(
+                "The contextual keyword 'var' may only appear within a local variable declaration",
+                return_type.span,
+            ));
+        }
+        _ => resolve_type(return_type)?,
+    };
+    let mut types = Vec::with_capacity(params.len());
+    for p in params {
+        let ty = p.ty.as_ref().ok_or_else(|| {
+            CompileError::new("A local function parameter needs a type", p.name.span)
+        })?;
+        types.push(resolve_type(ty)?);
+    }
+    Ok(Signature {
+        params: types,
+        result,
+    })
+}
+
+/// The local functions of a program: those in scope while compiling, and every body.
+#[derive(Debug, Default)]
+pub(crate) struct Functions {
+    scope: Vec<(String, u16)>,
+    signatures: Vec<Signature>,
+    bodies: Vec<Option<LocalFunction>>,
+}
+
+impl Functions {
+    /// The local function `name` in scope.
+    pub(crate) fn find(&self, name: &str) -> Option<u16> {
+        self.scope
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, i)| *i)
+    }
+
+    /// The function declared by the statement naming `name` (the innermost, not yet defined).
+    fn find_declared(&self, name: &ast::Ident) -> Option<u16> {
+        self.find(&name.name).filter(|i| {
+            self.bodies
+                .get(usize::from(*i))
+                .is_some_and(Option::is_none)
+        })
+    }
+
+    fn mark(&self) -> usize {
+        self.scope.len()
+    }
+
+    fn restore(&mut self, mark: usize) {
+        self.scope.truncate(mark);
+    }
+
+    fn declare(&mut self, name: &ast::Ident, signature: Signature) -> Result<u16, CompileError> {
+        let index = u16::try_from(self.signatures.len())
+            .map_err(|_| CompileError::new("too many local functions", name.span))?;
+        self.signatures.push(signature);
+        self.bodies.push(None);
+        self.scope.push((name.name.clone(), index));
+        Ok(index)
+    }
+
+    fn signature_of(&self, index: u16) -> (Vec<Type>, Type) {
+        self.signatures
+            .get(usize::from(index))
+            .map_or((Vec::new(), Type::Void), |s| (s.params.clone(), s.result))
+    }
+
+    fn define(&mut self, index: u16, function: LocalFunction) {
+        if let Some(slot) = self.bodies.get_mut(usize::from(index)) {
+            *slot = Some(function);
+        }
+    }
+
+    /// Every compiled body, by index.
+    pub(crate) fn take(&mut self) -> Vec<LocalFunction> {
+        std::mem::take(&mut self.bodies)
+            .into_iter()
+            .map(|b| {
+                b.unwrap_or(LocalFunction {
+                    params: Vec::new(),
+                    first: 0,
+                    end: 0,
+                    body: StmtNode::Empty,
+                    void: true,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A compiled local function.
+#[derive(Debug)]
+pub(crate) struct LocalFunction {
+    /// The parameters' slots.
+    params: Vec<u16>,
+    /// The slots it owns (parameters, locals, lambdas within): `first..end`.
+    first: u16,
+    end: u16,
+    body: StmtNode,
+    void: bool,
+}
+
+/// The call `name(args)` of local function `function`: checks the arguments.
+pub(crate) fn call_node(
+    compiler: &Compiler,
+    function: u16,
+    args: Vec<(Node, Type)>,
+    name: &ast::Ident,
+    span: Span,
+) -> Result<(Node, Type), CompileError> {
+    let (params, result) = compiler.functions.signature_of(function);
+    if params.len() != args.len() {
+        return Err(CompileError::new(
+            format!(
+                "No overload for method '{}' takes {} arguments",
+                name.name,
+                args.len()
+            ),
+            span,
+        ));
+    }
+    for (i, (param, (_, arg))) in params.iter().zip(&args).enumerate() {
+        if !assignable(*arg, *param) {
+            return Err(CompileError::new(
+                format!(
+                    "Argument {}: cannot convert from '{arg}' to '{param}'",
+                    i + 1
+                ),
+                span,
+            ));
+        }
+    }
+    Ok((
+        Node::LocalCall {
+            function,
+            args: args.into_iter().map(|(n, _)| n).collect(),
+            span,
+        },
+        result,
+    ))
+}
+
+/// Most local function calls that may be running at once (recursion depth).
+pub const MAX_CALL_DEPTH: u32 = 100;
+
+/// Runs local function `function` with `args`.
+pub(crate) fn call_local<'a>(
+    function: u16,
+    args: &[Value<'a>],
+    frame: &mut Frame<'a>,
+    span: Span,
+) -> Result<Value<'a>, Exception> {
+    let functions = frame.functions;
+    let Some(f) = functions.get(usize::from(function)) else {
+        return Err(Exception::new(
+            ExceptionKind::InvalidOperation,
+            "The local function is not defined.",
+            span,
+        ));
+    };
+    frame.tick(span)?;
+    if frame.depth >= MAX_CALL_DEPTH {
+        return Err(Exception::new(
+            ExceptionKind::InvalidOperation,
+            format!(
+                "The expression exceeded the limit of {MAX_CALL_DEPTH} nested local function calls."
+            ),
+            span,
+        ));
+    }
+    let saved: Vec<Value<'a>> = (f.first..f.end).map(|s| frame.get(s)).collect();
+    for (slot, value) in f.params.iter().zip(args) {
+        frame.set(*slot, value.clone());
+    }
+    frame.depth += 1;
+    let result = match exec(&f.body, frame) {
+        Ok(Control::Return(v)) => Ok(v),
+        Ok(_) if f.void => Ok(Value::Null),
+        Ok(_) => Err(Exception::new(
+            ExceptionKind::InvalidOperation,
+            "The local function ended without returning a value.",
+            span,
+        )),
+        Err(e) => Err(e),
+    };
+    frame.depth -= 1;
+    for (slot, value) in (f.first..f.end).zip(saved) {
+        frame.set(slot, value);
+    }
+    result
+}
+
 /// Runs a compiled block; the value of its `return`.
 pub(crate) fn run<'a>(block: &'a StmtNode, frame: &mut Frame<'a>) -> Result<Value<'a>, Exception> {
     match exec(block, frame)? {
@@ -688,6 +1204,10 @@ fn truth(value: &Value<'_>) -> bool {
 fn exec<'a>(statement: &'a StmtNode, frame: &mut Frame<'a>) -> Result<Control<'a>, Exception> {
     match statement {
         StmtNode::Empty => Ok(Control::Normal),
+        StmtNode::Program { functions, body } => {
+            frame.functions = functions;
+            exec(body, frame)
+        }
         StmtNode::Expr(node) => {
             eval(node, frame)?;
             Ok(Control::Normal)
@@ -806,17 +1326,17 @@ fn exec<'a>(statement: &'a StmtNode, frame: &mut Frame<'a>) -> Result<Control<'a
         }
         StmtNode::Break => Ok(Control::Break),
         StmtNode::Continue => Ok(Control::Continue),
-        StmtNode::Throw { value, span } => {
-            let message = match value {
-                Some(v) => eval(v, frame)?.to_display_string(),
-                None => "Exception of type 'System.Exception' was thrown.".to_owned(),
-            };
-            Err(Exception::new(
-                ExceptionKind::InvalidOperation,
-                message,
-                *span,
-            ))
+        StmtNode::Throw {
+            value: Some(value),
+            kind,
+            span,
+        } => {
+            let message = eval(value, frame)?.to_display_string();
+            Err(Exception::new(*kind, message, *span))
         }
+        StmtNode::Throw {
+            value: None, span, ..
+        } => Err(Exception::new(ExceptionKind::Exception, RETHROW, *span)),
         StmtNode::Try {
             body,
             catches,
@@ -898,7 +1418,13 @@ fn catch<'a>(
         {
             continue;
         }
-        return exec(&c.body, frame);
+        return exec(&c.body, frame).map_err(|e| {
+            if e.kind == ExceptionKind::Exception && e.message == RETHROW {
+                exception
+            } else {
+                e
+            }
+        });
     }
     Err(exception)
 }

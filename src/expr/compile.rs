@@ -44,6 +44,8 @@ struct Local {
 pub(crate) struct Compiler {
     locals: Vec<Local>,
     slots: u16,
+    /// Local functions: those in scope and every compiled body.
+    pub(crate) functions: super::block::Functions,
 }
 
 impl Compiler {
@@ -51,6 +53,7 @@ impl Compiler {
         Self {
             locals: Vec::new(),
             slots: 0,
+            functions: super::block::Functions::default(),
         }
     }
 
@@ -500,14 +503,31 @@ impl Compiler {
         ))
     }
 
-    /// Resolves `System.X` style dotted type names.
-    fn dotted_type(target: &Expr, name: &ast::Ident) -> Option<StaticType> {
-        match &target.kind {
-            ExprKind::Name(root) if root.name == "System" => {
-                lib::type_name(&["System", name.name.as_str()])
+    /// Resolves namespace-qualified type names (`System.DateTime`,
+    /// `Newtonsoft.Json.Linq.JObject`); a local variable at the root is never a namespace.
+    fn dotted_type(&self, target: &Expr, name: &ast::Ident) -> Option<StaticType> {
+        let mut path = vec![name.name.as_str()];
+        let mut at = target;
+        loop {
+            match &at.kind {
+                ExprKind::Member {
+                    target,
+                    name,
+                    type_args,
+                    null_conditional: false,
+                } if type_args.is_empty() => {
+                    path.push(name.name.as_str());
+                    at = target;
+                }
+                ExprKind::Name(root) if self.local(&root.name).is_none() => {
+                    path.push(root.name.as_str());
+                    break;
+                }
+                _ => return None,
             }
-            _ => None,
         }
+        path.reverse();
+        lib::qualified_type_name(&path)
     }
 
     fn member(
@@ -517,7 +537,7 @@ impl Compiler {
         null_conditional: bool,
         span: Span,
     ) -> Result<Compiled, CompileError> {
-        if let Some(ty) = Self::dotted_type(target, name) {
+        if let Some(ty) = self.dotted_type(target, name) {
             return Ok(Compiled::TypeName(ty));
         }
         match self.compile(target)? {
@@ -579,6 +599,13 @@ impl Compiler {
             null_conditional,
         } = &callee.kind
         else {
+            if let ExprKind::Name(n) = &callee.kind
+                && let Some(function) = self.functions.find(&n.name)
+            {
+                let compiled = self.arguments(args)?;
+                return super::block::call_node(self, function, compiled, n, span)
+                    .map(|(node, ty)| Compiled::Value(node, ty));
+            }
             let what = match &callee.kind {
                 ExprKind::Name(n) => format!(
                     "The name '{}' does not exist in the current context",
@@ -1097,15 +1124,14 @@ impl Compiler {
                     Some(t) => resolve_type(t)?,
                     None => element,
                 };
-                let LambdaBody::Expr(body) = body else {
-                    return Err(CompileError::new(
-                        "block-bodied lambdas are not supported yet",
-                        a.value.span,
-                    ));
-                };
                 let mark = self.scope_mark();
                 slot = self.declare(&param.name, param_ty)?;
-                let compiled = self.value(body);
+                let (compiled, body_span) = match body {
+                    LambdaBody::Expr(body) => (self.value(body), body.span),
+                    LambdaBody::Block(block) => {
+                        (super::block::compile_lambda(self, block), block.span)
+                    }
+                };
                 self.scope_restore(mark);
                 let (node, ty) = compiled?;
                 let predicate = matches!(
@@ -1124,7 +1150,7 @@ impl Compiler {
                 if predicate && ty != Type::Boolean {
                     return Err(CompileError::new(
                         format!("Cannot implicitly convert type '{ty}' to 'bool'"),
-                        body.span,
+                        body_span,
                     ));
                 }
                 lambda = Some(Box::new(node));
@@ -1509,6 +1535,13 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
     let path: Vec<&str> = written.path.iter().map(|i| i.name.as_str()).collect();
     let name = match path.as_slice() {
         [name] | ["System", name] => *name,
+        [
+            "Newtonsoft",
+            "Json",
+            "Linq",
+            name @ ("JToken" | "JObject" | "JArray" | "JValue"),
+        ] => *name,
+        ["System", "Text", name @ "Encoding"] => *name,
         _ => "",
     };
     let base = match name {

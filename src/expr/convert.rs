@@ -100,6 +100,11 @@ pub(crate) fn is_instance(value: &Value<'_>, ty: Type) -> bool {
         (Value::Json(j), Type::JObject) => j.is_object(),
         (Value::Json(j), Type::JArray) => j.is_array(),
         (Value::Json(j), Type::JValue) => !j.is_object() && !j.is_array(),
+        (Value::JsonNode(_), Type::JToken) => true,
+        (Value::JsonNode(n), Type::JObject) => n.with(serde_json::Value::is_object),
+        (Value::JsonNode(n), Type::JArray) => n.with(serde_json::Value::is_array),
+        (Value::JsonNode(n), Type::JValue) => n.with(|j| !j.is_object() && !j.is_array()),
+        (Value::Json(j), Type::JProperty) => j.as_object().is_some_and(|m| m.len() == 1),
         (Value::Strings(_), Type::StringArray)
         | (Value::Chars(_), Type::CharArray)
         | (Value::StringComparison(_), Type::StringComparison)
@@ -170,6 +175,9 @@ pub(crate) fn cast(value: Value<'_>, ty: Type) -> Result<Value<'_>, Exception> {
     }
     if matches!(value, Value::XElement(_) | Value::XAttribute(_)) {
         return super::lib::xml_convert(&value, ty);
+    }
+    if let Value::JsonNode(node) = &value {
+        return node.with(|token| super::lib::json_convert(token, ty));
     }
     Err(invalid_cast(&value, ty))
 }

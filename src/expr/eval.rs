@@ -46,6 +46,12 @@ pub enum ExceptionKind {
     OutOfMemory,
     /// `System.Xml.XmlException`
     Xml,
+    /// `Newtonsoft.Json.JsonReaderException` (JSON text that does not parse)
+    JsonReader,
+    /// `Newtonsoft.Json.JsonException`
+    Json,
+    /// `System.Exception` (thrown by a policy's own `throw new Exception(...)`)
+    Exception,
 }
 
 impl ExceptionKind {
@@ -66,6 +72,9 @@ impl ExceptionKind {
             ExceptionKind::Arithmetic => "System.ArithmeticException",
             ExceptionKind::OutOfMemory => "System.OutOfMemoryException",
             ExceptionKind::Xml => "System.Xml.XmlException",
+            ExceptionKind::JsonReader => "Newtonsoft.Json.JsonReaderException",
+            ExceptionKind::Json => "Newtonsoft.Json.JsonException",
+            ExceptionKind::Exception => "System.Exception",
         }
     }
 }
@@ -355,6 +364,14 @@ pub(crate) enum Node {
         null_conditional: bool,
         span: Span,
     },
+    /// A block-bodied lambda's statements.
+    Statements(Box<super::block::StmtNode>),
+    /// A call of local function `function` (an index into the program's functions).
+    LocalCall {
+        function: u16,
+        args: Box<[Node]>,
+        span: Span,
+    },
 }
 
 /// The key and value selector lambdas of a [`Node::Collect`]: parameter slot and body.
@@ -390,6 +407,10 @@ pub(crate) struct Frame<'a> {
     steps: u64,
     max_steps: u64,
     locals: Locals<'a>,
+    /// The program's local functions.
+    pub(crate) functions: &'a [super::block::LocalFunction],
+    /// How many local function calls are running (nested).
+    pub(crate) depth: u32,
 }
 
 /// Local slots: none for most conditions, inline for a few, on the heap for many. (The inline
@@ -416,6 +437,8 @@ impl<'a> Frame<'a> {
             steps: 0,
             max_steps: MAX_LOOP_ITERATIONS,
             locals,
+            functions: &[],
+            depth: 0,
         }
     }
 
@@ -541,6 +564,7 @@ fn same_reference(left: &Value<'_>, right: &Value<'_>) -> bool {
         (Value::Deployment(a), Value::Deployment(b)) => std::ptr::eq(*a, *b),
         (Value::CertificateDictionary(a), Value::CertificateDictionary(b)) => std::ptr::eq(*a, *b),
         (Value::Collection(a), Value::Collection(b)) => std::sync::Arc::ptr_eq(a, b),
+        (Value::JsonNode(a), Value::JsonNode(b)) => a.same(b),
         // object == object on boxed values compares references; two evaluations never share a box.
         _ => false,
     }
@@ -1031,6 +1055,14 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
             frame.set(*slot, out);
             Ok(result)
         }
+        Node::Statements(body) => super::block::run(body, frame),
+        Node::LocalCall {
+            function,
+            args,
+            span,
+        } => with_args(args, frame, |args, frame| {
+            super::block::call_local(*function, args, frame, *span)
+        }),
     }
 }
 

@@ -93,6 +93,17 @@ impl Program {
                 (Root::Block(node), ty)
             }
         };
+        // Local functions travel with the statements that run them.
+        let functions = compiler.functions.take();
+        let root = if functions.is_empty() {
+            root
+        } else {
+            let body = match root {
+                Root::Block(block) => block,
+                Root::Expression(node) => block::StmtNode::Return(Some(node)),
+            };
+            Root::Block(block::with_functions(functions, body))
+        };
         Ok(Self {
             root,
             result_type,

@@ -215,6 +215,8 @@ pub enum Value<'a> {
     XNamespace(Arc<str>),
     /// A `System.Type` (`typeof(T)`), by its full name.
     SystemType(&'a str),
+    /// A live Newtonsoft `JToken` (a reference into a JSON tree that can change).
+    JsonNode(crate::expr::lib::JsonNode),
 }
 
 impl<'a> Value<'a> {
@@ -284,6 +286,7 @@ impl<'a> Value<'a> {
             Value::XName(x) => Value::XName(Arc::clone(x)),
             Value::XNamespace(x) => Value::XNamespace(Arc::clone(x)),
             Value::SystemType(_) => return None,
+            Value::JsonNode(n) => Value::JsonNode(n.clone()),
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -331,6 +334,7 @@ impl<'a> Value<'a> {
             Value::TimeSpan(t) => crate::expr::lib::format_timespan(*t),
             Value::DayOfWeek(d) => crate::expr::lib::day_of_week_name(*d).to_owned(),
             Value::Json(j) => crate::expr::lib::json_to_string(j, true),
+            Value::JsonNode(n) => n.with(|j| crate::expr::lib::json_to_string(j, true)),
             Value::JsonType(t) => (*t).to_owned(),
             Value::Formatting(true) => "Indented".to_owned(),
             Value::Formatting(false) => "None".to_owned(),

@@ -2,9 +2,11 @@
 //! indexers, `Value<T>`, `ToObject<T>`, `SelectToken`, `Count`, `Type`, explicit conversions,
 //! and `ToString()` with Newtonsoft's formatting (indented by default, two spaces).
 //!
-//! Tokens are immutable here (building JSON with `new JObject { ... }` comes later).
+//! Tokens are reference types, as in Newtonsoft: a [`JsonNode`] is a live handle (the tree it
+//! belongs to and the path from the tree's root), so `body["a"]["b"] = 1`, `JObject.Add`,
+//! `JArray.Add`, `Remove`, `Replace` and `Merge` change the tree every handle to it sees.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value as Json;
 
@@ -13,6 +15,177 @@ use crate::diagnostic::Span;
 use crate::expr::eval::{Exception, ExceptionKind};
 use crate::expr::types::{StaticType, Type};
 use crate::expr::value::Value;
+
+/// Largest size (tokens plus the bytes of names and strings) a JSON tree may grow to: beyond
+/// it, building or changing JSON throws `OutOfMemoryException` instead of exhausting memory.
+const MAX_JSON_WEIGHT: usize = 1 << 23;
+
+/// One step from a container to a child: a property name or an array position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Key(Arc<str>),
+    Index(usize),
+}
+
+/// A JSON tree and its running size (only ever grows: removals are not subtracted).
+#[derive(Debug)]
+struct Tree {
+    json: Json,
+    weight: usize,
+}
+
+/// A live Newtonsoft `JToken`: the tree it belongs to and its path from the tree's root.
+/// Clones are the same token (a .NET reference); changing the tree through any handle is
+/// seen through all. A handle whose path no longer leads anywhere (its token was removed or
+/// replaced) reads as a null token.
+#[derive(Debug, Clone)]
+pub struct JsonNode {
+    tree: Arc<Mutex<Tree>>,
+    path: Arc<[Step]>,
+}
+
+/// The size [`MAX_JSON_WEIGHT`] limits: one per token, plus names and string lengths.
+fn weight(json: &Json) -> usize {
+    match json {
+        Json::String(s) => 1 + s.len(),
+        Json::Array(items) => items.iter().fold(1, |w, i| w.saturating_add(weight(i))),
+        Json::Object(map) => map.iter().fold(1, |w, (k, v)| {
+            w.saturating_add(k.len()).saturating_add(weight(v))
+        }),
+        _ => 1,
+    }
+}
+
+fn too_large() -> Exception {
+    Exception::new(
+        ExceptionKind::OutOfMemory,
+        "Insufficient memory to continue the execution of the program.",
+        Span::default(),
+    )
+}
+
+fn resolve<'j>(mut json: &'j Json, path: &[Step]) -> Option<&'j Json> {
+    for step in path {
+        json = match (step, json) {
+            (Step::Key(k), Json::Object(map)) => map.get(k.as_ref())?,
+            (Step::Index(i), Json::Array(items)) => items.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(json)
+}
+
+fn resolve_mut<'j>(mut json: &'j mut Json, path: &[Step]) -> Option<&'j mut Json> {
+    for step in path {
+        json = match (step, json) {
+            (Step::Key(k), Json::Object(map)) => map.get_mut(k.as_ref())?,
+            (Step::Index(i), Json::Array(items)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(json)
+}
+
+impl JsonNode {
+    /// A new root token holding `json`.
+    pub(crate) fn new(json: Json) -> Result<Self, Exception> {
+        let weight = weight(&json);
+        if weight > MAX_JSON_WEIGHT {
+            return Err(too_large());
+        }
+        Ok(Self {
+            tree: Arc::new(Mutex::new(Tree { json, weight })),
+            path: Arc::from(Vec::new()),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Tree> {
+        // A panic elsewhere cannot leave a half-changed tree (changes are single calls), so a
+        // poisoned lock is still usable.
+        self.tree
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `f` on the token (a null token when the path leads nowhere).
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&Json) -> R) -> R {
+        let tree = self.lock();
+        f(resolve(&tree.json, &self.path).unwrap_or(&Json::Null))
+    }
+
+    /// Changes the token in place; `f` returns the result and how much it added. Nothing
+    /// happens when the path leads nowhere (the handle's token left the tree).
+    fn change<R: Default>(
+        &self,
+        f: impl FnOnce(&mut Json) -> Result<(R, usize), Exception>,
+    ) -> Result<R, Exception> {
+        let mut tree = self.lock();
+        let Some(json) = resolve_mut(&mut tree.json, &self.path) else {
+            return Ok(R::default());
+        };
+        let (result, added) = f(json)?;
+        tree.weight = tree.weight.saturating_add(added);
+        if tree.weight > MAX_JSON_WEIGHT {
+            return Err(too_large());
+        }
+        Ok(result)
+    }
+
+    /// The parent container and this token's step in it (`None` for a root token).
+    fn parent(&self) -> Option<(Self, Step)> {
+        let (last, rest) = self.path.split_last()?;
+        Some((
+            Self {
+                tree: Arc::clone(&self.tree),
+                path: Arc::from(rest),
+            },
+            last.clone(),
+        ))
+    }
+
+    /// Whether both handles are the same token (.NET reference equality).
+    pub(crate) fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.tree, &other.tree) && self.path == other.path
+    }
+}
+
+/// Runs `f` on the JSON of a token value (live or detached); `None` for other values.
+fn with_json<R>(value: &Value<'_>, f: impl FnOnce(&Json) -> R) -> Option<R> {
+    match value {
+        Value::Json(j) => Some(f(j)),
+        Value::JsonNode(n) => Some(n.with(f)),
+        _ => None,
+    }
+}
+
+/// A new root token value.
+fn new_token(json: Json) -> Result<Value<'static>, Exception> {
+    Ok(Value::JsonNode(JsonNode::new(json)?))
+}
+
+/// Whether a value of type `ty` converts implicitly to `JToken` (Newtonsoft's implicit
+/// operators from primitives, and tokens themselves).
+pub(crate) fn converts_to_token(ty: Type) -> bool {
+    matches!(
+        ty,
+        Type::Null
+            | Type::String
+            | Type::Boolean
+            | Type::Int32
+            | Type::Int64
+            | Type::Double
+            | Type::Byte
+            | Type::DateTime
+            | Type::Guid
+            | Type::TimeSpan
+            | Type::ByteArray
+            | Type::JToken
+            | Type::JObject
+            | Type::JArray
+            | Type::JValue
+            | Type::JProperty
+    )
+}
 
 /// `JToken.ToString()`: a string value prints bare, other values as .NET prints them, objects
 /// and arrays as JSON (`indented` like `Formatting.Indented`).
@@ -35,7 +208,7 @@ pub(crate) fn json_to_string(token: &Json, indented: bool) -> String {
 }
 
 fn reader_error(message: String) -> Exception {
-    Exception::new(ExceptionKind::InvalidOperation, message, Span::default())
+    Exception::new(ExceptionKind::JsonReader, message, Span::default())
 }
 
 /// Parses JSON text into a token; `expect` restricts the root (`JObject.Parse`).
@@ -68,7 +241,7 @@ pub(crate) fn parse(text: &str, expect: Type) -> Result<Value<'static>, Exceptio
             }
         )));
     }
-    Ok(Value::Json(Arc::new(token)))
+    new_token(token)
 }
 
 fn token_type(token: &Json) -> &'static str {
@@ -83,38 +256,37 @@ fn token_type(token: &Json) -> &'static str {
     }
 }
 
-fn json<'v>(value: &'v Value<'_>) -> Option<&'v Json> {
-    match value {
-        Value::Json(j) => Some(j),
-        _ => None,
-    }
+fn invalid_object_key() -> Exception {
+    Exception::new(
+        ExceptionKind::Argument,
+        "Accessed JObject values with invalid key value. Object property name expected.",
+        Span::default(),
+    )
 }
 
-fn child(token: Option<&Json>) -> Value<'static> {
-    match token {
-        Some(t) => Value::Json(Arc::new(t.clone())),
-        None => Value::Null,
-    }
+fn no_child_value(verb: &str) -> Exception {
+    Exception::new(
+        ExceptionKind::InvalidOperation,
+        format!("Cannot {verb} child value on Newtonsoft.Json.Linq.JValue."),
+        Span::default(),
+    )
 }
 
-/// `token[key]` with Newtonsoft's rules for each token kind.
-fn index(token: &Json, key: &Value<'_>) -> Result<Value<'static>, Exception> {
+/// The step `token[key]` takes, with Newtonsoft's rules for each token kind; `None` when an
+/// object has no such property.
+fn index_step(token: &Json, key: &Value<'_>) -> Result<Option<Step>, Exception> {
     match (token, key) {
         (Json::Object(map), k) => match k.as_str() {
-            Some(name) => Ok(child(map.get(name))),
-            None => Err(Exception::new(
-                ExceptionKind::Argument,
-                "Accessed JObject values with invalid key value. Object property name expected.",
-                Span::default(),
-            )),
+            Some(name) => Ok(map.contains_key(name).then(|| Step::Key(Arc::from(name)))),
+            None => Err(invalid_object_key()),
         },
         (Json::Array(items), Value::Int(i)) => usize::try_from(*i)
             .ok()
-            .and_then(|i| items.get(i))
-            .map(|t| child(Some(t)))
+            .filter(|i| *i < items.len())
+            .map(|i| Some(Step::Index(i)))
             .ok_or_else(|| {
                 Exception::new(
-                    ExceptionKind::Argument,
+                    ExceptionKind::ArgumentOutOfRange,
                     "Index was out of range. Must be non-negative and less than the size of the collection. (Parameter 'index')",
                     Span::default(),
                 )
@@ -127,11 +299,33 @@ fn index(token: &Json, key: &Value<'_>) -> Result<Value<'static>, Exception> {
             ),
             Span::default(),
         )),
-        _ => Err(Exception::new(
-            ExceptionKind::InvalidOperation,
-            "Cannot access child value on Newtonsoft.Json.Linq.JValue.",
-            Span::default(),
-        )),
+        _ => Err(no_child_value("access")),
+    }
+}
+
+/// The token at `steps` below `target`: a handle for a live token, a copy for a detached one.
+fn descend(target: &Value<'_>, steps: Vec<Step>) -> Value<'static> {
+    match target {
+        Value::JsonNode(n) => {
+            let mut path = n.path.to_vec();
+            path.extend(steps);
+            Value::JsonNode(JsonNode {
+                tree: Arc::clone(&n.tree),
+                path: Arc::from(path),
+            })
+        }
+        Value::Json(j) => {
+            resolve(j, &steps).map_or(Value::Null, |c| Value::Json(Arc::new(c.clone())))
+        }
+        _ => Value::Null,
+    }
+}
+
+/// `token[key]`.
+fn index(target: &Value<'_>, key: &Value<'_>) -> Result<Value<'static>, Exception> {
+    match with_json(target, |j| index_step(j, key)) {
+        Some(step) => Ok(step?.map_or(Value::Null, |s| descend(target, vec![s]))),
+        None => Ok(Value::Null),
     }
 }
 
@@ -150,11 +344,11 @@ pub(crate) fn convert(token: &Json, ty: Type) -> Result<Value<'static>, Exceptio
     };
     let number = |n: &serde_json::Number| n.as_f64().unwrap_or(0.0);
     Ok(match (ty, token) {
-        (Type::JToken | Type::Object, t) => Value::Json(Arc::new(t.clone())),
+        (Type::JToken | Type::Object, t) => new_token(t.clone())?,
         (Type::JObject, t @ Json::Object(_)) | (Type::JArray, t @ Json::Array(_)) => {
-            Value::Json(Arc::new(t.clone()))
+            new_token(t.clone())?
         }
-        (Type::JValue, t) if !t.is_object() && !t.is_array() => Value::Json(Arc::new(t.clone())),
+        (Type::JValue, t) if !t.is_object() && !t.is_array() => new_token(t.clone())?,
         (_, Json::Null) if ty.is_reference() => Value::Null,
         (Type::String, Json::String(s)) => Value::String(Arc::from(s.as_str())),
         (Type::String, Json::Number(_) | Json::Bool(_)) => {
@@ -227,8 +421,9 @@ fn dotnet_name(ty: Type) -> &'static str {
     }
 }
 
-/// `SelectToken(path)`: `$`, `.name`, `['name']`, `[n]`.
-fn select<'j>(token: &'j Json, path: &str) -> Result<Option<&'j Json>, Exception> {
+/// `SelectToken(path)`: `$`, `.name`, `['name']`, `[n]`; the steps to the token, `None` when
+/// nothing is there.
+fn select(token: &Json, path: &str) -> Result<Option<Vec<Step>>, Exception> {
     let bad = || {
         Exception::new(
             ExceptionKind::InvalidOperation,
@@ -236,7 +431,8 @@ fn select<'j>(token: &'j Json, path: &str) -> Result<Option<&'j Json>, Exception
             Span::default(),
         )
     };
-    let mut current = Some(token);
+    let mut steps = Vec::new();
+    let mut found = true;
     let mut rest = path.trim();
     rest = rest.strip_prefix('$').unwrap_or(rest);
     while !rest.is_empty() {
@@ -244,30 +440,25 @@ fn select<'j>(token: &'j Json, path: &str) -> Result<Option<&'j Json>, Exception
             rest = r;
             continue;
         }
-        if let Some(r) = rest.strip_prefix('[') {
+        let step = if let Some(r) = rest.strip_prefix('[') {
             let close = r.find(']').ok_or_else(bad)?;
             let inner = r.get(..close).ok_or_else(bad)?.trim();
             rest = r.get(close + 1..).unwrap_or("");
-            current = match current {
-                Some(t) => {
-                    if let Some(name) = inner.strip_prefix('\'').and_then(|n| n.strip_suffix('\''))
-                    {
-                        t.get(name)
-                    } else {
-                        let i: usize = inner.parse().map_err(|_| bad())?;
-                        t.get(i)
-                    }
-                }
-                None => None,
-            };
-            continue;
-        }
-        let end = rest.find(['.', '[']).unwrap_or(rest.len());
-        let name = rest.get(..end).ok_or_else(bad)?;
-        rest = rest.get(end..).unwrap_or("");
-        current = current.and_then(|t| t.get(name));
+            if let Some(name) = inner.strip_prefix('\'').and_then(|n| n.strip_suffix('\'')) {
+                Step::Key(Arc::from(name))
+            } else {
+                Step::Index(inner.parse().map_err(|_| bad())?)
+            }
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            let name = rest.get(..end).ok_or_else(bad)?;
+            rest = rest.get(end..).unwrap_or("");
+            Step::Key(Arc::from(name))
+        };
+        steps.push(step);
+        found = found && resolve(token, &steps).is_some();
     }
-    Ok(current)
+    Ok(found.then_some(steps))
 }
 
 const fn member(
@@ -285,26 +476,96 @@ const fn member(
 }
 
 pub(crate) const MEMBERS: &[MemberDef] = &[
-    member(Type::JObject, "Count", Type::Int32, |t, _| {
-        Ok(json(t).and_then(Json::as_object).map_or(Value::Null, |m| {
-            Value::Int(i32::try_from(m.len()).unwrap_or(i32::MAX))
-        }))
-    }),
-    member(Type::JArray, "Count", Type::Int32, |t, _| {
-        Ok(json(t).and_then(Json::as_array).map_or(Value::Null, |a| {
-            Value::Int(i32::try_from(a.len()).unwrap_or(i32::MAX))
-        }))
-    }),
+    member(Type::JObject, "Count", Type::Int32, count),
+    member(Type::JArray, "Count", Type::Int32, count),
     member(Type::JToken, "Type", Type::JTokenType, |t, _| {
-        Ok(json(t).map_or(Value::Null, |j| Value::JsonType(token_type(j))))
+        Ok(with_json(t, |j| Value::JsonType(token_type(j))).unwrap_or(Value::Null))
+    }),
+    member(Type::JToken, "HasValues", Type::Boolean, |t, _| {
+        Ok(Value::Bool(
+            with_json(t, |j| match j {
+                Json::Object(m) => !m.is_empty(),
+                Json::Array(a) => !a.is_empty(),
+                _ => false,
+            }) == Some(true),
+        ))
+    }),
+    member(Type::JToken, "Path", Type::String, |t, _| {
+        Ok(Value::String(Arc::from(token_path(t))))
+    }),
+    member(Type::JToken, "Parent", Type::JToken, |t, _| {
+        Ok(match t {
+            Value::JsonNode(n) => n.parent().map_or(Value::Null, |(p, _)| Value::JsonNode(p)),
+            _ => Value::Null,
+        })
+    }),
+    member(Type::JProperty, "Name", Type::String, |t, _| {
+        Ok(
+            with_json(t, |j| property_parts(j).map(|(k, _)| k.to_owned()))
+                .flatten()
+                .map_or(Value::Null, |k| Value::String(Arc::from(k))),
+        )
+    }),
+    member(Type::JProperty, "Value", Type::JToken, |t, _| {
+        with_json(t, |j| property_parts(j).map(|(_, v)| v.clone()))
+            .flatten()
+            .map_or(Ok(Value::Null), new_token)
     }),
 ];
 
+fn count<'a>(t: &Value<'a>, _: &'a crate::context::Context) -> Result<Value<'a>, Exception> {
+    Ok(with_json(t, |j| match j {
+        Json::Object(m) => m.len(),
+        Json::Array(a) => a.len(),
+        _ => 0,
+    })
+    .map_or(Value::Null, |n| {
+        Value::Int(i32::try_from(n).unwrap_or(i32::MAX))
+    }))
+}
+
+/// A `JProperty` (held as a one-property object): its name and value.
+fn property_parts(json: &Json) -> Option<(&str, &Json)> {
+    match json {
+        Json::Object(map) if map.len() == 1 => map.iter().next().map(|(k, v)| (k.as_str(), v)),
+        _ => None,
+    }
+}
+
+/// `JToken.Path`: `a.b[0]`, with `['...']` for names that are not plain identifiers.
+fn token_path(t: &Value<'_>) -> String {
+    let Value::JsonNode(n) = t else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for step in n.path.iter() {
+        match step {
+            Step::Key(k) => {
+                let plain = !k.is_empty()
+                    && k.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    && !k.starts_with(|c: char| c.is_ascii_digit());
+                if plain {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                } else {
+                    out.push_str(&format!(
+                        "['{}']",
+                        k.replace('\\', "\\\\").replace('\'', "\\'")
+                    ));
+                }
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
 fn to_string_call<'a>(t: &Value<'a>, args: &[Value<'a>]) -> Result<Value<'a>, Exception> {
     let indented = !matches!(args.first(), Some(Value::Formatting(false)));
-    Ok(json(t).map_or(Value::Null, |j| {
-        Value::String(Arc::from(json_to_string(j, indented)))
-    }))
+    Ok(with_json(t, |j| json_to_string(j, indented))
+        .map_or(Value::Null, |s| Value::String(Arc::from(s))))
 }
 
 const TO_STRING: MethodDef = MethodDef {
@@ -327,10 +588,15 @@ const SELECT_TOKEN: MethodDef = MethodDef {
     params: &[Type::String],
     result: Type::JToken,
     call: |t, a, _| {
-        let (Some(j), Some(path)) = (json(t), a.first().and_then(Value::as_str)) else {
+        let Some(path) = a.first().and_then(Value::as_str) else {
             return Ok(Value::Null);
         };
-        Ok(child(select(j, path)?))
+        Ok(
+            match with_json(t, |j| select(j, path)).transpose()?.flatten() {
+                Some(steps) => descend(t, steps),
+                None => Value::Null,
+            },
+        )
     },
 };
 
@@ -346,9 +612,7 @@ pub(crate) const METHODS: &[MethodDef] = &[
         call: |t, a, _| {
             let key = a.first().and_then(Value::as_str).unwrap_or("");
             Ok(Value::Bool(
-                json(t)
-                    .and_then(Json::as_object)
-                    .is_some_and(|m| m.contains_key(key)),
+                with_json(t, |j| j.as_object().is_some_and(|m| m.contains_key(key))) == Some(true),
             ))
         },
     },
@@ -357,9 +621,9 @@ pub(crate) const METHODS: &[MethodDef] = &[
         owner: Type::JObject,
         params: &[Type::String],
         result: Type::JToken,
-        call: |t, a, _| {
-            let key = a.first().and_then(Value::as_str).unwrap_or("");
-            Ok(child(json(t).and_then(|j| j.get(key))))
+        call: |t, a, _| match a.first() {
+            Some(key) if key.as_str().is_some() => index(t, key),
+            _ => Ok(Value::Null),
         },
     },
     MethodDef {
@@ -373,16 +637,13 @@ pub(crate) const METHODS: &[MethodDef] = &[
 
 /// `Value<T>(key)`: the child converted to `T`; a missing child gives `default(T)`.
 fn value_of<'a>(t: &Value<'a>, args: &[Value<'a>], ty: Type) -> Result<Value<'a>, Exception> {
-    let Some(token) = json(t) else {
-        return Ok(Value::Null);
-    };
     let item = match args.first() {
-        Some(key) => index(token, key)?,
-        None => Value::Json(Arc::new(token.clone())),
+        Some(key) => index(t, key)?,
+        None => t.clone(),
     };
-    match item {
-        Value::Json(j) if !j.is_null() => convert(&j, ty),
-        _ => Ok(crate::expr::convert::default_of(ty)),
+    match with_json(&item, |j| (!j.is_null()).then(|| convert(j, ty))).flatten() {
+        Some(converted) => converted,
+        None => Ok(crate::expr::convert::default_of(ty)),
     }
 }
 
@@ -405,10 +666,7 @@ const TO_OBJECT: GenericMethodDef = GenericMethodDef {
     name: "ToObject",
     params: &[],
     result: Type::TypeParameter,
-    call: |t, _, ty, _| match json(t) {
-        Some(j) => convert(j, ty),
-        None => Ok(Value::Null),
-    },
+    call: |t, _, ty, _| with_json(t, |j| convert(j, ty)).unwrap_or(Ok(Value::Null)),
 };
 
 pub(crate) const GENERIC_METHODS: &[GenericMethodDef] = &[VALUE_WITH_KEY, VALUE_SELF, TO_OBJECT];
@@ -417,19 +675,13 @@ const INDEX_BY_NAME: IndexerDef = IndexerDef {
     owner: Type::JToken,
     index: Type::String,
     result: Type::JToken,
-    get: |t, i| match json(t) {
-        Some(j) => index(j, i),
-        None => Ok(Value::Null),
-    },
+    get: index,
 };
 const INDEX_BY_POSITION: IndexerDef = IndexerDef {
     owner: Type::JToken,
     index: Type::Int32,
     result: Type::JToken,
-    get: |t, i| match json(t) {
-        Some(j) => index(j, i),
-        None => Ok(Value::Null),
-    },
+    get: index,
 };
 
 pub(crate) const INDEXERS: &[IndexerDef] = &[INDEX_BY_NAME, INDEX_BY_POSITION];
@@ -496,6 +748,7 @@ pub(crate) fn to_json(value: &Value<'_>) -> Json {
         Value::Double(d) => serde_json::Number::from_f64(*d)
             .map_or_else(|| Json::String(value.to_display_string()), Json::Number),
         Value::Json(j) => (**j).clone(),
+        Value::JsonNode(n) => n.with(Json::clone),
         Value::DateTime(d) => Json::String(super::format_datetime(*d, "o")),
         other => Json::String(other.to_display_string()),
     }
@@ -522,7 +775,7 @@ pub(crate) fn build_object<'a>(
             map.insert(key_of(key)?, to_json(value));
         }
     }
-    Ok(Value::Json(Arc::new(Json::Object(map))))
+    new_token(Json::Object(map))
 }
 
 /// `new JArray { v1, v2 }` / `new JArray(v1, v2)`.
@@ -530,9 +783,7 @@ pub(crate) fn build_array<'a>(
     args: &[Value<'a>],
     _: &'a crate::context::Context,
 ) -> Result<Value<'a>, Exception> {
-    Ok(Value::Json(Arc::new(Json::Array(
-        args.iter().map(to_json).collect(),
-    ))))
+    new_token(Json::Array(args.iter().map(to_json).collect()))
 }
 
 /// `new JObject(new JProperty(...), ...)`: merges the properties in order.
@@ -559,7 +810,7 @@ fn merge_properties<'a>(
             }
         }
     }
-    Ok(Value::Json(Arc::new(Json::Object(map))))
+    new_token(Json::Object(map))
 }
 
 const P: Type = Type::JProperty;
@@ -624,16 +875,621 @@ pub(crate) const CONSTRUCTORS: &[super::ConstructorDef] = &[
         type_name: "JProperty",
         params: &[Type::String, O],
         result: Type::JProperty,
-        call: |args, context| build_object(args, context),
+        call: |args, _| {
+            // A property is held as a one-property object, detached from any tree.
+            let mut map = serde_json::Map::new();
+            if let [key, value] = args {
+                map.insert(key_of(key)?, to_json(value));
+            }
+            let property = Json::Object(map);
+            if weight(&property) > MAX_JSON_WEIGHT {
+                return Err(too_large());
+            }
+            Ok(Value::Json(Arc::new(property)))
+        },
     },
     super::ConstructorDef {
         type_name: "JValue",
         params: &[O],
         result: Type::JValue,
-        call: |args, _| {
-            Ok(Value::Json(Arc::new(
-                args.first().map_or(Json::Null, to_json),
-            )))
+        call: |args, _| new_token(args.first().map_or(Json::Null, to_json)),
+    },
+];
+
+// ------------------------------------------------------------------ changing tokens ----
+
+type Ctx = crate::context::Context;
+
+/// `MiscellaneousUtils.ToString`: how Newtonsoft quotes a key in its messages.
+fn quoted_key(key: &Value<'_>) -> String {
+    match key {
+        Value::Null => "{null}".to_owned(),
+        k if k.as_str().is_some() => format!("\"{}\"", k.to_display_string()),
+        k => k.to_display_string(),
+    }
+}
+
+fn out_of_range(message: &str) -> Exception {
+    Exception::new(
+        ExceptionKind::ArgumentOutOfRange,
+        format!("{message} (Parameter 'index')"),
+        Span::default(),
+    )
+}
+
+fn parent_missing() -> Exception {
+    Exception::new(
+        ExceptionKind::InvalidOperation,
+        "The parent is missing.",
+        Span::default(),
+    )
+}
+
+fn property_locked() -> Exception {
+    Exception::new(
+        ExceptionKind::Json,
+        "Cannot add or remove items from Newtonsoft.Json.Linq.JProperty.",
+        Span::default(),
+    )
+}
+
+fn duplicate_property(name: &str) -> Exception {
+    Exception::new(
+        ExceptionKind::Argument,
+        format!(
+            "Can not add property {name} to Newtonsoft.Json.Linq.JObject. Property with the same name already exists on object."
+        ),
+        Span::default(),
+    )
+}
+
+/// Changes a live token; a detached one (held by code outside this module) is left as it is.
+fn change<'a, R: Default>(
+    t: &Value<'a>,
+    f: impl FnOnce(&mut Json) -> Result<(R, usize), Exception>,
+) -> Result<R, Exception> {
+    match t {
+        Value::JsonNode(n) => n.change(f),
+        _ => Ok(R::default()),
+    }
+}
+
+/// `token[key] = value`: sets (or adds) an object's property, replaces an array item.
+fn set_index<'a>(t: &Value<'a>, args: &[Value<'a>], _: &'a Ctx) -> Result<Value<'a>, Exception> {
+    let [key, value] = args else {
+        return Ok(Value::Null);
+    };
+    // Copy the value first: it may be a token of this very tree.
+    let value = to_json(value);
+    let added = weight(&value);
+    change(t, |j| {
+        match j {
+            Json::Object(map) => {
+                let name = key.as_str().ok_or_else(|| {
+                    Exception::new(
+                        ExceptionKind::Argument,
+                        format!(
+                            "Set JObject values with invalid key value: {}. Object property name expected.",
+                            quoted_key(key)
+                        ),
+                        Span::default(),
+                    )
+                })?;
+                map.insert(name.to_owned(), value);
+            }
+            Json::Array(items) => {
+                let Value::Int(i) = key else {
+                    return Err(Exception::new(
+                        ExceptionKind::Argument,
+                        format!(
+                            "Set JArray values with invalid key value: {}. Int32 array index expected.",
+                            quoted_key(key)
+                        ),
+                        Span::default(),
+                    ));
+                };
+                let Ok(i) = usize::try_from(*i) else {
+                    return Err(out_of_range("Index is less than 0."));
+                };
+                let slot = items
+                    .get_mut(i)
+                    .ok_or_else(|| out_of_range("Index is equal to or greater than Count."))?;
+                *slot = value;
+            }
+            _ => return Err(no_child_value("set")),
+        }
+        Ok(((), added))
+    })?;
+    Ok(Value::Null)
+}
+
+/// The setters `token[name] = value` and `token[index] = value`.
+pub(crate) const INDEX_SETTERS: &[super::IndexSetterDef] = &[
+    super::IndexSetterDef {
+        owner: Type::JToken,
+        index: Type::String,
+        value: Type::JToken,
+        set: set_index,
+    },
+    super::IndexSetterDef {
+        owner: Type::JToken,
+        index: Type::Int32,
+        value: Type::JToken,
+        set: set_index,
+    },
+];
+
+/// What `JContainer.Add(object)` adds: the items of a sequence, or the value itself.
+fn contents(value: &Value<'_>) -> Vec<Json> {
+    let mut items = Vec::new();
+    let mut index = 0;
+    let multi = matches!(
+        value,
+        Value::Sequence(_) | Value::Strings(_) | Value::StringSlice(_)
+    );
+    if multi {
+        while let Ok(Some(item)) = super::item_at(value, index, Span::default()) {
+            items.push(to_json(&item));
+            index += 1;
+        }
+    } else {
+        items.push(to_json(value));
+    }
+    items
+}
+
+fn object_add<'a>(t: &Value<'a>, args: &[Value<'a>], _: &'a Ctx) -> Result<Value<'a>, Exception> {
+    let pairs: Vec<(String, Json)> = match args {
+        [name, value] => vec![(key_of(name)?, to_json(value))],
+        [content] => {
+            let mut pairs = Vec::new();
+            for item in contents(content) {
+                match property_parts(&item) {
+                    Some((k, v)) if matches!(content, Value::Json(_) | Value::Sequence(_)) => {
+                        pairs.push((k.to_owned(), v.clone()));
+                    }
+                    _ => {
+                        return Err(Exception::new(
+                            ExceptionKind::Argument,
+                            format!(
+                                "Can not add {} to Newtonsoft.Json.Linq.JObject.",
+                                runtime_token_name(&item)
+                            ),
+                            Span::default(),
+                        ));
+                    }
+                }
+            }
+            pairs
+        }
+        _ => return Ok(Value::Null),
+    };
+    let added = pairs
+        .iter()
+        .fold(0usize, |w, (k, v)| w.saturating_add(k.len() + weight(v)));
+    change(t, |j| {
+        let Json::Object(map) = j else {
+            return Ok(((), 0));
+        };
+        for (k, v) in pairs {
+            if map.contains_key(&k) {
+                return Err(duplicate_property(&k));
+            }
+            map.insert(k, v);
+        }
+        Ok(((), added))
+    })?;
+    Ok(Value::Null)
+}
+
+fn runtime_token_name(json: &Json) -> &'static str {
+    match json {
+        Json::Object(_) => "Newtonsoft.Json.Linq.JObject",
+        Json::Array(_) => "Newtonsoft.Json.Linq.JArray",
+        _ => "Newtonsoft.Json.Linq.JValue",
+    }
+}
+
+fn array_add<'a>(t: &Value<'a>, args: &[Value<'a>], _: &'a Ctx) -> Result<Value<'a>, Exception> {
+    let items = args.first().map(contents).unwrap_or_default();
+    let added = items
+        .iter()
+        .fold(0usize, |w, i| w.saturating_add(weight(i)));
+    change(t, |j| {
+        if let Json::Array(list) = j {
+            list.extend(items);
+        }
+        Ok(((), added))
+    })?;
+    Ok(Value::Null)
+}
+
+fn array_insert<'a>(t: &Value<'a>, args: &[Value<'a>], _: &'a Ctx) -> Result<Value<'a>, Exception> {
+    let [Value::Int(at), value] = args else {
+        return Ok(Value::Null);
+    };
+    let items = contents(value);
+    let added = items
+        .iter()
+        .fold(0usize, |w, i| w.saturating_add(weight(i)));
+    change(t, |j| {
+        let Json::Array(list) = j else {
+            return Ok(((), 0));
+        };
+        let at = usize::try_from(*at)
+            .ok()
+            .filter(|i| *i <= list.len())
+            .ok_or_else(|| out_of_range("Index must be within the bounds of the List."))?;
+        for (offset, item) in items.into_iter().enumerate() {
+            list.insert(at + offset, item);
+        }
+        Ok(((), added))
+    })?;
+    Ok(Value::Null)
+}
+
+fn array_remove_at<'a>(
+    t: &Value<'a>,
+    args: &[Value<'a>],
+    _: &'a Ctx,
+) -> Result<Value<'a>, Exception> {
+    let Some(Value::Int(at)) = args.first() else {
+        return Ok(Value::Null);
+    };
+    change(t, |j| {
+        let Json::Array(list) = j else {
+            return Ok(((), 0));
+        };
+        let Ok(at) = usize::try_from(*at) else {
+            return Err(out_of_range("Index is less than 0."));
+        };
+        if at >= list.len() {
+            return Err(out_of_range("Index is equal to or greater than Count."));
+        }
+        list.remove(at);
+        Ok(((), 0))
+    })?;
+    Ok(Value::Null)
+}
+
+/// The position of `item` among `container`'s children, by reference.
+fn position_of(container: &Value<'_>, item: &Value<'_>) -> Option<usize> {
+    let (Value::JsonNode(c), Value::JsonNode(i)) = (container, item) else {
+        return None;
+    };
+    let (parent, Step::Index(at)) = i.parent()? else {
+        return None;
+    };
+    parent.same(c).then_some(at)
+}
+
+fn remove_all<'a>(t: &Value<'a>, _: &[Value<'a>], _: &'a Ctx) -> Result<Value<'a>, Exception> {
+    change(t, |j| {
+        match j {
+            Json::Array(list) => list.clear(),
+            Json::Object(map) => map.clear(),
+            _ => {}
+        }
+        Ok(((), 0))
+    })?;
+    Ok(Value::Null)
+}
+
+/// `JToken.Remove()`: takes the token out of its parent.
+fn remove_self<'a>(t: &Value<'a>, _: &[Value<'a>], _: &'a Ctx) -> Result<Value<'a>, Exception> {
+    let Value::JsonNode(n) = t else {
+        return Err(parent_missing());
+    };
+    let Some((parent, step)) = n.parent() else {
+        return Err(parent_missing());
+    };
+    match step {
+        // The value of a property: its parent is the JProperty, which keeps its value.
+        Step::Key(_) => Err(property_locked()),
+        Step::Index(at) => {
+            parent.change(|j| {
+                if let Json::Array(list) = j
+                    && at < list.len()
+                {
+                    list.remove(at);
+                }
+                Ok(((), 0))
+            })?;
+            Ok(Value::Null)
+        }
+    }
+}
+
+/// `JToken.Replace(value)`: puts `value` where the token is.
+fn replace<'a>(t: &Value<'a>, args: &[Value<'a>], _: &'a Ctx) -> Result<Value<'a>, Exception> {
+    let value = args.first().map_or(Json::Null, to_json);
+    let added = weight(&value);
+    let Value::JsonNode(n) = t else {
+        return Err(parent_missing());
+    };
+    if n.parent().is_none() {
+        return Err(parent_missing());
+    }
+    let mut tree = n.lock();
+    if let Some(slot) = resolve_mut(&mut tree.json, &n.path) {
+        *slot = value;
+        tree.weight = tree.weight.saturating_add(added);
+        if tree.weight > MAX_JSON_WEIGHT {
+            return Err(too_large());
+        }
+    }
+    Ok(Value::Null)
+}
+
+/// `JContainer.Merge(content)` with default settings: properties merge recursively, arrays
+/// concatenate, a null value does not overwrite.
+fn merge_into(target: &mut Json, content: Json) {
+    match (target, content) {
+        (Json::Object(map), Json::Object(other)) => {
+            for (k, v) in other {
+                match map.get_mut(&k) {
+                    None => {
+                        map.insert(k, v);
+                    }
+                    Some(existing) => {
+                        let same_container = matches!(
+                            (&*existing, &v),
+                            (Json::Object(_), Json::Object(_)) | (Json::Array(_), Json::Array(_))
+                        );
+                        if same_container {
+                            merge_into(existing, v);
+                        } else if !v.is_null() {
+                            *existing = v;
+                        }
+                    }
+                }
+            }
+        }
+        (Json::Array(list), Json::Array(other)) => list.extend(other),
+        _ => {}
+    }
+}
+
+fn merge<'a>(t: &Value<'a>, args: &[Value<'a>], _: &'a Ctx) -> Result<Value<'a>, Exception> {
+    let content = args.first().map_or(Json::Null, to_json);
+    let added = weight(&content);
+    change(t, |j| {
+        merge_into(j, content);
+        Ok(((), added))
+    })?;
+    Ok(Value::Null)
+}
+
+fn properties_of<'a>(t: &Value<'a>) -> Vec<Value<'a>> {
+    with_json(t, |j| match j {
+        Json::Object(map) => map
+            .iter()
+            .map(|(k, v)| {
+                let mut property = serde_json::Map::new();
+                property.insert(k.clone(), v.clone());
+                Value::Json(Arc::new(Json::Object(property)))
+            })
+            .collect(),
+        _ => Vec::new(),
+    })
+    .unwrap_or_default()
+}
+
+/// `Children()`: an object's properties, an array's items (live).
+fn children<'a>(t: &Value<'a>, _: &[Value<'a>], _: &'a Ctx) -> Result<Value<'a>, Exception> {
+    let count = with_json(t, |j| match j {
+        Json::Array(items) => Some(items.len()),
+        _ => None,
+    })
+    .flatten();
+    let items: Vec<Value<'a>> = match count {
+        Some(n) => (0..n).map(|i| descend(t, vec![Step::Index(i)])).collect(),
+        None => properties_of(t),
+    };
+    Ok(Value::Sequence(Arc::from(items)))
+}
+
+/// The methods that change tokens, and `Properties`, `Children`, `DeepClone`.
+pub(crate) const CHANGE_METHODS: &[MethodDef] = &[
+    MethodDef {
+        name: "Add",
+        owner: Type::JObject,
+        params: &[Type::String, Type::Object],
+        result: Type::Void,
+        call: object_add,
+    },
+    MethodDef {
+        name: "Add",
+        owner: Type::JObject,
+        params: &[Type::Object],
+        result: Type::Void,
+        call: object_add,
+    },
+    MethodDef {
+        name: "Remove",
+        owner: Type::JObject,
+        params: &[Type::String],
+        result: Type::Boolean,
+        call: |t, a, _| {
+            let Some(name) = a.first().and_then(Value::as_str) else {
+                return Ok(Value::Bool(false));
+            };
+            let removed = change(t, |j| {
+                let removed = match j {
+                    Json::Object(map) => map.shift_remove(name).is_some(),
+                    _ => false,
+                };
+                Ok((removed, 0))
+            })?;
+            Ok(Value::Bool(removed))
+        },
+    },
+    MethodDef {
+        name: "Property",
+        owner: Type::JObject,
+        params: &[Type::String],
+        result: Type::JProperty,
+        call: |t, a, _| {
+            let name = a.first().and_then(Value::as_str).unwrap_or("");
+            Ok(properties_of(t)
+                .into_iter()
+                .find(|p| {
+                    with_json(p, |j| property_parts(j).is_some_and(|(k, _)| k == name))
+                        == Some(true)
+                })
+                .unwrap_or(Value::Null))
+        },
+    },
+    MethodDef {
+        name: "Properties",
+        owner: Type::JObject,
+        params: &[],
+        result: Type::Sequence(&Type::JProperty),
+        call: |t, _, _| Ok(Value::Sequence(Arc::from(properties_of(t)))),
+    },
+    MethodDef {
+        name: "RemoveAll",
+        owner: Type::JObject,
+        params: &[],
+        result: Type::Void,
+        call: remove_all,
+    },
+    MethodDef {
+        name: "Merge",
+        owner: Type::JObject,
+        params: &[Type::Object],
+        result: Type::Void,
+        call: merge,
+    },
+    MethodDef {
+        name: "Merge",
+        owner: Type::JArray,
+        params: &[Type::Object],
+        result: Type::Void,
+        call: merge,
+    },
+    MethodDef {
+        name: "Add",
+        owner: Type::JArray,
+        params: &[Type::Object],
+        result: Type::Void,
+        call: array_add,
+    },
+    MethodDef {
+        name: "Insert",
+        owner: Type::JArray,
+        params: &[Type::Int32, Type::Object],
+        result: Type::Void,
+        call: array_insert,
+    },
+    MethodDef {
+        name: "RemoveAt",
+        owner: Type::JArray,
+        params: &[Type::Int32],
+        result: Type::Void,
+        call: array_remove_at,
+    },
+    MethodDef {
+        name: "Remove",
+        owner: Type::JArray,
+        params: &[Type::JToken],
+        result: Type::Boolean,
+        call: |t, a, _| {
+            let Some(at) = a.first().and_then(|i| position_of(t, i)) else {
+                return Ok(Value::Bool(false));
+            };
+            change(t, |j| {
+                if let Json::Array(list) = j
+                    && at < list.len()
+                {
+                    list.remove(at);
+                }
+                Ok(((), 0))
+            })?;
+            Ok(Value::Bool(true))
+        },
+    },
+    MethodDef {
+        name: "IndexOf",
+        owner: Type::JArray,
+        params: &[Type::JToken],
+        result: Type::Int32,
+        call: |t, a, _| {
+            Ok(Value::Int(
+                a.first()
+                    .and_then(|i| position_of(t, i))
+                    .and_then(|i| i32::try_from(i).ok())
+                    .unwrap_or(-1),
+            ))
+        },
+    },
+    MethodDef {
+        name: "Clear",
+        owner: Type::JArray,
+        params: &[],
+        result: Type::Void,
+        call: remove_all,
+    },
+    MethodDef {
+        name: "RemoveAll",
+        owner: Type::JArray,
+        params: &[],
+        result: Type::Void,
+        call: remove_all,
+    },
+    MethodDef {
+        name: "Remove",
+        owner: Type::JToken,
+        params: &[],
+        result: Type::Void,
+        call: remove_self,
+    },
+    MethodDef {
+        name: "Replace",
+        owner: Type::JToken,
+        params: &[Type::Object],
+        result: Type::Void,
+        call: replace,
+    },
+    MethodDef {
+        name: "Children",
+        owner: Type::JToken,
+        params: &[],
+        result: Type::Sequence(&Type::JToken),
+        call: children,
+    },
+    MethodDef {
+        name: "DeepClone",
+        owner: Type::JToken,
+        params: &[],
+        result: Type::JToken,
+        call: |t, _, _| match with_json(t, Json::clone) {
+            Some(copy) => new_token(copy),
+            None => Ok(Value::Null),
         },
     },
 ];
+
+/// Item `index` of a token iterated as a sequence (`foreach`, LINQ): an array's items (live),
+/// an object's properties; a `JValue` has no children.
+pub(crate) fn item<'a>(
+    token: &Value<'a>,
+    index: usize,
+    span: Span,
+) -> Result<Option<Value<'a>>, Exception> {
+    let kind = with_json(token, |j| match j {
+        Json::Array(items) => Some(index < items.len()),
+        Json::Object(_) => None,
+        _ => Some(false),
+    });
+    match kind {
+        Some(Some(true)) => Ok(Some(descend(token, vec![Step::Index(index)]))),
+        Some(None) => Ok(properties_of(token).into_iter().nth(index)),
+        _ if with_json(token, |j| j.is_array()) == Some(true) => Ok(None),
+        _ => Err(Exception::new(
+            ExceptionKind::InvalidOperation,
+            "Cannot access child value on Newtonsoft.Json.Linq.JValue.",
+            span,
+        )),
+    }
+}

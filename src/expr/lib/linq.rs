@@ -101,6 +101,7 @@ pub(crate) fn item_at<'a>(
         }),
         Value::Chars(items) => items.get(index).map(|c| Value::Char(*c)),
         Value::Collection(c) => c.item_at(index),
+        Value::JsonNode(_) => super::json::item(collection, index, span)?,
         Value::Json(token) => match &**token {
             serde_json::Value::Array(items) => {
                 items.get(index).map(|t| Value::Json(Arc::new(t.clone())))

@@ -55,6 +55,7 @@ pub(crate) fn is_extra_numeric_conversion(from: Type, to: Type) -> bool {
     ((from == Type::Decimal || to == Type::Decimal) && numeric(from) && numeric(to))
         || enums::is_enum_conversion(from, to)
 }
+pub use json::JsonNode;
 pub(crate) use numbers::{format_double, format_value};
 pub(crate) use string::{midpoint_rounding_name, split_options_name, string_comparison_name};
 pub(crate) use xml::{document_text as xml_document_text, element_text as xml_element_text};
@@ -142,6 +143,28 @@ const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[
     json::CONSTRUCTORS,
     datetime::CONSTRUCTORS,
 ];
+/// An indexer's setter `owner[index] = value`: `set` gets the index and the value as its
+/// arguments. (`value` is the type the setter takes.)
+pub(crate) struct IndexSetterDef {
+    pub owner: Type,
+    pub index: Type,
+    pub value: Type,
+    pub set: MethodFn,
+}
+
+const INDEX_SETTER_TABLES: &[&[IndexSetterDef]] = &[json::INDEX_SETTERS];
+
+/// The indexer setters of `owner` (or of its base class).
+pub(crate) fn index_setters(owner: Type) -> impl Iterator<Item = &'static IndexSetterDef> {
+    lineage(owner).flat_map(|ty| {
+        INDEX_SETTER_TABLES
+            .iter()
+            .flat_map(|t| t.iter())
+            .filter(move |m| m.owner == ty)
+    })
+}
+
+pub(crate) use json::converts_to_token;
 
 pub(crate) use json::{build_array as json_array, build_object as json_object};
 
@@ -230,6 +253,7 @@ const METHOD_TABLES: &[&[MethodDef]] = &[
     string::METHODS,
     datetime::METHODS,
     json::METHODS,
+    json::CHANGE_METHODS,
     basic::METHODS,
     string::ENUM_METHODS,
     char::METHODS,
@@ -380,6 +404,24 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
         "XNamespace" => StaticType::XNamespace,
         _ => return None,
     })
+}
+
+/// The type a namespace-qualified name denotes (`Newtonsoft.Json.Linq.JObject`,
+/// `Newtonsoft.Json.Formatting`, `System.Net.WebUtility`, `System.Text.Encoding`), or a simple
+/// or `System.`-qualified one as [`type_name`] resolves it.
+pub(crate) fn qualified_type_name(path: &[&str]) -> Option<StaticType> {
+    match path {
+        [
+            "Newtonsoft",
+            "Json",
+            "Linq",
+            name @ ("JObject" | "JArray" | "JToken"),
+        ]
+        | ["Newtonsoft", "Json", name @ "Formatting"]
+        | ["System", "Net", name @ "WebUtility"]
+        | ["System", "Text", name @ "Encoding"] => type_name(&[name]),
+        _ => type_name(path),
+    }
 }
 
 /// .NET types that exist but APIM forbids in expressions (a helpful message instead of

@@ -562,6 +562,7 @@ fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, Comp
             ExceptionKind::Arithmetic,
         ],
         "OverflowException" => &[ExceptionKind::Overflow],
+        "RegexMatchTimeoutException" | "TimeoutException" => &[ExceptionKind::RegexMatchTimeout],
         _ => {
             return Err(CompileError::new(
                 format!("The type or namespace name '{name}' could not be found"),

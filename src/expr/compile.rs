@@ -450,6 +450,21 @@ impl Compiler {
             ExprKind::Name(root) if root.name == "System" => {
                 lib::type_name(&["System", name.name.as_str()])
             }
+            ExprKind::Member { .. } => {
+                // `System.Text.RegularExpressions.Regex`, `System.Security.Cryptography.SHA256`.
+                let mut path = vec![name.name.as_str()];
+                let mut at = target;
+                while let ExprKind::Member { target, name, .. } = &at.kind {
+                    path.push(name.name.as_str());
+                    at = target;
+                }
+                let ExprKind::Name(root) = &at.kind else {
+                    return None;
+                };
+                path.push(root.name.as_str());
+                path.reverse();
+                lib::type_name(&path)
+            }
             _ => None,
         }
     }
@@ -546,6 +561,14 @@ impl Compiler {
         }
         match self.compile(target)? {
             Compiled::TypeName(owner) if has_out => self.out_call(owner, name, args, span),
+            Compiled::Value(target_node, owner)
+                if has_out
+                    && lib::extension_out_methods(owner, &name.name)
+                        .next()
+                        .is_some() =>
+            {
+                self.extension_out_call(target_node, owner, name, args, span)
+            }
             Compiled::Value(..) if has_out => Err(CompileError::new(
                 "out arguments are only supported for static methods such as int.TryParse",
                 span,
@@ -753,6 +776,85 @@ impl Compiler {
             },
             def.result,
         ))
+    }
+
+    /// `s.TryParseJwt(out var jwt)`: an extension method whose last argument is `out`; the
+    /// receiver is passed as the first argument.
+    fn extension_out_call(
+        &mut self,
+        receiver: Node,
+        owner: Type,
+        name: &ast::Ident,
+        args: &[ast::Argument],
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let Some((out_arg, rest)) = args.split_last() else {
+            return Err(no_overload(name, 0, span));
+        };
+        let overloads: Vec<_> = lib::extension_out_methods(owner, &name.name).collect();
+        let compiled = self.arguments(rest)?;
+        let def = overloads
+            .iter()
+            .find(|d| applicable(d.params, &compiled))
+            .ok_or_else(|| no_overload(name, args.len(), span))?;
+        let slot = self.out_slot(out_arg, def.out, args.len())?;
+        let mut nodes = Vec::with_capacity(args.len());
+        nodes.push(receiver);
+        nodes.extend(compiled.into_iter().map(|(n, _)| n));
+        Ok(Compiled::Value(
+            Node::OutCall {
+                call: def.call,
+                args: nodes.into_boxed_slice(),
+                slot,
+            },
+            def.result,
+        ))
+    }
+
+    /// The local slot an `out` argument of type `out_ty` at `position` writes to.
+    fn out_slot(
+        &mut self,
+        out_arg: &ast::Argument,
+        out_ty: Type,
+        position: usize,
+    ) -> Result<u16, CompileError> {
+        let mismatch = |ty: Type, at: Span| {
+            CompileError::new(
+                format!("Argument {position}: cannot convert from 'out {ty}' to 'out {out_ty}'"),
+                at,
+            )
+        };
+        match &out_arg.value.kind {
+            ExprKind::OutDeclaration { ty, name: local } => {
+                if let Some(written) = ty {
+                    let ty = resolve_type(written)?;
+                    if ty != out_ty {
+                        return Err(mismatch(ty, written.span));
+                    }
+                }
+                if local.name == "_" {
+                    self.discard_slot(local.span)
+                } else {
+                    self.declare(local, out_ty)
+                }
+            }
+            ExprKind::Name(ident) if ident.name == "_" => self.discard_slot(ident.span),
+            ExprKind::Name(ident) => match self.local(&ident.name) {
+                Some((slot, ty)) if ty == out_ty => Ok(slot),
+                Some((_, ty)) => Err(mismatch(ty, ident.span)),
+                None => Err(CompileError::new(
+                    format!(
+                        "The name '{}' does not exist in the current context",
+                        ident.name
+                    ),
+                    ident.span,
+                )),
+            },
+            _ => Err(CompileError::new(
+                "A ref or out value must be an assignable variable",
+                out_arg.value.span,
+            )),
+        }
     }
 
     /// A slot no name refers to (`out _`).
@@ -1234,6 +1336,25 @@ impl Compiler {
                     ty,
                 ))
             }
+            BinaryOp::BitwiseOr | BinaryOp::BitwiseAnd => {
+                let (l, l_ty) = self.value(left)?;
+                let (r, r_ty) = self.value(right)?;
+                let (call, ty) = lib::regex_options_operator(op, l_ty, r_ty).ok_or_else(|| {
+                    CompileError::new(
+                        format!("operator '{}' is not supported yet", operator_text(op)),
+                        span,
+                    )
+                })?;
+                Ok(Compiled::Value(
+                    Node::Operator {
+                        call,
+                        left: Box::new(l),
+                        right: Box::new(r),
+                        span,
+                    },
+                    ty,
+                ))
+            }
             _ => Err(CompileError::new(
                 format!("operator '{}' is not supported yet", operator_text(op)),
                 span,
@@ -1385,6 +1506,15 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "StringSplitOptions" => Type::StringSplitOptions,
         "MidpointRounding" => Type::MidpointRounding,
         "Encoding" => Type::Encoding,
+        "Regex" => Type::Regex,
+        "Match" => Type::Match,
+        "Group" => Type::Group,
+        "GroupCollection" => Type::GroupCollection,
+        "MatchCollection" => Type::MatchCollection,
+        "RegexOptions" => Type::RegexOptions,
+        "Jwt" => Type::Jwt,
+        "BasicAuthCredentials" => Type::BasicAuthCredentials,
+        other if lib::hash_type(other).is_some() => lib::hash_type(other).unwrap_or(Type::Object),
         _ => {
             return Err(CompileError::new(
                 format!(

@@ -44,6 +44,9 @@ pub enum ExceptionKind {
     Arithmetic,
     /// `System.OutOfMemoryException` (a result beyond the evaluator's size limit)
     OutOfMemory,
+    /// `System.Text.RegularExpressions.RegexMatchTimeoutException` (a match beyond the
+    /// evaluator's backtracking budget)
+    RegexMatchTimeout,
 }
 
 impl ExceptionKind {
@@ -63,6 +66,9 @@ impl ExceptionKind {
             ExceptionKind::ArgumentOutOfRange => "System.ArgumentOutOfRangeException",
             ExceptionKind::Arithmetic => "System.ArithmeticException",
             ExceptionKind::OutOfMemory => "System.OutOfMemoryException",
+            ExceptionKind::RegexMatchTimeout => {
+                "System.Text.RegularExpressions.RegexMatchTimeoutException"
+            }
         }
     }
 }

@@ -175,6 +175,20 @@ pub enum Value<'a> {
     Encoding(crate::expr::lib::TextEncoding),
     /// APIM's `BasicAuthCredentials`: user id and password.
     Basic(Arc<(Arc<str>, Arc<str>)>),
+    /// A compiled `Regex`.
+    Regex(Arc<crate::expr::lib::CompiledRegex>),
+    /// A regex `Match`.
+    Match(Arc<crate::expr::lib::RegexMatch>),
+    /// A `Group` of a match: the match and the group's .NET number.
+    Group(Arc<crate::expr::lib::RegexMatch>, u32),
+    /// `RegexOptions` flags.
+    RegexOptions(u32),
+    /// A hash algorithm object, with its key for the HMAC kinds.
+    Hash(crate::expr::types::HashKind, Option<Arc<[u8]>>),
+    /// APIM's `Jwt`.
+    Jwt(Arc<crate::expr::lib::Jwt>),
+    /// `Jwt.Claims`.
+    JwtClaims(Arc<crate::expr::lib::Jwt>),
 }
 
 impl<'a> Value<'a> {
@@ -231,6 +245,13 @@ impl<'a> Value<'a> {
             Value::MidpointRounding(m) => Value::MidpointRounding(*m),
             Value::Random(r) => Value::Random(Arc::clone(r)),
             Value::Encoding(e) => Value::Encoding(*e),
+            Value::Regex(r) => Value::Regex(Arc::clone(r)),
+            Value::Match(m) => Value::Match(Arc::clone(m)),
+            Value::Group(m, n) => Value::Group(Arc::clone(m), *n),
+            Value::RegexOptions(o) => Value::RegexOptions(*o),
+            Value::Hash(k, key) => Value::Hash(*k, key.clone()),
+            Value::Jwt(j) => Value::Jwt(Arc::clone(j)),
+            Value::JwtClaims(j) => Value::JwtClaims(Arc::clone(j)),
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -316,6 +337,13 @@ impl<'a> Value<'a> {
             Value::MidpointRounding(m) => crate::expr::lib::midpoint_rounding_name(*m).to_owned(),
             Value::Random(_) => "System.Random".to_owned(),
             Value::Encoding(e) => e.type_name().to_owned(),
+            Value::Regex(_)
+            | Value::Match(_)
+            | Value::Group(..)
+            | Value::RegexOptions(_)
+            | Value::Hash(..)
+            | Value::Jwt(_)
+            | Value::JwtClaims(_) => crate::expr::lib::library_display(self),
             Value::Response(_) | Value::Body(_) | Value::LastError(_) | Value::Api(_) | Value::Operation(_) | Value::Product(_) | Value::Subscription(_) | Value::User(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions".to_owned(),
         }
     }

@@ -59,6 +59,8 @@ pub(crate) fn element_type(ty: Type) -> Option<Type> {
         Type::JArray | Type::JToken | Type::JObject => Type::JToken,
         Type::String | Type::CharArray => Type::Char,
         Type::Sequence(element) => *element,
+        Type::MatchCollection => Type::Match,
+        Type::GroupCollection => Type::Group,
         _ => return None,
     })
 }
@@ -81,6 +83,8 @@ pub(crate) fn sequence_of(element: Type) -> Option<Type> {
         Type::Oid,
         Type::X509Extension,
         Type::Object,
+        Type::Match,
+        Type::Group,
     ];
     ELEMENTS.iter().find(|t| **t == element).map(Type::Sequence)
 }

@@ -24,6 +24,14 @@ mod math;
 mod numbers;
 mod random;
 
+mod hashing;
+mod jwt;
+mod regex;
+
+pub use jwt::Jwt;
+pub(crate) use regex::options_operator as regex_options_operator;
+pub use regex::{CompiledRegex, RegexMatch};
+
 pub use encoding::TextEncoding;
 pub(crate) use numbers::{format_double, format_value};
 pub(crate) use string::{midpoint_rounding_name, split_options_name, string_comparison_name};
@@ -99,8 +107,59 @@ pub(crate) struct ConstructorDef {
     pub call: StaticMethodFn,
 }
 
+/// An extension method on `owner` whose last parameter is `out` (`s.TryParseJwt(out var jwt)`):
+/// `call` gets the receiver followed by the other arguments, and returns the result and the
+/// value for the `out` variable.
+pub(crate) struct ExtensionOutMethodDef {
+    pub name: &'static str,
+    pub owner: Type,
+    pub params: &'static [Type],
+    pub out: Type,
+    pub result: Type,
+    pub call: OutMethodFn,
+}
+
 const OUT_TABLES: &[&[OutMethodDef]] = &[numbers::OUT_METHODS, guid::OUT_METHODS];
-const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[random::CONSTRUCTORS, json::CONSTRUCTORS];
+const EXTENSION_OUT_TABLES: &[&[ExtensionOutMethodDef]] =
+    &[jwt::EXTENSION_OUT_METHODS, basic::EXTENSION_OUT_METHODS];
+const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[
+    random::CONSTRUCTORS,
+    json::CONSTRUCTORS,
+    regex::CONSTRUCTORS,
+    hashing::CONSTRUCTORS,
+];
+
+/// The overloads of `out`-parameter extension method `name` on `owner`.
+pub(crate) fn extension_out_methods(
+    owner: Type,
+    name: &str,
+) -> impl Iterator<Item = &'static ExtensionOutMethodDef> {
+    let name = name.to_owned();
+    EXTENSION_OUT_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(move |m| m.owner == owner && m.name == name)
+}
+
+/// The hash algorithm type a type name denotes (`SHA256`, `HMACSHA256`, `HashAlgorithm`).
+pub(crate) fn hash_type(name: &str) -> Option<Type> {
+    hashing::kind_named(name).map(Type::HashAlgorithm)
+}
+
+/// `ToString()` of the regex, hash and JWT values.
+pub(crate) fn library_display(value: &super::value::Value<'_>) -> String {
+    use super::value::Value;
+    match value {
+        Value::Hash(kind, _) => hashing::type_name(*kind),
+        Value::Jwt(_) => {
+            "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Jwt".to_owned()
+        }
+        Value::JwtClaims(_) => {
+            "System.Collections.Generic.Dictionary`2[System.String,System.String[]]".to_owned()
+        }
+        other => regex::display(other),
+    }
+}
 
 pub(crate) use json::{build_array as json_array, build_object as json_object};
 
@@ -131,12 +190,18 @@ pub(crate) fn array_constructor(element: Type) -> Option<(Type, StaticMethodFn)>
     string::array_constructor(element)
 }
 
-const GENERIC_TABLES: &[&[GenericMethodDef]] = &[context::GENERIC_METHODS, json::GENERIC_METHODS];
+const GENERIC_TABLES: &[&[GenericMethodDef]] = &[
+    context::GENERIC_METHODS,
+    json::GENERIC_METHODS,
+    regex::GENERIC_METHODS,
+];
 const INDEXER_TABLES: &[&[IndexerDef]] = &[
     context::INDEXERS,
     certificate::INDEXERS,
     string::INDEXERS,
     json::INDEXERS,
+    regex::INDEXERS,
+    jwt::INDEXERS,
 ];
 
 pub(crate) use certificate::{hash_algorithm_name, key_usage_flags_text};
@@ -179,6 +244,9 @@ const MEMBER_TABLES: &[&[MemberDef]] = &[
     json::MEMBERS,
     basic::MEMBERS,
     char::MEMBERS,
+    regex::MEMBERS,
+    hashing::MEMBERS,
+    jwt::MEMBERS,
 ];
 const METHOD_TABLES: &[&[MethodDef]] = &[
     context::METHODS,
@@ -194,6 +262,9 @@ const METHOD_TABLES: &[&[MethodDef]] = &[
     encoding::METHODS,
     guid::METHODS,
     random::METHODS,
+    regex::METHODS,
+    hashing::METHODS,
+    jwt::METHODS,
 ];
 const STATIC_TABLES: &[&[StaticDef]] = &[
     datetime::STATICS,
@@ -204,6 +275,7 @@ const STATIC_TABLES: &[&[StaticDef]] = &[
     math::STATICS,
     encoding::STATICS,
     guid::STATICS,
+    regex::STATICS,
 ];
 const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
     string::STATIC_METHODS,
@@ -216,6 +288,9 @@ const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
     convert::STATIC_METHODS,
     encoding::STATIC_METHODS,
     guid::STATIC_METHODS,
+    regex::STATIC_METHODS,
+    hashing::STATIC_METHODS,
+    hashing::KEYED_STATIC_METHODS,
 ];
 
 /// The base class whose members a type inherits (`JObject` → `JToken`, typed extensions →
@@ -227,6 +302,10 @@ pub(crate) fn base_of(ty: Type) -> Option<Type> {
         | Type::X509KeyUsageExtension
         | Type::X509EnhancedKeyUsageExtension
         | Type::X509SubjectKeyIdentifierExtension => Some(Type::X509Extension),
+        Type::Match => Some(Type::Group),
+        Type::HashAlgorithm(kind) if kind != super::types::HashKind::HashAlgorithm => {
+            Some(Type::HashAlgorithm(super::types::HashKind::HashAlgorithm))
+        }
         _ => None,
     }
 }
@@ -284,6 +363,8 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
     let name = match path {
         [name] => *name,
         ["System", name] => *name,
+        ["System", "Text", "RegularExpressions", name] => *name,
+        ["System", "Security", "Cryptography", name] => *name,
         _ => return None,
     };
     Some(match name {
@@ -312,7 +393,9 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
         "StringComparison" => StaticType::StringComparison,
         "StringSplitOptions" => StaticType::StringSplitOptions,
         "MidpointRounding" => StaticType::MidpointRounding,
-        _ => return None,
+        "Regex" => StaticType::Regex,
+        "RegexOptions" => StaticType::RegexOptions,
+        other => return hashing::kind_named(other).map(StaticType::HashAlgorithm),
     })
 }
 

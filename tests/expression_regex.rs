@@ -423,3 +423,37 @@ fn unsupported_members_fail_at_load() {
         "{err:?}"
     );
 }
+
+#[test]
+fn hostile_patterns_fail_cleanly() {
+    // Deep nesting of groups and of class subtractions: an exception, never a stack overflow.
+    let deep_groups = run(r#"Regex.IsMatch("a", "".PadLeft(50000, '(') + "".PadLeft(50000, ')'))"#);
+    assert!(
+        deep_groups
+            .as_ref()
+            .is_err_and(|e| e.starts_with("System.ArgumentException: Invalid pattern")),
+        "deep groups: {:?}",
+        deep_groups.map_err(|e| e.chars().take(200).collect::<String>())
+    );
+    let deep_classes = run(
+        r#"Regex.IsMatch("a", "".PadLeft(20000, 'x').Replace("x", "[a-") + "[b]" + "".PadLeft(20000, ']'))"#,
+    );
+    assert!(
+        deep_classes
+            .as_ref()
+            .is_err_and(|e| e.starts_with("System.ArgumentException: Invalid pattern")),
+        "deep classes: {:?}",
+        deep_classes.map_err(|e| e.chars().take(200).collect::<String>())
+    );
+    // A replacement that would grow past the size limit.
+    let result = run_form(
+        r#"var s = "".PadLeft(4096, 'a'); var r = "".PadLeft(8192, 'b'); return Regex.Replace(s, "", r).Length.ToString();"#,
+        ExpressionForm::Block,
+    );
+    assert!(
+        result
+            .as_ref()
+            .is_err_and(|e| e.starts_with("System.OutOfMemoryException")),
+        "{result:?}"
+    );
+}

@@ -60,6 +60,10 @@ const BACKTRACK_LIMIT: usize = 1_000_000;
 const SIZE_LIMIT: usize = 4 << 20;
 /// Compiled regexes kept for reuse.
 const CACHE_CAPACITY: usize = 256;
+/// Longest pattern (bytes) the cache keeps; longer ones are compiled on every call.
+const MAX_CACHED_PATTERN: usize = 4096;
+/// Deepest nesting of character class subtractions `[a-[b-[c]]]`.
+const MAX_SUBTRACTION_DEPTH: usize = 32;
 
 /// One .NET group: its name (the number as text for unnamed groups) and the `fancy-regex`
 /// groups behind it (several when a name repeats).
@@ -154,7 +158,7 @@ impl Translator<'_> {
             }
             match c {
                 '\\' => self.escape(false)?,
-                '[' => self.class()?,
+                '[' => self.class(0)?,
                 '(' => self.open()?,
                 ')' => {
                     let Some(saved) = self.stack.pop() else {
@@ -547,8 +551,11 @@ impl Translator<'_> {
         Ok(())
     }
 
-    /// A character class `[...]`, with .NET subtraction `[a-z-[aeiou]]`.
-    fn class(&mut self) -> Result<(), Exception> {
+    /// A character class `[...]`, with .NET subtraction `[a-z-[aeiou]]` (nested `depth` deep).
+    fn class(&mut self, depth: usize) -> Result<(), Exception> {
+        if depth > MAX_SUBTRACTION_DEPTH {
+            return Err(self.error("Character class subtractions are nested too deeply."));
+        }
         self.out.push('[');
         self.pos += 1;
         if self.peek(0) == Some('^') {
@@ -570,7 +577,7 @@ impl Translator<'_> {
                 '-' if self.peek(1) == Some('[') && !first => {
                     self.out.push_str("--");
                     self.pos += 1;
-                    self.class()?;
+                    self.class(depth + 1)?;
                     if self.peek(0) != Some(']') {
                         return Err(self.error(
                             "A subtraction must be the last element in a character class.",
@@ -726,6 +733,9 @@ type Cache = Mutex<HashMap<(Arc<str>, u32), Arc<CompiledRegex>>>;
 fn compiled(pattern: &str, options: u32) -> Result<Arc<CompiledRegex>, Exception> {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if pattern.len() > MAX_CACHED_PATTERN {
+        return Ok(Arc::new(build(pattern, options)?));
+    }
     let key = (Arc::from(pattern), options);
     if let Some(found) = cache
         .lock()

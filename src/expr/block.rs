@@ -892,6 +892,7 @@ fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, Comp
             ExceptionKind::Arithmetic,
             ExceptionKind::OutOfMemory,
         ],
+        "RegexMatchTimeoutException" | "TimeoutException" => &[ExceptionKind::RegexMatchTimeout],
         _ => {
             return Err(CompileError::new(
                 format!("The type or namespace name '{name}' could not be found"),

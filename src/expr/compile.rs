@@ -641,6 +641,14 @@ impl Compiler {
         }
         match self.compile(target)? {
             Compiled::TypeName(owner) if has_out => self.out_call(owner, name, args, span),
+            Compiled::Value(target_node, owner)
+                if has_out
+                    && lib::extension_out_methods(owner, &name.name)
+                        .next()
+                        .is_some() =>
+            {
+                self.extension_out_call(target_node, owner, name, args, span)
+            }
             Compiled::Value(target_node, owner) if has_out => {
                 self.instance_out_call(target_node, owner, name, args, *null_conditional, span)
             }
@@ -884,6 +892,39 @@ impl Compiler {
                 ));
             }
         })
+    }
+
+    /// `s.TryParseJwt(out var jwt)`: an extension method whose last argument is `out`; the
+    /// receiver is passed as the first argument.
+    fn extension_out_call(
+        &mut self,
+        receiver: Node,
+        owner: Type,
+        name: &ast::Ident,
+        args: &[ast::Argument],
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let Some((out_arg, rest)) = args.split_last() else {
+            return Err(no_overload(name, 0, span));
+        };
+        let overloads: Vec<_> = lib::extension_out_methods(owner, &name.name).collect();
+        let compiled = self.arguments(rest)?;
+        let def = overloads
+            .iter()
+            .find(|d| applicable(d.params, &compiled))
+            .ok_or_else(|| no_overload(name, args.len(), span))?;
+        let slot = self.out_slot(out_arg, def.out, args.len())?;
+        let mut nodes = Vec::with_capacity(args.len());
+        nodes.push(receiver);
+        nodes.extend(compiled.into_iter().map(|(n, _)| n));
+        Ok(Compiled::Value(
+            Node::OutCall {
+                call: def.call,
+                args: nodes.into_boxed_slice(),
+                slot,
+            },
+            def.result,
+        ))
     }
 
     /// A slot no name refers to (`out _`).
@@ -1412,6 +1453,25 @@ impl Compiler {
                     ty,
                 ))
             }
+            BinaryOp::BitwiseOr | BinaryOp::BitwiseAnd => {
+                let (l, l_ty) = self.value(left)?;
+                let (r, r_ty) = self.value(right)?;
+                let (call, ty) = lib::regex_options_operator(op, l_ty, r_ty).ok_or_else(|| {
+                    CompileError::new(
+                        format!("operator '{}' is not supported yet", operator_text(op)),
+                        span,
+                    )
+                })?;
+                Ok(Compiled::Value(
+                    Node::Operator {
+                        call,
+                        left: Box::new(l),
+                        right: Box::new(r),
+                        span,
+                    },
+                    ty,
+                ))
+            }
             _ => Err(CompileError::new(
                 format!("operator '{}' is not supported yet", operator_text(op)),
                 span,
@@ -1582,6 +1642,15 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "XAttribute" => Type::XAttribute,
         "XName" => Type::XName,
         "XNamespace" => Type::XNamespace,
+        "Regex" => Type::Regex,
+        "Match" => Type::Match,
+        "Group" => Type::Group,
+        "GroupCollection" => Type::GroupCollection,
+        "MatchCollection" => Type::MatchCollection,
+        "RegexOptions" => Type::RegexOptions,
+        "Jwt" => Type::Jwt,
+        "BasicAuthCredentials" => Type::BasicAuthCredentials,
+        other if lib::hash_type(other).is_some() => lib::hash_type(other).unwrap_or(Type::Object),
         _ => {
             return Err(CompileError::new(
                 format!(

@@ -124,6 +124,16 @@ pub(crate) fn is_instance(value: &Value<'_>, ty: Type) -> bool {
         | (Value::XName(_), Type::XName)
         | (Value::XNamespace(_), Type::XNamespace)
         | (Value::SystemType(_), Type::SystemType) => true,
+        (Value::Regex(_), Type::Regex)
+        | (Value::Match(_), Type::Match | Type::Group)
+        | (Value::Group(..), Type::Group)
+        | (Value::RegexOptions(_), Type::RegexOptions)
+        | (Value::Jwt(_), Type::Jwt)
+        | (Value::JwtClaims(_), Type::JwtClaims)
+        | (Value::Basic(_), Type::BasicAuthCredentials) => true,
+        (Value::Hash(kind, _), Type::HashAlgorithm(ty)) => {
+            *kind == ty || ty == crate::expr::types::HashKind::HashAlgorithm
+        }
         (Value::Extension(e), typed) => {
             use crate::cert::extension::ExtensionKind as K;
             matches!(

@@ -52,6 +52,9 @@ pub enum ExceptionKind {
     Json,
     /// `System.Exception` (thrown by a policy's own `throw new Exception(...)`)
     Exception,
+    /// `System.Text.RegularExpressions.RegexMatchTimeoutException` (a match beyond the
+    /// evaluator's backtracking budget)
+    RegexMatchTimeout,
 }
 
 impl ExceptionKind {
@@ -75,6 +78,9 @@ impl ExceptionKind {
             ExceptionKind::JsonReader => "Newtonsoft.Json.JsonReaderException",
             ExceptionKind::Json => "Newtonsoft.Json.JsonException",
             ExceptionKind::Exception => "System.Exception",
+            ExceptionKind::RegexMatchTimeout => {
+                "System.Text.RegularExpressions.RegexMatchTimeoutException"
+            }
         }
     }
 }

@@ -166,6 +166,24 @@ pub enum Type {
     XNamespace,
     /// `System.Type` (`typeof(T)`)
     SystemType,
+    /// `System.Text.RegularExpressions.Regex`
+    Regex,
+    /// `System.Text.RegularExpressions.Match`
+    Match,
+    /// `System.Text.RegularExpressions.Group`
+    Group,
+    /// `System.Text.RegularExpressions.GroupCollection`
+    GroupCollection,
+    /// `System.Text.RegularExpressions.MatchCollection`
+    MatchCollection,
+    /// `System.Text.RegularExpressions.RegexOptions`
+    RegexOptions,
+    /// A `System.Security.Cryptography` hash algorithm object (`SHA256`, `HMACSHA256`, ...).
+    HashAlgorithm(HashKind),
+    /// APIM's `Jwt` (`AsJwt()`)
+    Jwt,
+    /// `Jwt.Claims`: `IReadOnlyDictionary<string, string[]>`
+    JwtClaims,
 }
 
 /// Types whose static members expressions may use.
@@ -237,6 +255,70 @@ pub enum StaticType {
     XElement,
     /// `XNamespace`
     XNamespace,
+    /// `System.Text.RegularExpressions.Regex`
+    Regex,
+    /// `System.Text.RegularExpressions.RegexOptions`
+    RegexOptions,
+    /// A hash algorithm class (`SHA256.Create()`, `SHA256.HashData`)
+    HashAlgorithm(HashKind),
+}
+
+/// The `System.Security.Cryptography` hash algorithm classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HashKind {
+    /// The abstract `HashAlgorithm`.
+    HashAlgorithm,
+    /// `SHA1`
+    Sha1,
+    /// `SHA256`
+    Sha256,
+    /// `SHA384`
+    Sha384,
+    /// `SHA512`
+    Sha512,
+    /// `MD5`
+    Md5,
+    /// `HMACSHA1`
+    HmacSha1,
+    /// `HMACSHA256`
+    HmacSha256,
+    /// `HMACSHA384`
+    HmacSha384,
+    /// `HMACSHA512`
+    HmacSha512,
+    /// `HMACMD5`
+    HmacMd5,
+}
+
+impl HashKind {
+    /// The .NET class name.
+    pub fn name(self) -> &'static str {
+        match self {
+            HashKind::HashAlgorithm => "HashAlgorithm",
+            HashKind::Sha1 => "SHA1",
+            HashKind::Sha256 => "SHA256",
+            HashKind::Sha384 => "SHA384",
+            HashKind::Sha512 => "SHA512",
+            HashKind::Md5 => "MD5",
+            HashKind::HmacSha1 => "HMACSHA1",
+            HashKind::HmacSha256 => "HMACSHA256",
+            HashKind::HmacSha384 => "HMACSHA384",
+            HashKind::HmacSha512 => "HMACSHA512",
+            HashKind::HmacMd5 => "HMACMD5",
+        }
+    }
+
+    /// Whether this is a keyed (HMAC) algorithm.
+    pub fn is_keyed(self) -> bool {
+        matches!(
+            self,
+            HashKind::HmacSha1
+                | HashKind::HmacSha256
+                | HashKind::HmacSha384
+                | HashKind::HmacSha512
+                | HashKind::HmacMd5
+        )
+    }
 }
 
 impl Type {
@@ -297,6 +379,15 @@ impl Type {
                 | Type::XName
                 | Type::XNamespace
                 | Type::SystemType
+                | Type::BasicAuthCredentials
+                | Type::Regex
+                | Type::Match
+                | Type::Group
+                | Type::GroupCollection
+                | Type::MatchCollection
+                | Type::HashAlgorithm(_)
+                | Type::Jwt
+                | Type::JwtClaims
         )
     }
 
@@ -427,6 +518,17 @@ impl fmt::Display for Type {
             Type::XName => "XName",
             Type::XNamespace | Type::TypeName(StaticType::XNamespace) => "XNamespace",
             Type::SystemType => "Type",
+            Type::Regex | Type::TypeName(StaticType::Regex) => "Regex",
+            Type::Match => "Match",
+            Type::Group => "Group",
+            Type::GroupCollection => "GroupCollection",
+            Type::MatchCollection => "MatchCollection",
+            Type::RegexOptions | Type::TypeName(StaticType::RegexOptions) => "RegexOptions",
+            Type::HashAlgorithm(kind) | Type::TypeName(StaticType::HashAlgorithm(kind)) => {
+                kind.name()
+            }
+            Type::Jwt => "Jwt",
+            Type::JwtClaims => "IReadOnlyDictionary<string, string[]>",
         };
         f.write_str(name)
     }

@@ -217,6 +217,20 @@ pub enum Value<'a> {
     SystemType(&'a str),
     /// A live Newtonsoft `JToken` (a reference into a JSON tree that can change).
     JsonNode(crate::expr::lib::JsonNode),
+    /// A compiled `Regex`.
+    Regex(Arc<crate::expr::lib::CompiledRegex>),
+    /// A regex `Match`.
+    Match(Arc<crate::expr::lib::RegexMatch>),
+    /// A `Group` of a match: the match and the group's .NET number.
+    Group(Arc<crate::expr::lib::RegexMatch>, u32),
+    /// `RegexOptions` flags.
+    RegexOptions(u32),
+    /// A hash algorithm object, with its key for the HMAC kinds.
+    Hash(crate::expr::types::HashKind, Option<Arc<[u8]>>),
+    /// APIM's `Jwt`.
+    Jwt(Arc<crate::expr::lib::Jwt>),
+    /// `Jwt.Claims`.
+    JwtClaims(Arc<crate::expr::lib::Jwt>),
 }
 
 impl<'a> Value<'a> {
@@ -287,6 +301,13 @@ impl<'a> Value<'a> {
             Value::XNamespace(x) => Value::XNamespace(Arc::clone(x)),
             Value::SystemType(_) => return None,
             Value::JsonNode(n) => Value::JsonNode(n.clone()),
+            Value::Regex(r) => Value::Regex(Arc::clone(r)),
+            Value::Match(m) => Value::Match(Arc::clone(m)),
+            Value::Group(m, n) => Value::Group(Arc::clone(m), *n),
+            Value::RegexOptions(o) => Value::RegexOptions(*o),
+            Value::Hash(k, key) => Value::Hash(*k, key.clone()),
+            Value::Jwt(j) => Value::Jwt(Arc::clone(j)),
+            Value::JwtClaims(j) => Value::JwtClaims(Arc::clone(j)),
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -387,6 +408,13 @@ impl<'a> Value<'a> {
             Value::XName(x) => x.to_string(),
             Value::XNamespace(x) => x.to_string(),
             Value::SystemType(name) => (*name).to_owned(),
+            Value::Regex(_)
+            | Value::Match(_)
+            | Value::Group(..)
+            | Value::RegexOptions(_)
+            | Value::Hash(..)
+            | Value::Jwt(_)
+            | Value::JwtClaims(_) => crate::expr::lib::library_display(self),
             Value::Response(_) | Value::Body(_) | Value::LastError(_) | Value::Api(_) | Value::Operation(_) | Value::Product(_) | Value::Subscription(_) | Value::User(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions".to_owned(),
         }
     }

@@ -1,9 +1,10 @@
 //! APIM's `AsBasic()` string extension: an HTTP Basic `Authorization` header value to
-//! `BasicAuthCredentials { UserId, Password }`, or `null` when it is not one.
+//! `BasicAuthCredentials { UserId, Password }`, or `null` when it is not one; and
+//! `TryParseBasic(out BasicAuthCredentials)`.
 
 use std::sync::Arc;
 
-use super::{MemberDef, MethodDef};
+use super::{ExtensionOutMethodDef, MemberDef, MethodDef};
 use crate::expr::types::Type;
 use crate::expr::value::Value;
 
@@ -51,3 +52,17 @@ pub(crate) const MEMBERS: &[MemberDef] = &[
         },
     },
 ];
+
+pub(crate) const EXTENSION_OUT_METHODS: &[ExtensionOutMethodDef] = &[ExtensionOutMethodDef {
+    name: "TryParseBasic",
+    owner: Type::String,
+    params: &[],
+    out: Type::BasicAuthCredentials,
+    result: Type::Boolean,
+    call: |a, _| {
+        Ok(match a.first().and_then(Value::as_str).and_then(parse) {
+            Some((u, p)) => (Value::Bool(true), Value::Basic(Arc::new((u, p)))),
+            None => (Value::Bool(false), Value::Null),
+        })
+    },
+}];

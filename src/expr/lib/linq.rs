@@ -61,6 +61,8 @@ pub(crate) fn element_type(ty: Type) -> Option<Type> {
         Type::Sequence(element) => *element,
         Type::Array(element) | Type::List(element) | Type::HashSet(element) => *element,
         Type::Dictionary(pair) => Type::KeyValuePair(pair),
+        Type::MatchCollection => Type::Match,
+        Type::GroupCollection => Type::Group,
         _ => return None,
     })
 }

@@ -43,6 +43,14 @@ pub(crate) use decimal::{from_number as decimal_from_number, to_number as decima
 pub(crate) use decimal::{
     literal as decimal_literal_node, negate as decimal_negate, parse_literal as decimal_literal,
 };
+mod hashing;
+mod jwt;
+mod regex;
+
+pub use jwt::Jwt;
+pub(crate) use regex::options_operator as regex_options_operator;
+pub use regex::{CompiledRegex, RegexMatch};
+
 pub use encoding::TextEncoding;
 pub(crate) use enums::{enum_number, enum_value};
 pub(crate) use enums::{full_type_name, is_enum, type_of};
@@ -138,11 +146,6 @@ const OUT_TABLES: &[&[OutMethodDef]] = &[
     enums::OUT_METHODS,
     datetime::OFFSET_OUT_METHODS,
 ];
-const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[
-    random::CONSTRUCTORS,
-    json::CONSTRUCTORS,
-    datetime::CONSTRUCTORS,
-];
 /// An indexer's setter `owner[index] = value`: `set` gets the index and the value as its
 /// arguments. (`value` is the type the setter takes.)
 pub(crate) struct IndexSetterDef {
@@ -165,6 +168,59 @@ pub(crate) fn index_setters(owner: Type) -> impl Iterator<Item = &'static IndexS
 }
 
 pub(crate) use json::converts_to_token;
+/// An extension method on `owner` whose last parameter is `out` (`s.TryParseJwt(out var jwt)`):
+/// `call` gets the receiver followed by the other arguments, and returns the result and the
+/// value for the `out` variable.
+pub(crate) struct ExtensionOutMethodDef {
+    pub name: &'static str,
+    pub owner: Type,
+    pub params: &'static [Type],
+    pub out: Type,
+    pub result: Type,
+    pub call: OutMethodFn,
+}
+
+const EXTENSION_OUT_TABLES: &[&[ExtensionOutMethodDef]] =
+    &[jwt::EXTENSION_OUT_METHODS, basic::EXTENSION_OUT_METHODS];
+const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[
+    random::CONSTRUCTORS,
+    json::CONSTRUCTORS,
+    regex::CONSTRUCTORS,
+    hashing::CONSTRUCTORS,
+    datetime::CONSTRUCTORS,
+];
+
+/// The overloads of `out`-parameter extension method `name` on `owner`.
+pub(crate) fn extension_out_methods(
+    owner: Type,
+    name: &str,
+) -> impl Iterator<Item = &'static ExtensionOutMethodDef> {
+    let name = name.to_owned();
+    EXTENSION_OUT_TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(move |m| m.owner == owner && m.name == name)
+}
+
+/// The hash algorithm type a type name denotes (`SHA256`, `HMACSHA256`, `HashAlgorithm`).
+pub(crate) fn hash_type(name: &str) -> Option<Type> {
+    hashing::kind_named(name).map(Type::HashAlgorithm)
+}
+
+/// `ToString()` of the regex, hash and JWT values.
+pub(crate) fn library_display(value: &super::value::Value<'_>) -> String {
+    use super::value::Value;
+    match value {
+        Value::Hash(kind, _) => hashing::type_name(*kind),
+        Value::Jwt(_) => {
+            "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Jwt".to_owned()
+        }
+        Value::JwtClaims(_) => {
+            "System.Collections.Generic.Dictionary`2[System.String,System.String[]]".to_owned()
+        }
+        other => regex::display(other),
+    }
+}
 
 pub(crate) use json::{build_array as json_array, build_object as json_object};
 
@@ -195,12 +251,18 @@ pub(crate) fn array_constructor(element: Type) -> Option<(Type, StaticMethodFn)>
     string::array_constructor(element)
 }
 
-const GENERIC_TABLES: &[&[GenericMethodDef]] = &[context::GENERIC_METHODS, json::GENERIC_METHODS];
+const GENERIC_TABLES: &[&[GenericMethodDef]] = &[
+    context::GENERIC_METHODS,
+    json::GENERIC_METHODS,
+    regex::GENERIC_METHODS,
+];
 const INDEXER_TABLES: &[&[IndexerDef]] = &[
     context::INDEXERS,
     certificate::INDEXERS,
     string::INDEXERS,
     json::INDEXERS,
+    regex::INDEXERS,
+    jwt::INDEXERS,
 ];
 
 pub(crate) use certificate::{hash_algorithm_name, key_usage_flags_text};
@@ -246,6 +308,9 @@ const MEMBER_TABLES: &[&[MemberDef]] = &[
     datetime::OFFSET_MEMBERS,
     xml::MEMBERS,
     enums::MEMBERS,
+    regex::MEMBERS,
+    hashing::MEMBERS,
+    jwt::MEMBERS,
 ];
 const METHOD_TABLES: &[&[MethodDef]] = &[
     context::METHODS,
@@ -268,6 +333,9 @@ const METHOD_TABLES: &[&[MethodDef]] = &[
     xml::DOCUMENT_METHODS,
     xml::ELEMENT_METHODS,
     enums::METHODS,
+    regex::METHODS,
+    hashing::METHODS,
+    jwt::METHODS,
 ];
 const STATIC_TABLES: &[&[StaticDef]] = &[
     datetime::STATICS,
@@ -282,6 +350,7 @@ const STATIC_TABLES: &[&[StaticDef]] = &[
     decimal::STATICS,
     datetime::OFFSET_STATICS,
     enums::STATICS,
+    regex::STATICS,
 ];
 const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
     string::STATIC_METHODS,
@@ -298,6 +367,9 @@ const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
     datetime::OFFSET_STATIC_METHODS,
     enums::STATIC_METHODS,
     xml::STATIC_METHODS,
+    regex::STATIC_METHODS,
+    hashing::STATIC_METHODS,
+    hashing::KEYED_STATIC_METHODS,
 ];
 
 /// The base class whose members a type inherits (`JObject` → `JToken`, typed extensions →
@@ -309,6 +381,10 @@ pub(crate) fn base_of(ty: Type) -> Option<Type> {
         | Type::X509KeyUsageExtension
         | Type::X509EnhancedKeyUsageExtension
         | Type::X509SubjectKeyIdentifierExtension => Some(Type::X509Extension),
+        Type::Match => Some(Type::Group),
+        Type::HashAlgorithm(kind) if kind != super::types::HashKind::HashAlgorithm => {
+            Some(Type::HashAlgorithm(super::types::HashKind::HashAlgorithm))
+        }
         _ => None,
     }
 }
@@ -366,6 +442,8 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
     let name = match path {
         [name] => *name,
         ["System", name] => *name,
+        ["System", "Text", "RegularExpressions", name] => *name,
+        ["System", "Security", "Cryptography", name] => *name,
         _ => return None,
     };
     Some(match name {
@@ -402,7 +480,9 @@ pub(crate) fn type_name(path: &[&str]) -> Option<StaticType> {
         "XDocument" => StaticType::XDocument,
         "XElement" => StaticType::XElement,
         "XNamespace" => StaticType::XNamespace,
-        _ => return None,
+        "Regex" => StaticType::Regex,
+        "RegexOptions" => StaticType::RegexOptions,
+        other => return hashing::kind_named(other).map(StaticType::HashAlgorithm),
     })
 }
 

@@ -582,3 +582,26 @@ fn limits() {
     let doubling = block("var l = new List<int> { 1 }; while (true) { l.AddRange(l); } return 0;");
     assert!(doubling.is_err(), "{doubling:?}");
 }
+
+#[test]
+fn hostile_nesting() {
+    // A collection containing itself would be a reference cycle nothing could free.
+    let cycle = block("var l = new List<object>(); l.Add(l); return l.Count;");
+    assert_eq!(
+        cycle,
+        Err("System.InvalidOperationException: A collection cannot contain itself in policy expressions.".to_owned())
+    );
+    let indirect = block(
+        "var a = new List<object>(); var b = new List<object>(); a.Add(b); b.Add(a); return 0;",
+    );
+    assert!(indirect.is_err(), "{indirect:?}");
+    // Deep nesting is dropped without recursion.
+    let deep = block(
+        "var l = new List<object>(); for (var i = 0; i < 20000; i++) { var n = new List<object>(); n.Add(l); l = n; } return l.Count;",
+    );
+    assert_eq!(deep, Ok("1".to_owned()));
+    let deep_top_down = block(
+        "var root = new List<object>(); var cur = root; for (var i = 0; i < 20000; i++) { var n = new List<object>(); cur.Add(n); cur = n; } return root.Count;",
+    );
+    assert_eq!(deep_top_down, Ok("1".to_owned()));
+}

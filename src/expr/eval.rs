@@ -434,6 +434,9 @@ impl<'a> Frame<'a> {
 
     /// Counts `steps` steps at once (elements a collection receives); fails past the limit.
     pub(crate) fn charge(&mut self, steps: u64, span: Span) -> Result<(), Exception> {
+        if steps == 0 {
+            return Ok(());
+        }
         self.steps = self.steps.saturating_add(steps.saturating_sub(1));
         self.tick(span)
     }

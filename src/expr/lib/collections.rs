@@ -19,7 +19,8 @@
 // across threads as soon as values are.
 #![allow(clippy::arc_with_non_send_sync)]
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering as Atomic};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::linq::{comparison, item_at as sequence_item};
@@ -157,6 +158,9 @@ pub struct Collection {
     /// Its .NET type (`Type::List`, `Type::Array`, `Type::HashSet` or `Type::Dictionary`).
     pub ty: Type,
     items: Mutex<Items>,
+    /// Whether it was ever stored in a collection (only then can another collection's
+    /// elements lead to it).
+    contained: AtomicBool,
 }
 
 impl Collection {
@@ -168,6 +172,7 @@ impl Collection {
                 ignore_case,
                 ..Items::default()
             }),
+            contained: AtomicBool::new(false),
         }
     }
 
@@ -194,6 +199,42 @@ impl Collection {
             return Some(pair(key, value));
         }
         Some(key)
+    }
+}
+
+impl Drop for Collection {
+    /// Frees nested collections one after another rather than recursively, so a deeply nested
+    /// `List<object>` cannot overflow the stack when it is dropped.
+    fn drop(&mut self) {
+        let items = self.items.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let mut stack: Vec<Value<'static>> = std::mem::take(&mut items.keys);
+        stack.append(&mut items.values);
+        while let Some(value) = stack.pop() {
+            match value {
+                Value::Collection(arc) => {
+                    if let Some(mut inner) = Arc::into_inner(arc) {
+                        let items = inner
+                            .items
+                            .get_mut()
+                            .unwrap_or_else(PoisonError::into_inner);
+                        stack.append(&mut items.keys);
+                        stack.append(&mut items.values);
+                    }
+                }
+                Value::KeyValuePair(pair) => {
+                    if let Some((key, value)) = Arc::into_inner(pair) {
+                        stack.push(key);
+                        stack.push(value);
+                    }
+                }
+                Value::Sequence(mut sequence) => {
+                    if let Some(values) = Arc::get_mut(&mut sequence) {
+                        stack.extend(values.iter_mut().map(|v| std::mem::replace(v, Value::Null)));
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 
@@ -350,6 +391,13 @@ fn elements<'a>(source: &Value<'a>, span: Span) -> Result<Vec<Value<'a>>, Except
 /// `value` without borrows, as a collection stores it: objects of the request context
 /// (certificates, headers, ...) cannot be stored in a collection here.
 fn stored(value: &Value<'_>) -> Result<Value<'static>, Exception> {
+    if pair_depth(value, MAX_PAIR_DEPTH) > MAX_PAIR_DEPTH {
+        return Err(Exception::new(
+            ExceptionKind::InvalidOperation,
+            "Key/value pairs nested this deeply cannot be stored in a collection in policy expressions.",
+            Span::default(),
+        ));
+    }
     value.to_static().ok_or_else(|| {
         Exception::new(
             ExceptionKind::InvalidOperation,
@@ -362,6 +410,147 @@ fn stored(value: &Value<'_>) -> Result<Value<'static>, Exception> {
     })
 }
 
+/// How deeply `KeyValuePair`s may nest inside each other in stored values (they are copied and
+/// dropped recursively, so their depth must stay small).
+const MAX_PAIR_DEPTH: usize = 32;
+
+/// How deeply `value` nests `KeyValuePair`s, counting no further than `limit + 1`.
+fn pair_depth(value: &Value<'_>, limit: usize) -> usize {
+    let Value::KeyValuePair(pair) = value else {
+        return 0;
+    };
+    match limit.checked_sub(1) {
+        None => 1,
+        Some(rest) => 1 + pair_depth(&pair.0, rest).max(pair_depth(&pair.1, rest)),
+    }
+}
+
+/// Whether elements of a collection of type `ty` can hold other collections.
+fn may_nest(ty: Type) -> bool {
+    let nests = |t: Type| {
+        matches!(
+            t,
+            Type::Object
+                | Type::Array(_)
+                | Type::List(_)
+                | Type::HashSet(_)
+                | Type::Dictionary(_)
+                | Type::KeyValuePair(_)
+                | Type::Sequence(_)
+        )
+    };
+    match ty {
+        Type::Dictionary((k, v)) => nests(*k) || nests(*v),
+        other => nests(element_of(other)),
+    }
+}
+
+/// Whether `target` is reachable from `value` through nested collections (storing `value` in
+/// `target` would make a reference cycle, which `Arc` could never free).
+/// `visits` counts the collections opened, for the caller to charge to the budget.
+fn reaches(value: &Value<'_>, target: &Collection, visits: &mut u64) -> bool {
+    // Only a collection stored somewhere can be found inside another collection's elements;
+    // otherwise only the sequences and pairs around `value` need a look.
+    let descend = target.contained.load(Atomic::Relaxed);
+    let mut seen: HashSet<*const Collection> = HashSet::new();
+    let mut stack: Vec<Value<'static>> = Vec::new();
+    let mut visit = |v: &Value<'_>, stack: &mut Vec<Value<'static>>| -> bool {
+        match v {
+            Value::Collection(x) => {
+                if std::ptr::eq(Arc::as_ptr(x), target) {
+                    return true;
+                }
+                if descend && may_nest(x.ty) && seen.insert(Arc::as_ptr(x)) {
+                    *visits = visits.saturating_add(1);
+                    let items = x.lock();
+                    stack.extend(
+                        items
+                            .keys
+                            .iter()
+                            .chain(&items.values)
+                            .filter(|i| {
+                                matches!(
+                                    i,
+                                    Value::Collection(_)
+                                        | Value::KeyValuePair(_)
+                                        | Value::Sequence(_)
+                                )
+                            })
+                            .cloned(),
+                    );
+                }
+                false
+            }
+            Value::KeyValuePair(pair) => {
+                stack.extend(pair.0.to_static());
+                stack.extend(pair.1.to_static());
+                false
+            }
+            Value::Sequence(items) => {
+                stack.extend(
+                    items
+                        .iter()
+                        .filter(|i| {
+                            matches!(
+                                i,
+                                Value::Collection(_) | Value::KeyValuePair(_) | Value::Sequence(_)
+                            )
+                        })
+                        .filter_map(Value::to_static),
+                );
+                false
+            }
+            _ => false,
+        }
+    };
+    if visit(value, &mut stack) {
+        return true;
+    }
+    while let Some(v) = stack.pop() {
+        if visit(&v, &mut stack) {
+            return true;
+        }
+    }
+    false
+}
+
+/// `value` as collection `c` stores it: without borrows, and never `c` itself (directly or
+/// nested), which would be a reference cycle.
+fn stored_in(
+    c: &Collection,
+    value: &Value<'_>,
+    visits: &mut u64,
+) -> Result<Value<'static>, Exception> {
+    if !may_nest(c.ty) {
+        return stored(value);
+    }
+    if reaches(value, c, visits) {
+        return Err(Exception::new(
+            ExceptionKind::InvalidOperation,
+            "A collection cannot contain itself in policy expressions.",
+            Span::default(),
+        ));
+    }
+    mark_contained(value);
+    stored(value)
+}
+
+/// Marks the collections `value` holds directly (or through sequences and pairs) as stored.
+fn mark_contained(value: &Value<'_>) {
+    let mut stack: Vec<Value<'_>> = vec![value.clone()];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Collection(x) => x.contained.store(true, Atomic::Relaxed),
+            Value::KeyValuePair(pair) => {
+                stack.push(pair.0.clone());
+                stack.push(pair.1.clone());
+            }
+            Value::Sequence(items) => stack.extend(items.iter().cloned()),
+            _ => {}
+        }
+    }
+}
+
 /// Adds `key` (and `value`, for dictionaries) to `c`: `Add` semantics (`overwrite` false: a
 /// set ignores a duplicate and reports `false`, a dictionary throws) or indexer semantics.
 fn insert<'a>(
@@ -369,11 +558,18 @@ fn insert<'a>(
     key: Value<'a>,
     value: Option<Value<'a>>,
     overwrite: bool,
+    visits: &mut u64,
 ) -> Result<bool, Exception> {
     let is_dictionary = matches!(c.ty, Type::Dictionary(_));
     if is_dictionary && key.is_null() {
         return Err(null_argument("key"));
     }
+    let key = stored_in(c, &key, visits)?;
+    let value = if is_dictionary {
+        Some(stored_in(c, &value.unwrap_or(Value::Null), visits)?)
+    } else {
+        None
+    };
     let mut items = c.lock();
     if items.keyed
         && let Some(at) = items.find(&key)
@@ -385,18 +581,12 @@ fn insert<'a>(
             return Err(duplicate_key(&key));
         }
         if let Some(slot) = items.values.get_mut(at) {
-            *slot = stored(&value.unwrap_or(Value::Null))?;
+            *slot = value.unwrap_or(Value::Null);
         }
         return Ok(true);
     }
     room(items.keys.len(), 1)?;
-    let value = if is_dictionary {
-        Some(value.unwrap_or(Value::Null))
-    } else {
-        None
-    };
-    let value = value.as_ref().map(stored).transpose()?;
-    items.push(stored(&key)?, value);
+    items.push(key, value);
     Ok(true)
 }
 
@@ -416,13 +606,16 @@ fn build<'a>(
         let mut items = items.into_iter();
         while let Some(key) = items.next() {
             let value = items.next().unwrap_or(Value::Null);
-            insert(&c, key, Some(value), overwrite)?;
+            insert(&c, key, Some(value), overwrite, &mut 0)?;
         }
     } else if let Type::HashSet(_) = ty {
         for item in items {
-            insert(&c, item, None, false)?;
+            insert(&c, item, None, false, &mut 0)?;
         }
     } else {
+        for item in &items {
+            mark_contained(item);
+        }
         c.lock().keys = items.iter().map(stored).collect::<Result<_, _>>()?;
     }
     Ok(Value::Collection(Arc::new(c)))
@@ -733,14 +926,17 @@ fn set_index<'a>(
         return Ok(Value::Null);
     };
     charge(frame, std::slice::from_ref(value), span)?;
+    let mut visits = 0;
     if let Type::Dictionary(_) = c.ty {
-        insert(c, index.clone(), Some(value.clone()), true)?;
-        return Ok(Value::Null);
+        insert(c, index.clone(), Some(value.clone()), true, &mut visits)?;
+        return frame.charge(visits, span).map(|()| Value::Null);
     }
+    let value = stored_in(c, value, &mut visits)?;
+    frame.charge(visits, span)?;
     let mut items = c.lock();
     let at = position(index, items.keys.len(), matches!(c.ty, Type::Array(_)))?;
     if let Some(slot) = items.keys.get_mut(at) {
-        *slot = stored(value)?;
+        *slot = value;
     }
     Ok(Value::Null)
 }
@@ -777,20 +973,30 @@ fn add<'a>(
         return Ok(Value::Null);
     };
     charge(frame, args, span)?;
-    match (c.ty, args) {
+    let mut visits = 0;
+    let result = match (c.ty, args) {
         (Type::Dictionary(_), [key, value]) => {
-            insert(c, key.clone(), Some(value.clone()), false)?;
+            insert(c, key.clone(), Some(value.clone()), false, &mut visits)?;
             Ok(Value::Null)
         }
-        (Type::HashSet(_), [item]) => Ok(Value::Bool(insert(c, item.clone(), None, false)?)),
+        (Type::HashSet(_), [item]) => Ok(Value::Bool(insert(
+            c,
+            item.clone(),
+            None,
+            false,
+            &mut visits,
+        )?)),
         (_, [item]) => {
+            let item = stored_in(c, item, &mut visits)?;
             let mut items = c.lock();
             room(items.keys.len(), 1)?;
-            items.keys.push(stored(item)?);
+            items.keys.push(item);
             Ok(Value::Null)
         }
         _ => Ok(Value::Null),
-    }
+    };
+    frame.charge(visits, span)?;
+    result
 }
 
 fn add_range<'a>(
@@ -808,17 +1014,21 @@ fn add_range<'a>(
     }
     let added = elements(source, span)?;
     charge(frame, &added, span)?;
+    let mut visits = 0;
     if let Type::HashSet(_) = c.ty {
         for item in added {
-            insert(c, item, None, false)?;
+            insert(c, item, None, false, &mut visits)?;
         }
-        return Ok(Value::Null);
+        return frame.charge(visits, span).map(|()| Value::Null);
     }
+    let added = added
+        .iter()
+        .map(|item| stored_in(c, item, &mut visits))
+        .collect::<Result<Vec<_>, _>>()?;
+    frame.charge(visits, span)?;
     let mut items = c.lock();
     room(items.keys.len(), added.len())?;
-    for item in &added {
-        items.keys.push(stored(item)?);
-    }
+    items.keys.extend(added);
     Ok(Value::Null)
 }
 
@@ -833,6 +1043,9 @@ fn insert_at<'a>(
         return Ok(Value::Null);
     };
     charge(frame, std::slice::from_ref(item), span)?;
+    let mut visits = 0;
+    let item = stored_in(c, item, &mut visits)?;
+    frame.charge(visits, span)?;
     let mut items = c.lock();
     let len = items.keys.len();
     let at = match index {
@@ -847,7 +1060,7 @@ fn insert_at<'a>(
         )
     })?;
     room(len, 1)?;
-    items.keys.insert(at, stored(item)?);
+    items.keys.insert(at, item);
     Ok(Value::Null)
 }
 

@@ -605,3 +605,33 @@ fn hostile_nesting() {
     );
     assert_eq!(deep_top_down, Ok("1".to_owned()));
 }
+
+#[test]
+fn json_to_collections() {
+    check(
+        &[
+            (
+                r#"JArray.Parse("[\"a\",\"b\"]").ToObject<List<string>>()[1]"#,
+                "b",
+            ),
+            (
+                r#"JArray.Parse("[1,2,3]").ToObject<List<int>>().Sum()"#,
+                "6",
+            ),
+            (
+                r#"JArray.Parse("[\"a\",\"b\"]").ToObject<string[]>().Length"#,
+                "2",
+            ),
+            (r#"JArray.Parse("[1,2]").ToObject<int[]>()[0]"#, "1"),
+            (
+                r#"JObject.Parse("{\"a\":1,\"b\":2}").ToObject<Dictionary<string, int>>()["b"]"#,
+                "2",
+            ),
+            (
+                r#"JArray.Parse("[\"a\",\"a\"]").ToObject<HashSet<string>>().Count"#,
+                "1",
+            ),
+        ],
+        single,
+    );
+}

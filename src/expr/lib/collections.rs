@@ -787,6 +787,43 @@ pub(crate) fn collect<'a>(
     build(ty, false, items, false)
 }
 
+/// `token.ToObject<List<T>>()` (and arrays, sets, `Dictionary<string, V>`): a JSON array's
+/// items (or an object's properties) converted to the element type; `None` when the token's
+/// shape does not fit the type.
+pub(crate) fn from_json(
+    token: &serde_json::Value,
+    ty: Type,
+) -> Option<Result<Value<'static>, Exception>> {
+    let convert = |t: &serde_json::Value, to: Type| super::json_convert(t, to);
+    let built = match (ty, token) {
+        (Type::Dictionary((Type::String, v)), serde_json::Value::Object(map)) => {
+            let mut pairs = Vec::with_capacity(map.len().saturating_mul(2));
+            for (key, value) in map {
+                pairs.push(Value::String(Arc::from(key.as_str())));
+                match convert(value, *v) {
+                    Ok(value) => pairs.push(value),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            build(ty, false, pairs, true)
+        }
+        (Type::Dictionary(_), _) => return None,
+        (_, serde_json::Value::Array(items)) => {
+            let element = element_of(ty);
+            let mut values = Vec::with_capacity(items.len());
+            for item in items {
+                match convert(item, element) {
+                    Ok(value) => values.push(value),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            build(ty, false, values, false)
+        }
+        _ => return None,
+    };
+    Some(built)
+}
+
 /// `Select((x, i) => ...)` and `Where((x, i) => ...)`.
 pub(crate) fn indexed<'a>(
     select: bool,

@@ -185,6 +185,15 @@ pub(crate) fn convert(token: &Json, ty: Type) -> Result<Value<'static>, Exceptio
             Value::Double(s.trim().parse().map_err(|_| format_error(s))?)
         }
         (Type::Int32, Json::Bool(b)) => Value::Int(i32::from(*b)),
+        (
+            Type::List(_)
+            | Type::Array(_)
+            | Type::HashSet(_)
+            | Type::Dictionary(_)
+            | Type::StringArray
+            | Type::CharArray,
+            _,
+        ) => return super::collections::from_json(token, ty).unwrap_or_else(|| Err(cannot())),
         _ => return Err(cannot()),
     })
 }

@@ -635,3 +635,32 @@ fn json_to_collections() {
         single,
     );
 }
+
+#[test]
+fn modified_while_enumerating() {
+    check(
+        &[
+            (
+                "var l = new List<int> { 1, 2 }; foreach (var x in l) { l.Add(x); } return l.Count;",
+                "System.InvalidOperationException: Collection was modified; enumeration operation may not execute.",
+            ),
+            (
+                "var l = new List<int> { 1, 2 }; foreach (var x in l) { if (x == 2) { l.Remove(x); } } return l.Count;",
+                "System.InvalidOperationException: Collection was modified; enumeration operation may not execute.",
+            ),
+            (
+                "var l = new List<int> { 1, 2 }; foreach (var x in l) { if (x == 2) { break; } } l.Add(3); return l.Count;",
+                "3",
+            ),
+            (
+                r#"var d = new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 }; foreach (var kv in d) { d["c"] = 3; } return d.Count;"#,
+                "System.InvalidOperationException: Collection was modified; enumeration operation may not execute.",
+            ),
+            (
+                "var a = new[] { 1, 2 }; foreach (var x in a) { a[1] = 5; } return a[1];",
+                "5",
+            ),
+        ],
+        block,
+    );
+}

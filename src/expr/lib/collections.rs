@@ -97,6 +97,8 @@ struct Items {
     index: HashMap<Key, usize>,
     keyed: bool,
     ignore_case: bool,
+    /// Bumped by every change that invalidates enumerators, as .NET's `_version`.
+    version: u64,
 }
 
 impl Items {
@@ -112,6 +114,7 @@ impl Items {
     }
 
     fn push(&mut self, key: Value<'static>, value: Option<Value<'static>>) {
+        self.version = self.version.wrapping_add(1);
         if self.keyed
             && let Some(k) = key_of(&key, self.ignore_case)
         {
@@ -146,6 +149,7 @@ impl Items {
     }
 
     fn clear(&mut self) {
+        self.version = self.version.wrapping_add(1);
         self.keys.clear();
         self.values.clear();
         self.index.clear();
@@ -975,6 +979,7 @@ fn set_index<'a>(
     if let Some(slot) = items.keys.get_mut(at) {
         *slot = value;
     }
+    items.version = items.version.wrapping_add(1);
     Ok(Value::Null)
 }
 
@@ -1028,6 +1033,7 @@ fn add<'a>(
             let mut items = c.lock();
             room(items.keys.len(), 1)?;
             items.keys.push(item);
+            items.version = items.version.wrapping_add(1);
             Ok(Value::Null)
         }
         _ => Ok(Value::Null),
@@ -1066,6 +1072,7 @@ fn add_range<'a>(
     let mut items = c.lock();
     room(items.keys.len(), added.len())?;
     items.keys.extend(added);
+    items.version = items.version.wrapping_add(1);
     Ok(Value::Null)
 }
 
@@ -1098,6 +1105,7 @@ fn insert_at<'a>(
     })?;
     room(len, 1)?;
     items.keys.insert(at, item);
+    items.version = items.version.wrapping_add(1);
     Ok(Value::Null)
 }
 
@@ -1177,6 +1185,9 @@ fn remove<'a>(
     match items.find(item) {
         Some(at) => {
             items.remove_at(at);
+            if !matches!(c.ty, Type::Dictionary(_)) {
+                items.version = items.version.wrapping_add(1);
+            }
             Ok(Value::Bool(true))
         }
         None => Ok(Value::Bool(false)),
@@ -1194,6 +1205,7 @@ fn remove_at<'a>(
     let mut items = c.lock();
     let at = position(index, items.keys.len(), false)?;
     items.remove_at(at);
+    items.version = items.version.wrapping_add(1);
     Ok(Value::Null)
 }
 
@@ -1218,6 +1230,7 @@ fn sort<'a>(
     };
     let kind = comparison(element_of(c.ty));
     let mut items = c.lock();
+    items.version = items.version.wrapping_add(1);
     items.keys.sort_by(|a, b| {
         if compare_values(CompareOp::Less, kind, a, b) {
             std::cmp::Ordering::Less
@@ -1236,7 +1249,9 @@ fn reverse<'a>(
     _: &'a crate::context::Context,
 ) -> Result<Value<'a>, Exception> {
     if let Some(c) = collection(target) {
-        c.lock().keys.reverse();
+        let mut items = c.lock();
+        items.keys.reverse();
+        items.version = items.version.wrapping_add(1);
     }
     Ok(Value::Null)
 }
@@ -1377,6 +1392,24 @@ pub(crate) fn out_method(
         }
         _ => None,
     }
+}
+
+/// The enumeration version of a list, set or dictionary (`None` for other values, arrays
+/// included: they cannot change size).
+pub(crate) fn version(value: &Value<'_>) -> Option<u64> {
+    match value {
+        Value::Collection(c) if !matches!(c.ty, Type::Array(_)) => Some(c.lock().version),
+        _ => None,
+    }
+}
+
+/// The exception `foreach` throws when its collection changed under it.
+pub(crate) fn modified(span: Span) -> Exception {
+    Exception::new(
+        ExceptionKind::InvalidOperation,
+        "Collection was modified; enumeration operation may not execute.",
+        span,
+    )
 }
 
 /// `StringComparer.Ordinal`, `.OrdinalIgnoreCase`, ... (culture-aware comparers compare

@@ -572,6 +572,20 @@ fn limits() {
         ],
         single,
     );
+    // Copies count against the budget too: 60000 default elements, then 60000 copied.
+    for copy in [
+        "new int[60000].ToList().Count",
+        "new List<int>(new int[60000]).Count",
+    ] {
+        let result = single(copy);
+        assert!(
+            result.as_ref().is_err_and(
+                |e| e.starts_with("System.InvalidOperationException: The expression exceeded")
+            ),
+            "{copy}: {result:?}"
+        );
+    }
+    assert_eq!(single("new int[60000].Length"), Ok("60000".to_owned()));
     let spin = block("var l = new List<int>(); while (true) { l.Add(1); } return 0;");
     assert!(
         spin.as_ref().is_err_and(

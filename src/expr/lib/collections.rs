@@ -351,8 +351,14 @@ fn duplicate_key(key: &Value<'_>) -> Exception {
 /// What adding `value` costs against the evaluation budget: one step, plus one per KiB of a
 /// string (so a loop cannot pile up gigabytes of text in a list).
 fn cost(value: &Value<'_>) -> u64 {
-    let text = value.as_str().map_or(0, str::len);
-    1 + u64::try_from(text / 1024).unwrap_or(u64::MAX)
+    let size = match value {
+        Value::Sequence(items) => items.len(),
+        Value::Strings(items) => items.len(),
+        Value::Chars(items) => items.len() / 1024,
+        Value::ByteArray(bytes) => bytes.len() / 1024,
+        other => other.as_str().map_or(0, str::len) / 1024,
+    };
+    1 + u64::try_from(size).unwrap_or(u64::MAX)
 }
 
 fn charge(frame: &mut Frame<'_>, values: &[Value<'_>], span: Span) -> Result<(), Exception> {
@@ -705,8 +711,8 @@ pub(crate) fn create_add<'a>(
     frame: &mut Frame<'a>,
     span: Span,
 ) -> Result<Value<'a>, Exception> {
-    charge(frame, args, span)?;
     let (ignore_case, items) = constructor_arguments(args, ty, span)?;
+    charge(frame, &items, span)?;
     build(ty, ignore_case, items, false)
 }
 
@@ -718,8 +724,8 @@ pub(crate) fn create_set<'a>(
     frame: &mut Frame<'a>,
     span: Span,
 ) -> Result<Value<'a>, Exception> {
-    charge(frame, args, span)?;
     let (ignore_case, items) = constructor_arguments(args, ty, span)?;
+    charge(frame, &items, span)?;
     build(ty, ignore_case, items, true)
 }
 
@@ -764,17 +770,19 @@ fn element_of(ty: Type) -> Type {
 
 /// `ToList()`, `ToArray()`, `ToHashSet()`, `ToDictionary(key[, value])` into `ty`: `select`
 /// evaluates the key (`true`) or value (`false`) selector on an element (the element itself
-/// without one).
+/// without one); `charge` charges the copied elements to the budget.
 pub(crate) fn collect<'a>(
     source: &Value<'a>,
     ty: Type,
     select: &mut dyn FnMut(bool, Value<'a>) -> Result<Value<'a>, Exception>,
+    charge: &mut dyn FnMut(u64) -> Result<(), Exception>,
     span: Span,
 ) -> Result<Value<'a>, Exception> {
     if source.is_null() {
         return Err(null_argument("source"));
     }
     let items = elements(source, span)?;
+    charge(items.iter().map(cost).fold(0u64, u64::saturating_add))?;
     if let Type::Dictionary(_) = ty {
         let mut pairs = Vec::with_capacity(items.len().saturating_mul(2));
         for item in items {

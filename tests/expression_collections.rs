@@ -323,6 +323,11 @@ fn dictionaries() {
                 "b",
             ),
             (r#"new Dictionary<int, string> { [1] = "one" }[1]"#, "one"),
+            (r#"new KeyValuePair<string, int>("k", 2).Value"#, "2"),
+            (
+                r#"new KeyValuePair<string, int>("k", 2).ToString()"#,
+                "[k, 2]",
+            ),
             (
                 r#"new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase) { ["Key"] = 1 }["KEY"]"#,
                 "1",
@@ -383,6 +388,10 @@ fn dictionaries() {
             (
                 r#"var s = ""; foreach (var kv in new Dictionary<string, int> { ["x"] = 1, ["y"] = 2 }) { s += kv.Key + kv.Value; } return s;"#,
                 "x1y2",
+            ),
+            (
+                r#"var d = new Dictionary<string, int> { ["a"] = 1 }; var first = d.TryAdd("a", 2); var second = d.TryAdd("b", 3); return first + ":" + second + ":" + d["a"] + d["b"];"#,
+                "False:True:13",
             ),
             (
                 r#"var d = new Dictionary<string, int> { ["a"] = 1 }; d.Clear(); return d.Count;"#,

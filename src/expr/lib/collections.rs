@@ -729,6 +729,20 @@ pub(crate) fn create_set<'a>(
     build(ty, ignore_case, items, true)
 }
 
+/// `new KeyValuePair<K, V>(key, value)`.
+pub(crate) fn create_pair<'a>(
+    _: Option<&Value<'a>>,
+    args: &[Value<'a>],
+    _: Type,
+    _: &mut Frame<'a>,
+    _: Span,
+) -> Result<Value<'a>, Exception> {
+    let [key, value] = args else {
+        return Ok(Value::Null);
+    };
+    Ok(pair(key.clone(), value.clone()))
+}
+
 /// `new T[n]`: `n` default values of the element type.
 pub(crate) fn create_sized<'a>(
     _: Option<&Value<'a>>,
@@ -1050,6 +1064,30 @@ fn add<'a>(
     result
 }
 
+/// `Dictionary.TryAdd(key, value)`: adds unless the key is present.
+fn try_add<'a>(
+    target: Option<&Value<'a>>,
+    args: &[Value<'a>],
+    _: Type,
+    frame: &mut Frame<'a>,
+    span: Span,
+) -> Result<Value<'a>, Exception> {
+    let (Some(Value::Collection(c)), [key, value]) = (target, args) else {
+        return Ok(Value::Bool(false));
+    };
+    if key.is_null() {
+        return Err(null_argument("key"));
+    }
+    if c.lock().find(key).is_some() {
+        return Ok(Value::Bool(false));
+    }
+    charge(frame, args, span)?;
+    let mut visits = 0;
+    insert(c, key.clone(), Some(value.clone()), false, &mut visits)?;
+    frame.charge(visits, span)?;
+    Ok(Value::Bool(true))
+}
+
 fn add_range<'a>(
     target: Option<&Value<'a>>,
     args: &[Value<'a>],
@@ -1367,6 +1405,7 @@ pub(crate) fn methods(owner: Type, name: &str) -> Vec<CollectionMethod> {
             None => Vec::new(),
         },
         (Type::Dictionary((k, v)), "Add") => one(&[*k, *v], Type::Void, Grow(add)),
+        (Type::Dictionary((k, v)), "TryAdd") => one(&[*k, *v], Type::Boolean, Grow(try_add)),
         (Type::Dictionary((k, _)), "ContainsKey") => one(&[*k], Type::Boolean, Plain(contains)),
         (Type::Dictionary((_, v)), "ContainsValue") => {
             one(&[*v], Type::Boolean, Plain(contains_value))

@@ -687,3 +687,25 @@ fn modified_while_enumerating() {
         block,
     );
 }
+
+#[test]
+fn collections_to_json() {
+    check(
+        &[
+            (
+                r#"new JArray(new List<string> { "a", "b" }).ToString(Formatting.None)"#,
+                r#"["a","b"]"#,
+            ),
+            (r#"new JArray { new[] { 1, 2 } }.Count"#, "2"),
+            (
+                r#"new JObject { ["items"] = new JArray(new[] { 1, 2 }) }.ToString(Formatting.None)"#,
+                r#"{"items":[1,2]}"#,
+            ),
+            (
+                r#"new JObject(new JProperty("d", new Dictionary<string, int> { ["a"] = 1 })).ToString(Formatting.None)"#,
+                r#"{"d":{"a":1}}"#,
+            ),
+        ],
+        single,
+    );
+}

@@ -850,6 +850,75 @@ pub(crate) fn from_json(
     Some(built)
 }
 
+/// How deeply nested collections become nested JSON (deeper ones become their type name).
+const MAX_JSON_DEPTH: usize = 64;
+
+/// Newtonsoft's token for a collection, sequence or pair (`JToken.FromObject`, `new
+/// JProperty(name, list)`): lists, arrays, sets and sequences as arrays, dictionaries as
+/// objects keyed by their keys' text, pairs as `{"Key": k, "Value": v}`; `None` for other values.
+pub(crate) fn json_of(value: &Value<'_>) -> Option<serde_json::Value> {
+    json_at(value, 0)
+}
+
+fn json_at(value: &Value<'_>, depth: usize) -> Option<serde_json::Value> {
+    let nested = |v: &Value<'_>| json_at(v, depth + 1).unwrap_or_else(|| super::json::to_json(v));
+    if !matches!(
+        value,
+        Value::Collection(_) | Value::Sequence(_) | Value::KeyValuePair(_)
+    ) {
+        return None;
+    }
+    if depth >= MAX_JSON_DEPTH {
+        return Some(serde_json::Value::String(value.to_display_string()));
+    }
+    Some(match value {
+        Value::KeyValuePair(pair) => {
+            let mut map = serde_json::Map::new();
+            map.insert("Key".to_owned(), nested(&pair.0));
+            map.insert("Value".to_owned(), nested(&pair.1));
+            serde_json::Value::Object(map)
+        }
+        Value::Collection(c) if matches!(c.ty, Type::Dictionary(_)) => {
+            let (keys, values) = {
+                let items = c.lock();
+                (items.keys.clone(), items.values.clone())
+            };
+            let mut map = serde_json::Map::new();
+            for (key, value) in keys.iter().zip(&values) {
+                map.insert(key.to_display_string(), nested(value));
+            }
+            serde_json::Value::Object(map)
+        }
+        _ => serde_json::Value::Array(
+            multi_content(value)
+                .unwrap_or_default()
+                .iter()
+                .map(nested)
+                .collect(),
+        ),
+    })
+}
+
+/// The items a `JArray` adds for one content argument that is a collection or sequence
+/// (Newtonsoft's "multi content"), or `None` for a single value.
+pub(crate) fn multi_content(value: &Value<'_>) -> Option<Vec<Value<'static>>> {
+    match value {
+        Value::Collection(c) => {
+            Some(elements(&Value::Collection(Arc::clone(c)), Span::default()).ok()?)
+        }
+        Value::Sequence(items) => Some(
+            items
+                .iter()
+                .map(|v| {
+                    v.to_static()
+                        .unwrap_or_else(|| Value::String(v.to_display_string().into()))
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
 /// `Select((x, i) => ...)` and `Where((x, i) => ...)`.
 pub(crate) fn indexed<'a>(
     select: bool,

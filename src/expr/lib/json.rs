@@ -506,6 +506,10 @@ pub(crate) fn to_json(value: &Value<'_>) -> Json {
             .map_or_else(|| Json::String(value.to_display_string()), Json::Number),
         Value::Json(j) => (**j).clone(),
         Value::DateTime(d) => Json::String(super::format_datetime(*d, "o")),
+        Value::Collection(_) | Value::Sequence(_) | Value::KeyValuePair(_) => {
+            super::collections::json_of(value)
+                .unwrap_or_else(|| Json::String(value.to_display_string()))
+        }
         other => Json::String(other.to_display_string()),
     }
 }
@@ -539,9 +543,15 @@ pub(crate) fn build_array<'a>(
     args: &[Value<'a>],
     _: &'a crate::context::Context,
 ) -> Result<Value<'a>, Exception> {
-    Ok(Value::Json(Arc::new(Json::Array(
-        args.iter().map(to_json).collect(),
-    ))))
+    let mut items = Vec::with_capacity(args.len());
+    for arg in args {
+        // A collection argument adds its items (Newtonsoft's multi content).
+        match super::collections::multi_content(arg) {
+            Some(values) => items.extend(values.iter().map(to_json)),
+            None => items.push(to_json(arg)),
+        }
+    }
+    Ok(Value::Json(Arc::new(Json::Array(items))))
 }
 
 /// `new JObject(new JProperty(...), ...)`: merges the properties in order.

@@ -323,6 +323,11 @@ fn dictionaries() {
                 "b",
             ),
             (r#"new Dictionary<int, string> { [1] = "one" }[1]"#, "one"),
+            (r#"new KeyValuePair<string, int>("k", 2).Value"#, "2"),
+            (
+                r#"new KeyValuePair<string, int>("k", 2).ToString()"#,
+                "[k, 2]",
+            ),
             (
                 r#"new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase) { ["Key"] = 1 }["KEY"]"#,
                 "1",
@@ -383,6 +388,10 @@ fn dictionaries() {
             (
                 r#"var s = ""; foreach (var kv in new Dictionary<string, int> { ["x"] = 1, ["y"] = 2 }) { s += kv.Key + kv.Value; } return s;"#,
                 "x1y2",
+            ),
+            (
+                r#"var d = new Dictionary<string, int> { ["a"] = 1 }; var first = d.TryAdd("a", 2); var second = d.TryAdd("b", 3); return first + ":" + second + ":" + d["a"] + d["b"];"#,
+                "False:True:13",
             ),
             (
                 r#"var d = new Dictionary<string, int> { ["a"] = 1 }; d.Clear(); return d.Count;"#,
@@ -572,6 +581,20 @@ fn limits() {
         ],
         single,
     );
+    // Copies count against the budget too: 60000 default elements, then 60000 copied.
+    for copy in [
+        "new int[60000].ToList().Count",
+        "new List<int>(new int[60000]).Count",
+    ] {
+        let result = single(copy);
+        assert!(
+            result.as_ref().is_err_and(
+                |e| e.starts_with("System.InvalidOperationException: The expression exceeded")
+            ),
+            "{copy}: {result:?}"
+        );
+    }
+    assert_eq!(single("new int[60000].Length"), Ok("60000".to_owned()));
     let spin = block("var l = new List<int>(); while (true) { l.Add(1); } return 0;");
     assert!(
         spin.as_ref().is_err_and(
@@ -581,4 +604,108 @@ fn limits() {
     );
     let doubling = block("var l = new List<int> { 1 }; while (true) { l.AddRange(l); } return 0;");
     assert!(doubling.is_err(), "{doubling:?}");
+}
+
+#[test]
+fn hostile_nesting() {
+    // A collection containing itself would be a reference cycle nothing could free.
+    let cycle = block("var l = new List<object>(); l.Add(l); return l.Count;");
+    assert_eq!(
+        cycle,
+        Err("System.InvalidOperationException: A collection cannot contain itself in policy expressions.".to_owned())
+    );
+    let indirect = block(
+        "var a = new List<object>(); var b = new List<object>(); a.Add(b); b.Add(a); return 0;",
+    );
+    assert!(indirect.is_err(), "{indirect:?}");
+    // Deep nesting is dropped without recursion.
+    let deep = block(
+        "var l = new List<object>(); for (var i = 0; i < 20000; i++) { var n = new List<object>(); n.Add(l); l = n; } return l.Count;",
+    );
+    assert_eq!(deep, Ok("1".to_owned()));
+    let deep_top_down = block(
+        "var root = new List<object>(); var cur = root; for (var i = 0; i < 20000; i++) { var n = new List<object>(); cur.Add(n); cur = n; } return root.Count;",
+    );
+    assert_eq!(deep_top_down, Ok("1".to_owned()));
+}
+
+#[test]
+fn json_to_collections() {
+    check(
+        &[
+            (
+                r#"JArray.Parse("[\"a\",\"b\"]").ToObject<List<string>>()[1]"#,
+                "b",
+            ),
+            (
+                r#"JArray.Parse("[1,2,3]").ToObject<List<int>>().Sum()"#,
+                "6",
+            ),
+            (
+                r#"JArray.Parse("[\"a\",\"b\"]").ToObject<string[]>().Length"#,
+                "2",
+            ),
+            (r#"JArray.Parse("[1,2]").ToObject<int[]>()[0]"#, "1"),
+            (
+                r#"JObject.Parse("{\"a\":1,\"b\":2}").ToObject<Dictionary<string, int>>()["b"]"#,
+                "2",
+            ),
+            (
+                r#"JArray.Parse("[\"a\",\"a\"]").ToObject<HashSet<string>>().Count"#,
+                "1",
+            ),
+        ],
+        single,
+    );
+}
+
+#[test]
+fn modified_while_enumerating() {
+    check(
+        &[
+            (
+                "var l = new List<int> { 1, 2 }; foreach (var x in l) { l.Add(x); } return l.Count;",
+                "System.InvalidOperationException: Collection was modified; enumeration operation may not execute.",
+            ),
+            (
+                "var l = new List<int> { 1, 2 }; foreach (var x in l) { if (x == 2) { l.Remove(x); } } return l.Count;",
+                "System.InvalidOperationException: Collection was modified; enumeration operation may not execute.",
+            ),
+            (
+                "var l = new List<int> { 1, 2 }; foreach (var x in l) { if (x == 2) { break; } } l.Add(3); return l.Count;",
+                "3",
+            ),
+            (
+                r#"var d = new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 }; foreach (var kv in d) { d["c"] = 3; } return d.Count;"#,
+                "System.InvalidOperationException: Collection was modified; enumeration operation may not execute.",
+            ),
+            (
+                "var a = new[] { 1, 2 }; foreach (var x in a) { a[1] = 5; } return a[1];",
+                "5",
+            ),
+        ],
+        block,
+    );
+}
+
+#[test]
+fn collections_to_json() {
+    check(
+        &[
+            (
+                r#"new JArray(new List<string> { "a", "b" }).ToString(Formatting.None)"#,
+                r#"["a","b"]"#,
+            ),
+            (r#"new JArray { new[] { 1, 2 } }.Count"#, "2"),
+            (
+                r#"new JObject { ["items"] = new JArray(new[] { 1, 2 }) }.ToString(Formatting.None)"#,
+                r#"{"items":[1,2]}"#,
+            ),
+            (
+                r#"new JObject(new JProperty("d", new Dictionary<string, int> { ["a"] = 1 })).ToString(Formatting.None)"#,
+                r#"{"d":{"a":1}}"#,
+            ),
+        ],
+        single,
+    );
 }

@@ -1312,8 +1312,17 @@ fn exec<'a>(statement: &'a StmtNode, frame: &mut Frame<'a>) -> Result<Control<'a
             span,
         } => {
             let collection = eval(collection, frame)?;
+            let version = super::lib::collection_version(&collection);
             let mut index = 0usize;
-            while let Some(item) = super::lib::item_at(&collection, index, *span)? {
+            loop {
+                // A list, set or dictionary changed by the loop body fails the next step, as
+                // .NET's enumerators do.
+                if version.is_some() && super::lib::collection_version(&collection) != version {
+                    return Err(super::lib::modified(*span));
+                }
+                let Some(item) = super::lib::item_at(&collection, index, *span)? else {
+                    break;
+                };
                 index += 1;
                 frame.tick(*span)?;
                 frame.set(*slot, item);

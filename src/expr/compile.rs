@@ -2298,6 +2298,20 @@ impl Compiler {
                 ),
                 Some((*k, *v)),
             ),
+            Type::KeyValuePair((k, v)) if initializer.is_none() => {
+                let [key, value] = args else {
+                    return Err(CompileError::new(
+                        format!(
+                            "'{ty}' does not contain a constructor that takes {} arguments",
+                            args.len()
+                        ),
+                        span,
+                    ));
+                };
+                let key = self.element_arg(&key.value, *k, 1)?;
+                let value = self.element_arg(&value.value, *v, 2)?;
+                return grow(lib::create_pair, vec![key, value]);
+            }
             Type::Sequence(_) => {
                 return Err(CompileError::new(
                     format!("Cannot create an instance of the abstract type or interface '{ty}'"),

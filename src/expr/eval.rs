@@ -466,6 +466,9 @@ impl<'a> Frame<'a> {
 
     /// Counts `steps` steps at once (elements a collection receives); fails past the limit.
     pub(crate) fn charge(&mut self, steps: u64, span: Span) -> Result<(), Exception> {
+        if steps == 0 {
+            return Ok(());
+        }
         self.steps = self.steps.saturating_add(steps.saturating_sub(1));
         self.tick(span)
     }
@@ -1005,6 +1008,8 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
             if source.is_null() && *null_conditional {
                 return Ok(Value::Null);
             }
+            // The selectors and the budget both need the frame: one cell lends it to each.
+            let frame = std::cell::RefCell::new(frame);
             let mut select = |which: bool, item: Value<'a>| -> Result<Value<'a>, Exception> {
                 let selector = if which {
                     &selectors.key
@@ -1013,14 +1018,22 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
                 };
                 match selector {
                     Some((slot, body)) => {
+                        let mut frame = frame.try_borrow_mut().map_err(|_| busy(*span))?;
                         frame.tick(*span)?;
                         frame.set(*slot, item);
-                        eval(body, frame)
+                        eval(body, &mut frame)
                     }
                     None => Ok(item),
                 }
             };
-            super::lib::collect(&source, *ty, &mut select, *span).map_err(|e| at(e, *span))
+            let mut charge = |steps: u64| {
+                frame
+                    .try_borrow_mut()
+                    .map_err(|_| busy(*span))?
+                    .charge(steps, *span)
+            };
+            super::lib::collect(&source, *ty, &mut select, &mut charge, *span)
+                .map_err(|e| at(e, *span))
         }
         Node::Indexed {
             select,
@@ -1080,6 +1093,15 @@ fn on_null<'a>(null_conditional: bool, span: Span) -> Result<Value<'a>, Exceptio
     } else {
         Err(Exception::null_reference(span))
     }
+}
+
+/// The frame was lent twice at once (never, as `collect` calls its callbacks one at a time).
+fn busy(span: Span) -> Exception {
+    Exception::new(
+        ExceptionKind::InvalidOperation,
+        "The evaluation frame is in use.",
+        span,
+    )
 }
 
 /// Gives an exception raised by a library function the span of the call that raised it.

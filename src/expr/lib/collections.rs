@@ -19,7 +19,8 @@
 // across threads as soon as values are.
 #![allow(clippy::arc_with_non_send_sync)]
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering as Atomic};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::linq::{comparison, item_at as sequence_item};
@@ -96,6 +97,8 @@ struct Items {
     index: HashMap<Key, usize>,
     keyed: bool,
     ignore_case: bool,
+    /// Bumped by every change that invalidates enumerators, as .NET's `_version`.
+    version: u64,
 }
 
 impl Items {
@@ -111,6 +114,7 @@ impl Items {
     }
 
     fn push(&mut self, key: Value<'static>, value: Option<Value<'static>>) {
+        self.version = self.version.wrapping_add(1);
         if self.keyed
             && let Some(k) = key_of(&key, self.ignore_case)
         {
@@ -145,6 +149,7 @@ impl Items {
     }
 
     fn clear(&mut self) {
+        self.version = self.version.wrapping_add(1);
         self.keys.clear();
         self.values.clear();
         self.index.clear();
@@ -157,6 +162,9 @@ pub struct Collection {
     /// Its .NET type (`Type::List`, `Type::Array`, `Type::HashSet` or `Type::Dictionary`).
     pub ty: Type,
     items: Mutex<Items>,
+    /// Whether it was ever stored in a collection (only then can another collection's
+    /// elements lead to it).
+    contained: AtomicBool,
 }
 
 impl Collection {
@@ -168,6 +176,7 @@ impl Collection {
                 ignore_case,
                 ..Items::default()
             }),
+            contained: AtomicBool::new(false),
         }
     }
 
@@ -194,6 +203,42 @@ impl Collection {
             return Some(pair(key, value));
         }
         Some(key)
+    }
+}
+
+impl Drop for Collection {
+    /// Frees nested collections one after another rather than recursively, so a deeply nested
+    /// `List<object>` cannot overflow the stack when it is dropped.
+    fn drop(&mut self) {
+        let items = self.items.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let mut stack: Vec<Value<'static>> = std::mem::take(&mut items.keys);
+        stack.append(&mut items.values);
+        while let Some(value) = stack.pop() {
+            match value {
+                Value::Collection(arc) => {
+                    if let Some(mut inner) = Arc::into_inner(arc) {
+                        let items = inner
+                            .items
+                            .get_mut()
+                            .unwrap_or_else(PoisonError::into_inner);
+                        stack.append(&mut items.keys);
+                        stack.append(&mut items.values);
+                    }
+                }
+                Value::KeyValuePair(pair) => {
+                    if let Some((key, value)) = Arc::into_inner(pair) {
+                        stack.push(key);
+                        stack.push(value);
+                    }
+                }
+                Value::Sequence(mut sequence) => {
+                    if let Some(values) = Arc::get_mut(&mut sequence) {
+                        stack.extend(values.iter_mut().map(|v| std::mem::replace(v, Value::Null)));
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 
@@ -306,8 +351,14 @@ fn duplicate_key(key: &Value<'_>) -> Exception {
 /// What adding `value` costs against the evaluation budget: one step, plus one per KiB of a
 /// string (so a loop cannot pile up gigabytes of text in a list).
 fn cost(value: &Value<'_>) -> u64 {
-    let text = value.as_str().map_or(0, str::len);
-    1 + u64::try_from(text / 1024).unwrap_or(u64::MAX)
+    let size = match value {
+        Value::Sequence(items) => items.len(),
+        Value::Strings(items) => items.len(),
+        Value::Chars(items) => items.len() / 1024,
+        Value::ByteArray(bytes) => bytes.len() / 1024,
+        other => other.as_str().map_or(0, str::len) / 1024,
+    };
+    1 + u64::try_from(size).unwrap_or(u64::MAX)
 }
 
 fn charge(frame: &mut Frame<'_>, values: &[Value<'_>], span: Span) -> Result<(), Exception> {
@@ -350,6 +401,13 @@ fn elements<'a>(source: &Value<'a>, span: Span) -> Result<Vec<Value<'a>>, Except
 /// `value` without borrows, as a collection stores it: objects of the request context
 /// (certificates, headers, ...) cannot be stored in a collection here.
 fn stored(value: &Value<'_>) -> Result<Value<'static>, Exception> {
+    if pair_depth(value, MAX_PAIR_DEPTH) > MAX_PAIR_DEPTH {
+        return Err(Exception::new(
+            ExceptionKind::InvalidOperation,
+            "Key/value pairs nested this deeply cannot be stored in a collection in policy expressions.",
+            Span::default(),
+        ));
+    }
     value.to_static().ok_or_else(|| {
         Exception::new(
             ExceptionKind::InvalidOperation,
@@ -362,6 +420,147 @@ fn stored(value: &Value<'_>) -> Result<Value<'static>, Exception> {
     })
 }
 
+/// How deeply `KeyValuePair`s may nest inside each other in stored values (they are copied and
+/// dropped recursively, so their depth must stay small).
+const MAX_PAIR_DEPTH: usize = 32;
+
+/// How deeply `value` nests `KeyValuePair`s, counting no further than `limit + 1`.
+fn pair_depth(value: &Value<'_>, limit: usize) -> usize {
+    let Value::KeyValuePair(pair) = value else {
+        return 0;
+    };
+    match limit.checked_sub(1) {
+        None => 1,
+        Some(rest) => 1 + pair_depth(&pair.0, rest).max(pair_depth(&pair.1, rest)),
+    }
+}
+
+/// Whether elements of a collection of type `ty` can hold other collections.
+fn may_nest(ty: Type) -> bool {
+    let nests = |t: Type| {
+        matches!(
+            t,
+            Type::Object
+                | Type::Array(_)
+                | Type::List(_)
+                | Type::HashSet(_)
+                | Type::Dictionary(_)
+                | Type::KeyValuePair(_)
+                | Type::Sequence(_)
+        )
+    };
+    match ty {
+        Type::Dictionary((k, v)) => nests(*k) || nests(*v),
+        other => nests(element_of(other)),
+    }
+}
+
+/// Whether `target` is reachable from `value` through nested collections (storing `value` in
+/// `target` would make a reference cycle, which `Arc` could never free).
+/// `visits` counts the collections opened, for the caller to charge to the budget.
+fn reaches(value: &Value<'_>, target: &Collection, visits: &mut u64) -> bool {
+    // Only a collection stored somewhere can be found inside another collection's elements;
+    // otherwise only the sequences and pairs around `value` need a look.
+    let descend = target.contained.load(Atomic::Relaxed);
+    let mut seen: HashSet<*const Collection> = HashSet::new();
+    let mut stack: Vec<Value<'static>> = Vec::new();
+    let mut visit = |v: &Value<'_>, stack: &mut Vec<Value<'static>>| -> bool {
+        match v {
+            Value::Collection(x) => {
+                if std::ptr::eq(Arc::as_ptr(x), target) {
+                    return true;
+                }
+                if descend && may_nest(x.ty) && seen.insert(Arc::as_ptr(x)) {
+                    *visits = visits.saturating_add(1);
+                    let items = x.lock();
+                    stack.extend(
+                        items
+                            .keys
+                            .iter()
+                            .chain(&items.values)
+                            .filter(|i| {
+                                matches!(
+                                    i,
+                                    Value::Collection(_)
+                                        | Value::KeyValuePair(_)
+                                        | Value::Sequence(_)
+                                )
+                            })
+                            .cloned(),
+                    );
+                }
+                false
+            }
+            Value::KeyValuePair(pair) => {
+                stack.extend(pair.0.to_static());
+                stack.extend(pair.1.to_static());
+                false
+            }
+            Value::Sequence(items) => {
+                stack.extend(
+                    items
+                        .iter()
+                        .filter(|i| {
+                            matches!(
+                                i,
+                                Value::Collection(_) | Value::KeyValuePair(_) | Value::Sequence(_)
+                            )
+                        })
+                        .filter_map(Value::to_static),
+                );
+                false
+            }
+            _ => false,
+        }
+    };
+    if visit(value, &mut stack) {
+        return true;
+    }
+    while let Some(v) = stack.pop() {
+        if visit(&v, &mut stack) {
+            return true;
+        }
+    }
+    false
+}
+
+/// `value` as collection `c` stores it: without borrows, and never `c` itself (directly or
+/// nested), which would be a reference cycle.
+fn stored_in(
+    c: &Collection,
+    value: &Value<'_>,
+    visits: &mut u64,
+) -> Result<Value<'static>, Exception> {
+    if !may_nest(c.ty) {
+        return stored(value);
+    }
+    if reaches(value, c, visits) {
+        return Err(Exception::new(
+            ExceptionKind::InvalidOperation,
+            "A collection cannot contain itself in policy expressions.",
+            Span::default(),
+        ));
+    }
+    mark_contained(value);
+    stored(value)
+}
+
+/// Marks the collections `value` holds directly (or through sequences and pairs) as stored.
+fn mark_contained(value: &Value<'_>) {
+    let mut stack: Vec<Value<'_>> = vec![value.clone()];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Collection(x) => x.contained.store(true, Atomic::Relaxed),
+            Value::KeyValuePair(pair) => {
+                stack.push(pair.0.clone());
+                stack.push(pair.1.clone());
+            }
+            Value::Sequence(items) => stack.extend(items.iter().cloned()),
+            _ => {}
+        }
+    }
+}
+
 /// Adds `key` (and `value`, for dictionaries) to `c`: `Add` semantics (`overwrite` false: a
 /// set ignores a duplicate and reports `false`, a dictionary throws) or indexer semantics.
 fn insert<'a>(
@@ -369,11 +568,18 @@ fn insert<'a>(
     key: Value<'a>,
     value: Option<Value<'a>>,
     overwrite: bool,
+    visits: &mut u64,
 ) -> Result<bool, Exception> {
     let is_dictionary = matches!(c.ty, Type::Dictionary(_));
     if is_dictionary && key.is_null() {
         return Err(null_argument("key"));
     }
+    let key = stored_in(c, &key, visits)?;
+    let value = if is_dictionary {
+        Some(stored_in(c, &value.unwrap_or(Value::Null), visits)?)
+    } else {
+        None
+    };
     let mut items = c.lock();
     if items.keyed
         && let Some(at) = items.find(&key)
@@ -385,18 +591,12 @@ fn insert<'a>(
             return Err(duplicate_key(&key));
         }
         if let Some(slot) = items.values.get_mut(at) {
-            *slot = stored(&value.unwrap_or(Value::Null))?;
+            *slot = value.unwrap_or(Value::Null);
         }
         return Ok(true);
     }
     room(items.keys.len(), 1)?;
-    let value = if is_dictionary {
-        Some(value.unwrap_or(Value::Null))
-    } else {
-        None
-    };
-    let value = value.as_ref().map(stored).transpose()?;
-    items.push(stored(&key)?, value);
+    items.push(key, value);
     Ok(true)
 }
 
@@ -416,13 +616,16 @@ fn build<'a>(
         let mut items = items.into_iter();
         while let Some(key) = items.next() {
             let value = items.next().unwrap_or(Value::Null);
-            insert(&c, key, Some(value), overwrite)?;
+            insert(&c, key, Some(value), overwrite, &mut 0)?;
         }
     } else if let Type::HashSet(_) = ty {
         for item in items {
-            insert(&c, item, None, false)?;
+            insert(&c, item, None, false, &mut 0)?;
         }
     } else {
+        for item in &items {
+            mark_contained(item);
+        }
         c.lock().keys = items.iter().map(stored).collect::<Result<_, _>>()?;
     }
     Ok(Value::Collection(Arc::new(c)))
@@ -508,8 +711,8 @@ pub(crate) fn create_add<'a>(
     frame: &mut Frame<'a>,
     span: Span,
 ) -> Result<Value<'a>, Exception> {
-    charge(frame, args, span)?;
     let (ignore_case, items) = constructor_arguments(args, ty, span)?;
+    charge(frame, &items, span)?;
     build(ty, ignore_case, items, false)
 }
 
@@ -521,9 +724,23 @@ pub(crate) fn create_set<'a>(
     frame: &mut Frame<'a>,
     span: Span,
 ) -> Result<Value<'a>, Exception> {
-    charge(frame, args, span)?;
     let (ignore_case, items) = constructor_arguments(args, ty, span)?;
+    charge(frame, &items, span)?;
     build(ty, ignore_case, items, true)
+}
+
+/// `new KeyValuePair<K, V>(key, value)`.
+pub(crate) fn create_pair<'a>(
+    _: Option<&Value<'a>>,
+    args: &[Value<'a>],
+    _: Type,
+    _: &mut Frame<'a>,
+    _: Span,
+) -> Result<Value<'a>, Exception> {
+    let [key, value] = args else {
+        return Ok(Value::Null);
+    };
+    Ok(pair(key.clone(), value.clone()))
 }
 
 /// `new T[n]`: `n` default values of the element type.
@@ -567,17 +784,19 @@ fn element_of(ty: Type) -> Type {
 
 /// `ToList()`, `ToArray()`, `ToHashSet()`, `ToDictionary(key[, value])` into `ty`: `select`
 /// evaluates the key (`true`) or value (`false`) selector on an element (the element itself
-/// without one).
+/// without one); `charge` charges the copied elements to the budget.
 pub(crate) fn collect<'a>(
     source: &Value<'a>,
     ty: Type,
     select: &mut dyn FnMut(bool, Value<'a>) -> Result<Value<'a>, Exception>,
+    charge: &mut dyn FnMut(u64) -> Result<(), Exception>,
     span: Span,
 ) -> Result<Value<'a>, Exception> {
     if source.is_null() {
         return Err(null_argument("source"));
     }
     let items = elements(source, span)?;
+    charge(items.iter().map(cost).fold(0u64, u64::saturating_add))?;
     if let Type::Dictionary(_) = ty {
         let mut pairs = Vec::with_capacity(items.len().saturating_mul(2));
         for item in items {
@@ -592,6 +811,112 @@ pub(crate) fn collect<'a>(
         return build(ty, false, pairs, false);
     }
     build(ty, false, items, false)
+}
+
+/// `token.ToObject<List<T>>()` (and arrays, sets, `Dictionary<string, V>`): a JSON array's
+/// items (or an object's properties) converted to the element type; `None` when the token's
+/// shape does not fit the type.
+pub(crate) fn from_json(
+    token: &serde_json::Value,
+    ty: Type,
+) -> Option<Result<Value<'static>, Exception>> {
+    let convert = |t: &serde_json::Value, to: Type| super::json_convert(t, to);
+    let built = match (ty, token) {
+        (Type::Dictionary((Type::String, v)), serde_json::Value::Object(map)) => {
+            let mut pairs = Vec::with_capacity(map.len().saturating_mul(2));
+            for (key, value) in map {
+                pairs.push(Value::String(Arc::from(key.as_str())));
+                match convert(value, *v) {
+                    Ok(value) => pairs.push(value),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            build(ty, false, pairs, true)
+        }
+        (Type::Dictionary(_), _) => return None,
+        (_, serde_json::Value::Array(items)) => {
+            let element = element_of(ty);
+            let mut values = Vec::with_capacity(items.len());
+            for item in items {
+                match convert(item, element) {
+                    Ok(value) => values.push(value),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            build(ty, false, values, false)
+        }
+        _ => return None,
+    };
+    Some(built)
+}
+
+/// How deeply nested collections become nested JSON (deeper ones become their type name).
+const MAX_JSON_DEPTH: usize = 64;
+
+/// Newtonsoft's token for a collection, sequence or pair (`JToken.FromObject`, `new
+/// JProperty(name, list)`): lists, arrays, sets and sequences as arrays, dictionaries as
+/// objects keyed by their keys' text, pairs as `{"Key": k, "Value": v}`; `None` for other values.
+pub(crate) fn json_of(value: &Value<'_>) -> Option<serde_json::Value> {
+    json_at(value, 0)
+}
+
+fn json_at(value: &Value<'_>, depth: usize) -> Option<serde_json::Value> {
+    let nested = |v: &Value<'_>| json_at(v, depth + 1).unwrap_or_else(|| super::json::to_json(v));
+    if !matches!(
+        value,
+        Value::Collection(_) | Value::Sequence(_) | Value::KeyValuePair(_)
+    ) {
+        return None;
+    }
+    if depth >= MAX_JSON_DEPTH {
+        return Some(serde_json::Value::String(value.to_display_string()));
+    }
+    Some(match value {
+        Value::KeyValuePair(pair) => {
+            let mut map = serde_json::Map::new();
+            map.insert("Key".to_owned(), nested(&pair.0));
+            map.insert("Value".to_owned(), nested(&pair.1));
+            serde_json::Value::Object(map)
+        }
+        Value::Collection(c) if matches!(c.ty, Type::Dictionary(_)) => {
+            let (keys, values) = {
+                let items = c.lock();
+                (items.keys.clone(), items.values.clone())
+            };
+            let mut map = serde_json::Map::new();
+            for (key, value) in keys.iter().zip(&values) {
+                map.insert(key.to_display_string(), nested(value));
+            }
+            serde_json::Value::Object(map)
+        }
+        _ => serde_json::Value::Array(
+            multi_content(value)
+                .unwrap_or_default()
+                .iter()
+                .map(nested)
+                .collect(),
+        ),
+    })
+}
+
+/// The items a `JArray` adds for one content argument that is a collection or sequence
+/// (Newtonsoft's "multi content"), or `None` for a single value.
+pub(crate) fn multi_content(value: &Value<'_>) -> Option<Vec<Value<'static>>> {
+    match value {
+        Value::Collection(c) => {
+            Some(elements(&Value::Collection(Arc::clone(c)), Span::default()).ok()?)
+        }
+        Value::Sequence(items) => Some(
+            items
+                .iter()
+                .map(|v| {
+                    v.to_static()
+                        .unwrap_or_else(|| Value::String(v.to_display_string().into()))
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
 }
 
 /// `Select((x, i) => ...)` and `Where((x, i) => ...)`.
@@ -733,15 +1058,19 @@ fn set_index<'a>(
         return Ok(Value::Null);
     };
     charge(frame, std::slice::from_ref(value), span)?;
+    let mut visits = 0;
     if let Type::Dictionary(_) = c.ty {
-        insert(c, index.clone(), Some(value.clone()), true)?;
-        return Ok(Value::Null);
+        insert(c, index.clone(), Some(value.clone()), true, &mut visits)?;
+        return frame.charge(visits, span).map(|()| Value::Null);
     }
+    let value = stored_in(c, value, &mut visits)?;
+    frame.charge(visits, span)?;
     let mut items = c.lock();
     let at = position(index, items.keys.len(), matches!(c.ty, Type::Array(_)))?;
     if let Some(slot) = items.keys.get_mut(at) {
-        *slot = stored(value)?;
+        *slot = value;
     }
+    items.version = items.version.wrapping_add(1);
     Ok(Value::Null)
 }
 
@@ -777,20 +1106,55 @@ fn add<'a>(
         return Ok(Value::Null);
     };
     charge(frame, args, span)?;
-    match (c.ty, args) {
+    let mut visits = 0;
+    let result = match (c.ty, args) {
         (Type::Dictionary(_), [key, value]) => {
-            insert(c, key.clone(), Some(value.clone()), false)?;
+            insert(c, key.clone(), Some(value.clone()), false, &mut visits)?;
             Ok(Value::Null)
         }
-        (Type::HashSet(_), [item]) => Ok(Value::Bool(insert(c, item.clone(), None, false)?)),
+        (Type::HashSet(_), [item]) => Ok(Value::Bool(insert(
+            c,
+            item.clone(),
+            None,
+            false,
+            &mut visits,
+        )?)),
         (_, [item]) => {
+            let item = stored_in(c, item, &mut visits)?;
             let mut items = c.lock();
             room(items.keys.len(), 1)?;
-            items.keys.push(stored(item)?);
+            items.keys.push(item);
+            items.version = items.version.wrapping_add(1);
             Ok(Value::Null)
         }
         _ => Ok(Value::Null),
+    };
+    frame.charge(visits, span)?;
+    result
+}
+
+/// `Dictionary.TryAdd(key, value)`: adds unless the key is present.
+fn try_add<'a>(
+    target: Option<&Value<'a>>,
+    args: &[Value<'a>],
+    _: Type,
+    frame: &mut Frame<'a>,
+    span: Span,
+) -> Result<Value<'a>, Exception> {
+    let (Some(Value::Collection(c)), [key, value]) = (target, args) else {
+        return Ok(Value::Bool(false));
+    };
+    if key.is_null() {
+        return Err(null_argument("key"));
     }
+    if c.lock().find(key).is_some() {
+        return Ok(Value::Bool(false));
+    }
+    charge(frame, args, span)?;
+    let mut visits = 0;
+    insert(c, key.clone(), Some(value.clone()), false, &mut visits)?;
+    frame.charge(visits, span)?;
+    Ok(Value::Bool(true))
 }
 
 fn add_range<'a>(
@@ -808,17 +1172,22 @@ fn add_range<'a>(
     }
     let added = elements(source, span)?;
     charge(frame, &added, span)?;
+    let mut visits = 0;
     if let Type::HashSet(_) = c.ty {
         for item in added {
-            insert(c, item, None, false)?;
+            insert(c, item, None, false, &mut visits)?;
         }
-        return Ok(Value::Null);
+        return frame.charge(visits, span).map(|()| Value::Null);
     }
+    let added = added
+        .iter()
+        .map(|item| stored_in(c, item, &mut visits))
+        .collect::<Result<Vec<_>, _>>()?;
+    frame.charge(visits, span)?;
     let mut items = c.lock();
     room(items.keys.len(), added.len())?;
-    for item in &added {
-        items.keys.push(stored(item)?);
-    }
+    items.keys.extend(added);
+    items.version = items.version.wrapping_add(1);
     Ok(Value::Null)
 }
 
@@ -833,6 +1202,9 @@ fn insert_at<'a>(
         return Ok(Value::Null);
     };
     charge(frame, std::slice::from_ref(item), span)?;
+    let mut visits = 0;
+    let item = stored_in(c, item, &mut visits)?;
+    frame.charge(visits, span)?;
     let mut items = c.lock();
     let len = items.keys.len();
     let at = match index {
@@ -847,7 +1219,8 @@ fn insert_at<'a>(
         )
     })?;
     room(len, 1)?;
-    items.keys.insert(at, stored(item)?);
+    items.keys.insert(at, item);
+    items.version = items.version.wrapping_add(1);
     Ok(Value::Null)
 }
 
@@ -927,6 +1300,9 @@ fn remove<'a>(
     match items.find(item) {
         Some(at) => {
             items.remove_at(at);
+            if !matches!(c.ty, Type::Dictionary(_)) {
+                items.version = items.version.wrapping_add(1);
+            }
             Ok(Value::Bool(true))
         }
         None => Ok(Value::Bool(false)),
@@ -944,6 +1320,7 @@ fn remove_at<'a>(
     let mut items = c.lock();
     let at = position(index, items.keys.len(), false)?;
     items.remove_at(at);
+    items.version = items.version.wrapping_add(1);
     Ok(Value::Null)
 }
 
@@ -968,6 +1345,7 @@ fn sort<'a>(
     };
     let kind = comparison(element_of(c.ty));
     let mut items = c.lock();
+    items.version = items.version.wrapping_add(1);
     items.keys.sort_by(|a, b| {
         if compare_values(CompareOp::Less, kind, a, b) {
             std::cmp::Ordering::Less
@@ -986,7 +1364,9 @@ fn reverse<'a>(
     _: &'a crate::context::Context,
 ) -> Result<Value<'a>, Exception> {
     if let Some(c) = collection(target) {
-        c.lock().keys.reverse();
+        let mut items = c.lock();
+        items.keys.reverse();
+        items.version = items.version.wrapping_add(1);
     }
     Ok(Value::Null)
 }
@@ -1094,6 +1474,7 @@ pub(crate) fn methods(owner: Type, name: &str) -> Vec<CollectionMethod> {
             None => Vec::new(),
         },
         (Type::Dictionary((k, v)), "Add") => one(&[*k, *v], Type::Void, Grow(add)),
+        (Type::Dictionary((k, v)), "TryAdd") => one(&[*k, *v], Type::Boolean, Grow(try_add)),
         (Type::Dictionary((k, _)), "ContainsKey") => one(&[*k], Type::Boolean, Plain(contains)),
         (Type::Dictionary((_, v)), "ContainsValue") => {
             one(&[*v], Type::Boolean, Plain(contains_value))
@@ -1127,6 +1508,24 @@ pub(crate) fn out_method(
         }
         _ => None,
     }
+}
+
+/// The enumeration version of a list, set or dictionary (`None` for other values, arrays
+/// included: they cannot change size).
+pub(crate) fn version(value: &Value<'_>) -> Option<u64> {
+    match value {
+        Value::Collection(c) if !matches!(c.ty, Type::Array(_)) => Some(c.lock().version),
+        _ => None,
+    }
+}
+
+/// The exception `foreach` throws when its collection changed under it.
+pub(crate) fn modified(span: Span) -> Exception {
+    Exception::new(
+        ExceptionKind::InvalidOperation,
+        "Collection was modified; enumeration operation may not execute.",
+        span,
+    )
 }
 
 /// `StringComparer.Ordinal`, `.OrdinalIgnoreCase`, ... (culture-aware comparers compare

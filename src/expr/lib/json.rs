@@ -379,6 +379,15 @@ pub(crate) fn convert(token: &Json, ty: Type) -> Result<Value<'static>, Exceptio
             Value::Double(s.trim().parse().map_err(|_| format_error(s))?)
         }
         (Type::Int32, Json::Bool(b)) => Value::Int(i32::from(*b)),
+        (
+            Type::List(_)
+            | Type::Array(_)
+            | Type::HashSet(_)
+            | Type::Dictionary(_)
+            | Type::StringArray
+            | Type::CharArray,
+            _,
+        ) => return super::collections::from_json(token, ty).unwrap_or_else(|| Err(cannot())),
         _ => return Err(cannot()),
     })
 }
@@ -750,6 +759,10 @@ pub(crate) fn to_json(value: &Value<'_>) -> Json {
         Value::Json(j) => (**j).clone(),
         Value::JsonNode(n) => n.with(Json::clone),
         Value::DateTime(d) => Json::String(super::format_datetime(*d, "o")),
+        Value::Collection(_) | Value::Sequence(_) | Value::KeyValuePair(_) => {
+            super::collections::json_of(value)
+                .unwrap_or_else(|| Json::String(value.to_display_string()))
+        }
         other => Json::String(other.to_display_string()),
     }
 }
@@ -783,7 +796,15 @@ pub(crate) fn build_array<'a>(
     args: &[Value<'a>],
     _: &'a crate::context::Context,
 ) -> Result<Value<'a>, Exception> {
-    new_token(Json::Array(args.iter().map(to_json).collect()))
+    let mut items = Vec::with_capacity(args.len());
+    for arg in args {
+        // A collection argument adds its items (Newtonsoft's multi content).
+        match super::collections::multi_content(arg) {
+            Some(values) => items.extend(values.iter().map(to_json)),
+            None => items.push(to_json(arg)),
+        }
+    }
+    new_token(Json::Array(items))
 }
 
 /// `new JObject(new JProperty(...), ...)`: merges the properties in order.

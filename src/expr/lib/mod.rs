@@ -27,10 +27,11 @@ mod random;
 mod collections;
 pub use collections::Collection;
 pub(crate) use collections::{
-    CollectionCall, CollectionMethod, clr_name, collect, create_add, create_set, create_sized,
-    indexed, indexer as collection_indexer, is_instance as collection_is_instance,
-    member as collection_member, methods as collection_methods,
+    CollectionCall, CollectionMethod, clr_name, collect, create_add, create_pair, create_set,
+    create_sized, indexed, indexer as collection_indexer, is_instance as collection_is_instance,
+    member as collection_member, methods as collection_methods, modified,
     out_method as collection_out_method, pair, setter as collection_setter,
+    version as collection_version,
 };
 
 mod decimal;

@@ -351,6 +351,17 @@ fn decimals_keep_their_scale_and_round_as_dotnet_does() {
         ("decimal.MinValue", "-79228162514264337593543950335"),
         ("1.5m.CompareTo(2)", "-1"),
         ("1.5m.Equals(1.500m)", "True"),
+        // Convert.ToInt32(decimal) rounds half to even (Convert docs).
+        ("Convert.ToInt32(2.5m)", "2"),
+        ("Convert.ToInt32(3.5m)", "4"),
+        ("Convert.ToInt64(-2.51m)", "-3"),
+        ("Convert.ToDouble(1.5m)", "1.5"),
+        ("Convert.ToBoolean(0.0m)", "False"),
+        ("Convert.ToString(1.50m)", "1.50"),
+        ("Convert.ToDecimal(5)", "5"),
+        ("Convert.ToDecimal(0.25)", "0.25"),
+        ("string.Format(\"{0:F1}|{1}\", 1.25m, 2.50m)", "1.3|2.50"),
+        ("1.5m is decimal", "True"),
     ]);
     assert_eq!(
         run_form(
@@ -397,6 +408,10 @@ fn decimal_errors_are_dotnet_exceptions_and_compiler_errors() {
         (
             "1m % 0m",
             "System.DivideByZeroException: Attempted to divide by zero.",
+        ),
+        (
+            "Convert.ToInt32(1e10m)",
+            "System.OverflowException: Value was either too large or too small for an Int32.",
         ),
         (
             "(int)1e10m",

@@ -137,6 +137,18 @@ pub(crate) fn to_number(d: Decimal, ty: Type) -> Result<Option<Value<'static>>, 
     }))
 }
 
+/// `Convert.ToInt32(decimal)`/`ToInt64`: rounded half to even, `None` when out of range.
+pub(crate) fn to_integer(d: Decimal, min: i64, max: i64) -> Option<i64> {
+    d.round_dp_with_strategy(0, RoundingStrategy::MidpointNearestEven)
+        .to_i64()
+        .filter(|v| (min..=max).contains(v))
+}
+
+/// `Convert.ToDouble(decimal)`.
+pub(crate) fn to_double(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
 /// `decimal.Parse` (`NumberStyles.Number`, en-US): sign, `,` groups, `.` decimals, no exponent.
 pub(crate) fn parse(s: &str) -> Result<Decimal, Exception> {
     let bad = || {
@@ -534,6 +546,15 @@ pub(crate) fn ordering(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
     Some(decimal_of(a)?.cmp(&decimal_of(b)?))
 }
 
+/// Equality of two `System.Type` values (same full name).
+fn type_ordering(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
+    Some(match (a, b) {
+        (Value::SystemType(x), Value::SystemType(y)) if x == y => Ordering::Equal,
+        (Value::Null, Value::Null) => Ordering::Equal,
+        _ => Ordering::Less,
+    })
+}
+
 macro_rules! comparisons {
     ($ordering:path) => {{
         const TABLE: [OperatorFn; 6] = [
@@ -581,6 +602,8 @@ pub(crate) fn compare_operator(op: BinaryOp, left: Type, right: Type) -> Option<
         && (left == Type::DateTimeOffset || right == Type::DateTimeOffset)
     {
         comparisons!(super::datetime::offset_ordering)
+    } else if index < 2 && left == Type::SystemType && right == Type::SystemType {
+        comparisons!(type_ordering)
     } else if index < 2
         && (left == Type::XName || right == Type::XName)
         && matches!(left, Type::XName | Type::String | Type::Null)

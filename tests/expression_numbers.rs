@@ -362,6 +362,17 @@ fn decimals_keep_their_scale_and_round_as_dotnet_does() {
         ("Convert.ToDecimal(0.25)", "0.25"),
         ("string.Format(\"{0:F1}|{1}\", 1.25m, 2.50m)", "1.3|2.50"),
         ("1.5m is decimal", "True"),
+        // Newtonsoft's (decimal)JToken: integers exactly, reals through double.
+        (r#"(decimal)JObject.Parse("{\"p\":1.50}")["p"]"#, "1.5"),
+        (
+            r#"(decimal)JObject.Parse("{\"p\":7}")["p"] * 1.10m"#,
+            "7.70",
+        ),
+        (
+            r#"JObject.Parse("{\"p\":\"2.50\"}").Value<decimal>("p")"#,
+            "2.50",
+        ),
+        (r#"(decimal)JObject.Parse("{\"p\":true}")["p"]"#, "1"),
     ]);
     assert_eq!(
         run_form(

@@ -260,6 +260,7 @@ impl Compiler {
                         | Type::Int32
                         | Type::Int64
                         | Type::Double
+                        | Type::Decimal
                         | Type::JObject
                         | Type::JArray
                         | Type::JValue

@@ -312,6 +312,18 @@ fn decimals_keep_their_scale_and_round_as_dotnet_does() {
         ("(decimal)5", "5"),
         ("(decimal)0.1", "0.1"),
         ("(decimal)(1.0 / 3)", "0.333333333333333"),
+        // Decimal(Double) docs: at most 15 significant digits; tiny values become 0.
+        ("(decimal)123456789.123456789", "123456789.123457"),
+        ("(decimal)1e-30", "0"),
+        (
+            "(decimal)1.23456789012345e-20",
+            "0.0000000000000000000123456789",
+        ),
+        ("(decimal)1e20", "100000000000000000000"),
+        (
+            r#"decimal.Parse("1." + "".PadLeft(100000, '7'))"#,
+            "1.7777777777777777777777777778",
+        ),
         ("(decimal)1234567890123L", "1234567890123"),
         ("(int)3.99m", "3"),
         ("(int)-3.99m", "-3"),

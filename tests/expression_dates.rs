@@ -233,6 +233,15 @@ fn date_time_offsets_read_convert_and_format_as_dotnet_does() {
         (format!("{O} != DateTimeOffset.UtcNow"), "True"),
         (format!("{O}.CompareTo(DateTimeOffset.UtcNow)"), "-1"),
         ("DateTimeOffset.Parse(\"2020-01-01T00:00:00Z\").Offset".to_owned(), "00:00:00"),
+        // The default text parses back.
+        (
+            format!("DateTimeOffset.Parse({O}.ToString()) == {O}"),
+            "True",
+        ),
+        (
+            "DateTimeOffset.Parse(\"01/02/2020 10:00:00 -03:30\").Offset".to_owned(),
+            "-03:30:00",
+        ),
         ("DateTimeOffset.Parse(\"2020-06-15 10:30:00\").Offset".to_owned(), "00:00:00"),
         (
             "new DateTimeOffset(DateTime.UtcNow).ToString(\"o\")".to_owned(),
@@ -253,6 +262,10 @@ fn date_time_offsets_read_convert_and_format_as_dotnet_does() {
         (
             "$\"{DateTimeOffset.FromUnixTimeSeconds(60):yyyy-MM-dd HH:mm zzz}\"".to_owned(),
             "1970-01-01 00:01 +00:00",
+        ),
+        (
+            format!("new[] {{ \"a\", \"b\" }}.Select(s => {O}).Max() == {O}"),
+            "True",
         ),
         // DateTime converts implicitly to DateTimeOffset.
         ("DateTimeOffset.UtcNow == DateTime.UtcNow".to_owned(), "True"),

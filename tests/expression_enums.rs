@@ -68,6 +68,9 @@ fn enum_members_casts_and_comparisons() {
         ("typeof(decimal).Namespace", "System"),
         ("typeof(XDocument).FullName", "System.Xml.Linq.XDocument"),
         ("typeof(DateTimeOffset)", "System.DateTimeOffset"),
+        ("typeof(string) == typeof(string)", "True"),
+        ("typeof(string) == typeof(int)", "False"),
+        ("typeof(string) != typeof(int)", "True"),
     ];
     for (expression, expected) in cases {
         assert_eq!(

@@ -312,6 +312,18 @@ fn decimals_keep_their_scale_and_round_as_dotnet_does() {
         ("(decimal)5", "5"),
         ("(decimal)0.1", "0.1"),
         ("(decimal)(1.0 / 3)", "0.333333333333333"),
+        // Decimal(Double) docs: at most 15 significant digits; tiny values become 0.
+        ("(decimal)123456789.123456789", "123456789.123457"),
+        ("(decimal)1e-30", "0"),
+        (
+            "(decimal)1.23456789012345e-20",
+            "0.0000000000000000000123456789",
+        ),
+        ("(decimal)1e20", "100000000000000000000"),
+        (
+            r#"decimal.Parse("1." + "".PadLeft(100000, '7'))"#,
+            "1.7777777777777777777777777778",
+        ),
         ("(decimal)1234567890123L", "1234567890123"),
         ("(int)3.99m", "3"),
         ("(int)-3.99m", "-3"),
@@ -351,6 +363,28 @@ fn decimals_keep_their_scale_and_round_as_dotnet_does() {
         ("decimal.MinValue", "-79228162514264337593543950335"),
         ("1.5m.CompareTo(2)", "-1"),
         ("1.5m.Equals(1.500m)", "True"),
+        // Convert.ToInt32(decimal) rounds half to even (Convert docs).
+        ("Convert.ToInt32(2.5m)", "2"),
+        ("Convert.ToInt32(3.5m)", "4"),
+        ("Convert.ToInt64(-2.51m)", "-3"),
+        ("Convert.ToDouble(1.5m)", "1.5"),
+        ("Convert.ToBoolean(0.0m)", "False"),
+        ("Convert.ToString(1.50m)", "1.50"),
+        ("Convert.ToDecimal(5)", "5"),
+        ("Convert.ToDecimal(0.25)", "0.25"),
+        ("string.Format(\"{0:F1}|{1}\", 1.25m, 2.50m)", "1.3|2.50"),
+        ("1.5m is decimal", "True"),
+        // Newtonsoft's (decimal)JToken: integers exactly, reals through double.
+        (r#"(decimal)JObject.Parse("{\"p\":1.50}")["p"]"#, "1.5"),
+        (
+            r#"(decimal)JObject.Parse("{\"p\":7}")["p"] * 1.10m"#,
+            "7.70",
+        ),
+        (
+            r#"JObject.Parse("{\"p\":\"2.50\"}").Value<decimal>("p")"#,
+            "2.50",
+        ),
+        (r#"(decimal)JObject.Parse("{\"p\":true}")["p"]"#, "1"),
     ]);
     assert_eq!(
         run_form(
@@ -397,6 +431,10 @@ fn decimal_errors_are_dotnet_exceptions_and_compiler_errors() {
         (
             "1m % 0m",
             "System.DivideByZeroException: Attempted to divide by zero.",
+        ),
+        (
+            "Convert.ToInt32(1e10m)",
+            "System.OverflowException: Value was either too large or too small for an Int32.",
         ),
         (
             "(int)1e10m",

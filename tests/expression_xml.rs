@@ -95,6 +95,24 @@ fn documents_read_as_linq_to_xml_gives_them() {
             format!("{DOC}.Root.Elements().First().Name == \"customer\""),
             "True",
         ),
+        (
+            format!("{DOC}.Descendants(\"price\").Sum(p => (decimal)p)"),
+            "11.50",
+        ),
+        (
+            format!("{DOC}.Descendants(\"price\").Select(p => (decimal)p).Max()"),
+            "10",
+        ),
+        (
+            format!(
+                "{DOC}.Descendants(\"price\").OrderByDescending(p => (decimal)p).First().Value"
+            ),
+            "10",
+        ),
+        (
+            format!("{DOC}.Descendants(\"price\").Select(p => (decimal)p).Contains(1.5m)"),
+            "True",
+        ),
         (format!("{DOC}.Root.HasElements"), "True"),
         (
             format!("{DOC}.Root.Element(\"customer\").HasAttributes"),

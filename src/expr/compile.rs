@@ -286,6 +286,7 @@ impl Compiler {
                         | Type::Int32
                         | Type::Int64
                         | Type::Double
+                        | Type::Decimal
                         | Type::JObject
                         | Type::JArray
                         | Type::JValue
@@ -1239,7 +1240,9 @@ impl Compiler {
             Op::Sum | Op::Min | Op::Max => {
                 let ty = lambda_ty.unwrap_or(element);
                 if !(ty.is_numeric()
-                    || (op != Op::Sum && matches!(ty, Type::String | Type::DateTime)))
+                    || ty == Type::Decimal
+                    || (op != Op::Sum
+                        && matches!(ty, Type::String | Type::DateTime | Type::DateTimeOffset)))
                 {
                     return Err(CompileError::new(
                         format!("'{ty}' values cannot be summed or compared here"),

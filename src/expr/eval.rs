@@ -187,6 +187,10 @@ pub(crate) enum CompareKind {
     Reference,
     /// `Guid` value equality.
     Guid,
+    /// `decimal` values (and integers converted to decimal).
+    Decimal,
+    /// `DateTimeOffset` UTC instants.
+    DateTimeOffset,
 }
 
 /// Comparison operators.
@@ -620,6 +624,14 @@ fn compare<'a>(op: CompareOp, kind: CompareKind, left: &Value<'a>, right: &Value
             (Value::Guid(a), Value::Guid(b)) => Some(a.cmp(b)),
             (Value::Null, Value::Null) => Some(Ordering::Equal),
             _ => None,
+        },
+        CompareKind::Decimal => match (left, right) {
+            (Value::Null, Value::Null) => Some(Ordering::Equal),
+            _ => super::lib::decimal_ordering(left, right),
+        },
+        CompareKind::DateTimeOffset => match (left, right) {
+            (Value::Null, Value::Null) => Some(Ordering::Equal),
+            _ => super::lib::offset_ordering(left, right),
         },
         CompareKind::Reference => {
             if same_reference(left, right) {

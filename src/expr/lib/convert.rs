@@ -105,6 +105,9 @@ fn to_integer(value: Option<&Value<'_>>, min: i64, max: i64, name: &str) -> Resu
             }
             r as i64
         }
+        Some(Value::Decimal(d)) => {
+            super::decimal::to_integer(*d, min, max).ok_or_else(|| overflow(name))?
+        }
         other => int_of(other),
     };
     if v < min || v > max {
@@ -120,6 +123,7 @@ fn to_double(value: Option<&Value<'_>>) -> Result<f64, Exception> {
         Some(Value::String(s)) => parse_double(s)?,
         Some(Value::Bool(b)) => f64::from(u8::from(*b)),
         Some(Value::Double(d)) => *d,
+        Some(Value::Decimal(d)) => super::decimal::to_double(*d),
         #[allow(clippy::cast_precision_loss)]
         other => int_of(other) as f64,
     })
@@ -132,6 +136,7 @@ fn to_boolean(value: Option<&Value<'_>>) -> Result<bool, Exception> {
         Some(Value::String(s)) => parse_bool(s)?,
         Some(Value::Bool(b)) => *b,
         Some(Value::Double(d)) => *d != 0.0,
+        Some(Value::Decimal(d)) => !d.is_zero(),
         other => int_of(other) != 0,
     })
 }

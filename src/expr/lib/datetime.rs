@@ -544,6 +544,8 @@ fn parse_parts(text: &str) -> Option<(i64, Option<i16>)> {
         Some(i) => (time_part.get(..i)?, Some(time_part.get(i..)?)),
         None => (time_part, None),
     };
+    // "01/02/2020 10:00:00 +02:00": the zone may follow a space.
+    let time = time.trim_end();
     let (h, mi, s, frac) = if time.is_empty() {
         (0, 0, 0, 0)
     } else {

@@ -95,15 +95,46 @@ pub(crate) fn from_number(value: &Value<'_>) -> Result<Option<Decimal>, Exceptio
             if !d.is_finite() || d.abs() >= 7.922_816_251_426_434e28 {
                 return Err(overflow());
             }
-            let text = format!("{d:.14e}");
-            Ok(Some(
-                Decimal::from_scientific(&text)
-                    .map_err(|_| overflow())?
-                    .normalize(),
-            ))
+            Ok(Some(from_double(*d)))
         }
         other => Ok(decimal_of(other)),
     }
+}
+
+/// A finite `double` below 7.9e28 as .NET converts it: rounded to 15 significant digits,
+/// then to at most 28 decimals (tiny values become 0), trailing zeros dropped.
+fn from_double(d: f64) -> Decimal {
+    let text = format!("{:.14e}", d.abs());
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let mut m: i128 = digits.parse().unwrap_or(0);
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    // value = m × 10^(exponent - 14)
+    let mut scale = 14 - exponent;
+    if scale < 0 {
+        m = m.saturating_mul(10_i128.saturating_pow(scale.unsigned_abs()));
+        scale = 0;
+    } else if scale > 28 {
+        let drop = scale - 28;
+        if drop > 16 {
+            return Decimal::ZERO;
+        }
+        let divisor = 10_i128.pow(drop.unsigned_abs());
+        let (q, r) = (m / divisor, m % divisor);
+        let twice = r * 2;
+        m = if twice > divisor || (twice == divisor && q % 2 == 1) {
+            q + 1
+        } else {
+            q
+        };
+        scale = 28;
+    }
+    if d < 0.0 {
+        m = -m;
+    }
+    Decimal::try_from_i128_with_scale(m, scale.unsigned_abs())
+        .map(|v| v.normalize())
+        .unwrap_or_default()
 }
 
 /// `(T)decimal` for a numeric `T`: integers truncate toward zero and throw when out of range.
@@ -135,6 +166,18 @@ pub(crate) fn to_number(d: Decimal, ty: Type) -> Result<Option<Value<'static>>, 
         ),
         _ => return Ok(None),
     }))
+}
+
+/// `Convert.ToInt32(decimal)`/`ToInt64`: rounded half to even, `None` when out of range.
+pub(crate) fn to_integer(d: Decimal, min: i64, max: i64) -> Option<i64> {
+    d.round_dp_with_strategy(0, RoundingStrategy::MidpointNearestEven)
+        .to_i64()
+        .filter(|v| (min..=max).contains(v))
+}
+
+/// `Convert.ToDouble(decimal)`.
+pub(crate) fn to_double(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
 }
 
 /// `decimal.Parse` (`NumberStyles.Number`, en-US): sign, `,` groups, `.` decimals, no exponent.
@@ -534,6 +577,15 @@ pub(crate) fn ordering(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
     Some(decimal_of(a)?.cmp(&decimal_of(b)?))
 }
 
+/// Equality of two `System.Type` values (same full name).
+fn type_ordering(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
+    Some(match (a, b) {
+        (Value::SystemType(x), Value::SystemType(y)) if x == y => Ordering::Equal,
+        (Value::Null, Value::Null) => Ordering::Equal,
+        _ => Ordering::Less,
+    })
+}
+
 macro_rules! comparisons {
     ($ordering:path) => {{
         const TABLE: [OperatorFn; 6] = [
@@ -581,6 +633,8 @@ pub(crate) fn compare_operator(op: BinaryOp, left: Type, right: Type) -> Option<
         && (left == Type::DateTimeOffset || right == Type::DateTimeOffset)
     {
         comparisons!(super::datetime::offset_ordering)
+    } else if index < 2 && left == Type::SystemType && right == Type::SystemType {
+        comparisons!(type_ordering)
     } else if index < 2
         && (left == Type::XName || right == Type::XName)
         && matches!(left, Type::XName | Type::String | Type::Null)

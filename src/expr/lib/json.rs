@@ -388,6 +388,17 @@ pub(crate) fn convert(token: &Json, ty: Type) -> Result<Value<'static>, Exceptio
             | Type::CharArray,
             _,
         ) => return super::collections::from_json(token, ty).unwrap_or_else(|| Err(cannot())),
+        (Type::Decimal, Json::Number(n)) => match n.as_i64() {
+            Some(i) => Value::Decimal(i.into()),
+            // Newtonsoft reads JSON reals as double, then converts (15 significant digits).
+            None => Value::Decimal(
+                super::decimal::from_number(&Value::Double(number(n)))?.unwrap_or_default(),
+            ),
+        },
+        (Type::Decimal, Json::Bool(b)) => Value::Decimal(u8::from(*b).into()),
+        (Type::Decimal, Json::String(s)) => {
+            Value::Decimal(super::decimal::parse(s).map_err(|_| format_error(s))?)
+        }
         _ => return Err(cannot()),
     })
 }
@@ -424,6 +435,7 @@ fn dotnet_name(ty: Type) -> &'static str {
         Type::Int32 => "Int32",
         Type::Int64 => "Int64",
         Type::Double => "Double",
+        Type::Decimal => "Decimal",
         Type::JObject => "JObject",
         Type::JArray => "JArray",
         _ => "Object",

@@ -214,6 +214,8 @@ pub(crate) fn comparison(ty: Type) -> CompareKind {
         Type::Boolean => CompareKind::Bool,
         Type::Double => CompareKind::Double,
         Type::DateTime => CompareKind::DateTime,
+        Type::Decimal => CompareKind::Decimal,
+        Type::DateTimeOffset => CompareKind::DateTimeOffset,
         t if t.is_numeric() => CompareKind::Integer,
         _ => CompareKind::Reference,
     }
@@ -482,6 +484,14 @@ fn add<'a>(a: &Value<'a>, b: &Value<'a>, span: Span) -> Result<Value<'a>, Except
         (Value::Int(x), Value::Int(y)) => Value::Int(x.checked_add(*y).ok_or_else(overflow)?),
         (Value::Long(x), Value::Long(y)) => Value::Long(x.checked_add(*y).ok_or_else(overflow)?),
         (Value::Double(x), Value::Double(y)) => Value::Double(x + y),
+        (Value::Decimal(_), _) | (_, Value::Decimal(_)) => {
+            match (super::decimal::decimal_of(a), super::decimal::decimal_of(b)) {
+                (Some(x), Some(y)) => {
+                    Value::Decimal(x.checked_add(y).ok_or_else(super::decimal::overflow)?)
+                }
+                _ => Value::Null,
+            }
+        }
         _ => {
             return Err(Exception::new(
                 ExceptionKind::InvalidOperation,

@@ -38,7 +38,8 @@ mod decimal;
 mod enums;
 mod xml;
 
-pub(crate) use datetime::format_offset;
+pub(crate) use datetime::{format_offset, offset_ordering};
+pub(crate) use decimal::ordering as decimal_ordering;
 pub(crate) use decimal::{compare_operator, format_decimal};
 pub(crate) use decimal::{from_number as decimal_from_number, to_number as decimal_to_number};
 pub(crate) use decimal::{

@@ -813,6 +813,7 @@ fn thrown_kind(name: &str) -> Option<ExceptionKind> {
         "DivideByZeroException" => ExceptionKind::DivideByZero,
         "OverflowException" => ExceptionKind::Overflow,
         "OutOfMemoryException" => ExceptionKind::OutOfMemory,
+        "UriFormatException" => ExceptionKind::UriFormat,
         _ => return None,
     })
 }
@@ -831,7 +832,7 @@ fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, Comp
         ],
         "ArgumentOutOfRangeException" => &[ExceptionKind::ArgumentOutOfRange],
         "ArgumentNullException" => &[ExceptionKind::ArgumentNull],
-        "FormatException" => &[ExceptionKind::Format],
+        "FormatException" => &[ExceptionKind::Format, ExceptionKind::UriFormat],
         "KeyNotFoundException" => &[ExceptionKind::KeyNotFound],
         "IndexOutOfRangeException" => &[ExceptionKind::IndexOutOfRange],
         "InvalidOperationException" => &[ExceptionKind::InvalidOperation],
@@ -842,6 +843,7 @@ fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, Comp
             ExceptionKind::Arithmetic,
         ],
         "OverflowException" => &[ExceptionKind::Overflow],
+        "UriFormatException" => &[ExceptionKind::UriFormat],
         "JsonReaderException" => &[ExceptionKind::JsonReader],
         "JsonException" => &[ExceptionKind::Json, ExceptionKind::JsonReader],
         "SystemException" => &[
@@ -858,6 +860,7 @@ fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, Comp
             ExceptionKind::ArgumentOutOfRange,
             ExceptionKind::Arithmetic,
             ExceptionKind::OutOfMemory,
+            ExceptionKind::UriFormat,
         ],
         _ => {
             return Err(CompileError::new(

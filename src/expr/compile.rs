@@ -1418,6 +1418,7 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "StringSplitOptions" => Type::StringSplitOptions,
         "MidpointRounding" => Type::MidpointRounding,
         "Encoding" => Type::Encoding,
+        "Uri" => Type::Uri,
         _ => {
             return Err(CompileError::new(
                 format!(

@@ -50,6 +50,8 @@ pub enum ExceptionKind {
     Json,
     /// `System.Exception` (thrown by a policy's own `throw new Exception(...)`)
     Exception,
+    /// `System.UriFormatException`
+    UriFormat,
 }
 
 impl ExceptionKind {
@@ -72,6 +74,7 @@ impl ExceptionKind {
             ExceptionKind::JsonReader => "Newtonsoft.Json.JsonReaderException",
             ExceptionKind::Json => "Newtonsoft.Json.JsonException",
             ExceptionKind::Exception => "System.Exception",
+            ExceptionKind::UriFormat => "System.UriFormatException",
         }
     }
 }

@@ -137,6 +137,8 @@ pub enum Type {
     Random,
     /// `System.Text.Encoding` (`Encoding.UTF8`, `.ASCII`, `.Unicode`)
     Encoding,
+    /// `System.Uri`
+    Uri,
 }
 
 /// Types whose static members expressions may use.
@@ -241,6 +243,7 @@ impl Type {
                 | Type::CharArray
                 | Type::Random
                 | Type::Encoding
+                | Type::Uri
         )
     }
 
@@ -324,7 +327,7 @@ impl fmt::Display for Type {
             Type::JProperty => "JProperty",
             Type::BasicAuthCredentials => "BasicAuthCredentials",
             Type::TypeName(StaticType::WebUtility) => "WebUtility",
-            Type::TypeName(StaticType::Uri) => "Uri",
+            Type::TypeName(StaticType::Uri) | Type::Uri => "Uri",
             Type::TypeName(StaticType::String) => "string",
             Type::TypeName(StaticType::DateTime) => "DateTime",
             Type::TypeName(StaticType::Boolean) => "bool",

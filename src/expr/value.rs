@@ -177,6 +177,8 @@ pub enum Value<'a> {
     Basic(Arc<(Arc<str>, Arc<str>)>),
     /// A live Newtonsoft `JToken` (a reference into a JSON tree that can change).
     JsonNode(crate::expr::lib::JsonNode),
+    /// A `System.Uri`.
+    Uri(Arc<crate::expr::lib::UriValue>),
 }
 
 impl<'a> Value<'a> {
@@ -234,6 +236,7 @@ impl<'a> Value<'a> {
             Value::Random(r) => Value::Random(Arc::clone(r)),
             Value::Encoding(e) => Value::Encoding(*e),
             Value::JsonNode(n) => Value::JsonNode(n.clone()),
+            Value::Uri(u) => Value::Uri(Arc::clone(u)),
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -319,6 +322,7 @@ impl<'a> Value<'a> {
             Value::SplitOptions(o) => crate::expr::lib::split_options_name(*o),
             Value::MidpointRounding(m) => crate::expr::lib::midpoint_rounding_name(*m).to_owned(),
             Value::Random(_) => "System.Random".to_owned(),
+            Value::Uri(u) => crate::expr::lib::uri_to_string(u),
             Value::Encoding(e) => e.type_name().to_owned(),
             Value::Response(_) | Value::Body(_) | Value::LastError(_) | Value::Api(_) | Value::Operation(_) | Value::Product(_) | Value::Subscription(_) | Value::User(_) => "Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions".to_owned(),
         }

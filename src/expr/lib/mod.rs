@@ -14,6 +14,7 @@ mod datetime;
 mod json;
 mod linq;
 mod string;
+mod uri;
 mod web;
 
 mod char;
@@ -28,6 +29,8 @@ pub use encoding::TextEncoding;
 pub use json::JsonNode;
 pub(crate) use numbers::{format_double, format_value};
 pub(crate) use string::{midpoint_rounding_name, split_options_name, string_comparison_name};
+pub use uri::UriValue;
+pub(crate) use uri::uri_to_string;
 
 /// An instance property or field.
 pub(crate) struct MemberDef {
@@ -124,7 +127,8 @@ pub(crate) fn index_setters(owner: Type) -> impl Iterator<Item = &'static IndexS
 pub(crate) use json::converts_to_token;
 
 const OUT_TABLES: &[&[OutMethodDef]] = &[numbers::OUT_METHODS, guid::OUT_METHODS];
-const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[random::CONSTRUCTORS, json::CONSTRUCTORS];
+const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] =
+    &[random::CONSTRUCTORS, json::CONSTRUCTORS, uri::CONSTRUCTORS];
 
 pub(crate) use json::{build_array as json_array, build_object as json_object};
 
@@ -203,6 +207,7 @@ const MEMBER_TABLES: &[&[MemberDef]] = &[
     json::MEMBERS,
     basic::MEMBERS,
     char::MEMBERS,
+    uri::MEMBERS,
 ];
 const METHOD_TABLES: &[&[MethodDef]] = &[
     context::METHODS,
@@ -219,6 +224,7 @@ const METHOD_TABLES: &[&[MethodDef]] = &[
     encoding::METHODS,
     guid::METHODS,
     random::METHODS,
+    uri::METHODS,
 ];
 const STATIC_TABLES: &[&[StaticDef]] = &[
     datetime::STATICS,

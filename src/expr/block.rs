@@ -49,6 +49,8 @@ pub(crate) enum StmtNode {
     ForEach {
         slot: u16,
         collection: Node,
+        /// `foreach (T x in ...)` with `T` derived from the item type: the explicit cast.
+        cast: Option<Type>,
         body: Box<StmtNode>,
         span: Span,
     },
@@ -322,10 +324,14 @@ impl BlockCompiler<'_> {
                         span,
                     )
                 })?;
+                let mut cast = None;
                 let item_ty = match ty {
                     Some(t) => {
                         let t = resolve_type(t)?;
-                        if !assignable(item, t) {
+                        // foreach casts explicitly (§13.9.5): a derived type is checked per item.
+                        if super::lib::base_of(t) == Some(item) {
+                            cast = Some(t);
+                        } else if !assignable(item, t) {
                             return Err(CompileError::new(
                                 format!("Cannot convert type '{item}' to '{t}'"),
                                 span,
@@ -342,6 +348,7 @@ impl BlockCompiler<'_> {
                 Ok(StmtNode::ForEach {
                     slot,
                     collection,
+                    cast,
                     body: Box::new(body?),
                     span,
                 })
@@ -1277,6 +1284,7 @@ fn exec<'a>(statement: &'a StmtNode, frame: &mut Frame<'a>) -> Result<Control<'a
         StmtNode::ForEach {
             slot,
             collection,
+            cast,
             body,
             span,
         } => {
@@ -1285,6 +1293,13 @@ fn exec<'a>(statement: &'a StmtNode, frame: &mut Frame<'a>) -> Result<Control<'a
             while let Some(item) = super::lib::item_at(&collection, index, *span)? {
                 index += 1;
                 frame.tick(*span)?;
+                let item = match cast {
+                    Some(ty) => super::convert::cast(item, *ty).map_err(|mut e| {
+                        e.span = *span;
+                        e
+                    })?,
+                    None => item,
+                };
                 frame.set(*slot, item);
                 match exec(body, frame)? {
                     Control::Break => break,

@@ -379,6 +379,18 @@ pub(crate) fn convert(token: &Json, ty: Type) -> Result<Value<'static>, Exceptio
             Value::Double(s.trim().parse().map_err(|_| format_error(s))?)
         }
         (Type::Int32, Json::Bool(b)) => Value::Int(i32::from(*b)),
+        // A cast between token classes is a reference conversion: the wrong class throws
+        // InvalidCastException.
+        (Type::JObject | Type::JArray | Type::JValue | Type::JProperty, t) => {
+            return Err(Exception::new(
+                ExceptionKind::InvalidCast,
+                format!(
+                    "Unable to cast object of type '{}' to type 'Newtonsoft.Json.Linq.{ty}'.",
+                    runtime_token_name(t)
+                ),
+                Span::default(),
+            ));
+        }
         _ => return Err(cannot()),
     })
 }

@@ -825,6 +825,66 @@ fn thrown_kind(name: &str) -> Option<ExceptionKind> {
     })
 }
 
+/// The `Message` of `new T(args)` (the arguments are strings): the message given, .NET's
+/// default text for `T`, or for `ArgumentNullException`/`ArgumentOutOfRangeException(paramName)`
+/// and `ArgumentException(message, paramName)` the message with `(Parameter 'name')`.
+pub(crate) fn exception_message(name: &str, mut args: Vec<Node>) -> Option<Node> {
+    use super::eval::Constant;
+    let text = |s: &str| Node::Const(Constant::Str(s.into()));
+    let concat = |a: Node, b: Node| Node::Concat(Box::new(a), Box::new(b));
+    let with_param = |message: Node, param: Node| {
+        concat(
+            concat(concat(message, text(" (Parameter '")), param),
+            text("')"),
+        )
+    };
+    const NULL: &str = "Value cannot be null.";
+    const RANGE: &str = "Specified argument was out of the range of valid values.";
+    match (name, args.len()) {
+        (_, 0) => Some(text(&default_message(name))),
+        ("ArgumentNullException", 1) => Some(with_param(text(NULL), args.pop()?)),
+        ("ArgumentOutOfRangeException", 1) => Some(with_param(text(RANGE), args.pop()?)),
+        ("ArgumentNullException" | "ArgumentOutOfRangeException", 2) => {
+            let message = args.pop()?;
+            let param = args.pop()?;
+            Some(with_param(message, param))
+        }
+        ("ArgumentException", 2) => {
+            let param = args.pop()?;
+            let message = args.pop()?;
+            Some(with_param(message, param))
+        }
+        (_, 1) => args.pop(),
+        _ => None,
+    }
+}
+
+/// .NET's message for an exception made without one.
+fn default_message(name: &str) -> String {
+    match name {
+        "ArgumentException" => "Value does not fall within the expected range.",
+        "ArgumentNullException" => "Value cannot be null.",
+        "ArgumentOutOfRangeException" => "Specified argument was out of the range of valid values.",
+        "FormatException" => "One of the identified items was in an invalid format.",
+        "InvalidOperationException" => {
+            "Operation is not valid due to the current state of the object."
+        }
+        "NullReferenceException" => "Object reference not set to an instance of an object.",
+        "InvalidCastException" => "Specified cast is not valid.",
+        "KeyNotFoundException" => "The given key was not present in the dictionary.",
+        "IndexOutOfRangeException" => "Index was outside the bounds of the array.",
+        "DivideByZeroException" => "Attempted to divide by zero.",
+        "OverflowException" => "Arithmetic operation resulted in an overflow.",
+        "ArithmeticException" => "Overflow or underflow in the arithmetic operation.",
+        "OutOfMemoryException" => "Insufficient memory to continue the execution of the program.",
+        _ => {
+            let full = thrown_kind(name).map_or("System.Exception", ExceptionKind::type_name);
+            return format!("Exception of type '{full}' was thrown.");
+        }
+    }
+    .to_owned()
+}
+
 /// The exception type names a `catch (T)` clause catches; `Exception` catches all.
 fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, CompileError> {
     let name = ty.path.last().map(|i| i.name.as_str()).unwrap_or("");

@@ -1402,6 +1402,7 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "JObject" => Type::JObject,
         "JArray" => Type::JArray,
         "JValue" => Type::JValue,
+        "JProperty" => Type::JProperty,
         "Guid" => Type::Guid,
         "X509Certificate2" => Type::X509Certificate2,
         "byte" | "Byte" => Type::Byte,

@@ -90,6 +90,8 @@ pub(crate) fn is_instance(value: &Value<'_>, ty: Type) -> bool {
         (Value::Json(j), Type::JArray) => j.is_array(),
         (Value::Json(j), Type::JValue) => !j.is_object() && !j.is_array(),
         (Value::JsonNode(_), Type::JToken) | (Value::Uri(_), Type::Uri) => true,
+        (Value::JsonNode(n), Type::JProperty) => n.property_name().is_some(),
+        (Value::JsonNode(n), _) if n.property_name().is_some() => false,
         (Value::JsonNode(n), Type::JObject) => n.with(serde_json::Value::is_object),
         (Value::JsonNode(n), Type::JArray) => n.with(serde_json::Value::is_array),
         (Value::JsonNode(n), Type::JValue) => n.with(|j| !j.is_object() && !j.is_array()),

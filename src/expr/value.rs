@@ -284,7 +284,7 @@ impl<'a> Value<'a> {
             Value::TimeSpan(t) => crate::expr::lib::format_timespan(*t),
             Value::DayOfWeek(d) => crate::expr::lib::day_of_week_name(*d).to_owned(),
             Value::Json(j) => crate::expr::lib::json_to_string(j, true),
-            Value::JsonNode(n) => n.with(|j| crate::expr::lib::json_to_string(j, true)),
+            Value::JsonNode(n) => n.to_text(true),
             Value::JsonType(t) => (*t).to_owned(),
             Value::Formatting(true) => "Indented".to_owned(),
             Value::Formatting(false) => "None".to_owned(),

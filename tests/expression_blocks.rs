@@ -515,6 +515,26 @@ fn exceptions_are_caught_by_type() {
         ),
         ("throw new Exception(\"bad\");", "System.Exception: bad"),
         (
+            "throw new Exception();",
+            "System.Exception: Exception of type 'System.Exception' was thrown.",
+        ),
+        (
+            "throw new InvalidOperationException();",
+            "System.InvalidOperationException: Operation is not valid due to the current state of the object.",
+        ),
+        (
+            "throw new ArgumentNullException(\"id\");",
+            "System.ArgumentNullException: Value cannot be null. (Parameter 'id')",
+        ),
+        (
+            "throw new ArgumentOutOfRangeException(\"n\", \"Too big.\");",
+            "System.ArgumentOutOfRangeException: Too big. (Parameter 'n')",
+        ),
+        (
+            "throw new ArgumentException(\"Bad value.\", \"v\");",
+            "System.ArgumentException: Bad value. (Parameter 'v')",
+        ),
+        (
             "throw;",
             "load: A throw statement with no arguments is not allowed outside of a catch clause",
         ),

@@ -253,6 +253,34 @@ fn tokens_change_in_place() {
             "System.InvalidOperationException: The parent is missing.",
         ),
         (
+            r#"var a = JArray.Parse("[{\"x\":1},{\"x\":2}]"); foreach (JObject item in a) { item["y"] = (int)item["x"] * 10; } return a.ToString(Formatting.None);"#,
+            r#"[{"x":1,"y":10},{"x":2,"y":20}]"#,
+        ),
+        (
+            r#"var a = JArray.Parse("[{\"x\":1},2]"); foreach (JObject item in a) { item["y"] = 1; } return "";"#,
+            "System.InvalidCastException: Unable to cast object of type 'Newtonsoft.Json.Linq.JValue' to type 'Newtonsoft.Json.Linq.JObject'.",
+        ),
+        (
+            r#"var o = JObject.Parse("{\"a\":1,\"b\":2}"); foreach (var p in o.Properties()) { o[p.Name] = p.Name; } return o.ToString(Formatting.None);"#,
+            r#"{"a":"a","b":"b"}"#,
+        ),
+        (
+            r#"var o = JObject.Parse("{\"a\":1,\"b\":{\"c\":2}}"); o.Property("a").Remove(); return o.ToString(Formatting.None);"#,
+            r#"{"b":{"c":2}}"#,
+        ),
+        (
+            r#"var o = JObject.Parse("{\"b\":{\"c\":2}}"); var p = o.Property("b"); p.Value["d"] = 3; return p.ToString(Formatting.None) + " " + p.Type + " " + p.Path;"#,
+            r#""b":{"c":2,"d":3} Property b"#,
+        ),
+        (
+            r#"var o = JObject.Parse("{\"a\":1,\"b\":2}"); var n = new JObject(); foreach (var p in o.Properties()) { n.Add(p); } n.Add(o.Property("a").Name + "x", o.Property("a").Value); return n.ToString(Formatting.None);"#,
+            r#"{"a":1,"b":2,"ax":1}"#,
+        ),
+        (
+            r#"var o = JObject.Parse("{\"a\":1}"); JToken t = o.Property("a"); return (t is JProperty) + " " + (t is JObject) + " " + o.Children().Count();"#,
+            "True False 1",
+        ),
+        (
             r#"var a = new JArray(); while (true) { a.Add(a); a.Add(a); }"#,
             "System.OutOfMemoryException: Insufficient memory to continue the execution of the program.",
         ),

@@ -49,6 +49,8 @@ pub(crate) enum StmtNode {
     ForEach {
         slot: u16,
         collection: Node,
+        /// `foreach (T x in ...)` with `T` derived from the item type: the explicit cast.
+        cast: Option<Type>,
         body: Box<StmtNode>,
         span: Span,
     },
@@ -322,10 +324,14 @@ impl BlockCompiler<'_> {
                         span,
                     )
                 })?;
+                let mut cast = None;
                 let item_ty = match ty {
                     Some(t) => {
                         let t = resolve_type(t)?;
-                        if !assignable(item, t) {
+                        // foreach casts explicitly (§13.9.5): a derived type is checked per item.
+                        if super::lib::base_of(t) == Some(item) {
+                            cast = Some(t);
+                        } else if !assignable(item, t) {
                             return Err(CompileError::new(
                                 format!("Cannot convert type '{item}' to '{t}'"),
                                 span,
@@ -342,6 +348,7 @@ impl BlockCompiler<'_> {
                 Ok(StmtNode::ForEach {
                     slot,
                     collection,
+                    cast,
                     body: Box::new(body?),
                     span,
                 })
@@ -846,8 +853,69 @@ fn thrown_kind(name: &str) -> Option<ExceptionKind> {
         "DivideByZeroException" => ExceptionKind::DivideByZero,
         "OverflowException" => ExceptionKind::Overflow,
         "OutOfMemoryException" => ExceptionKind::OutOfMemory,
+        "UriFormatException" => ExceptionKind::UriFormat,
         _ => return None,
     })
+}
+
+/// The `Message` of `new T(args)` (the arguments are strings): the message given, .NET's
+/// default text for `T`, or for `ArgumentNullException`/`ArgumentOutOfRangeException(paramName)`
+/// and `ArgumentException(message, paramName)` the message with `(Parameter 'name')`.
+pub(crate) fn exception_message(name: &str, mut args: Vec<Node>) -> Option<Node> {
+    use super::eval::Constant;
+    let text = |s: &str| Node::Const(Constant::Str(s.into()));
+    let concat = |a: Node, b: Node| Node::Concat(Box::new(a), Box::new(b));
+    let with_param = |message: Node, param: Node| {
+        concat(
+            concat(concat(message, text(" (Parameter '")), param),
+            text("')"),
+        )
+    };
+    const NULL: &str = "Value cannot be null.";
+    const RANGE: &str = "Specified argument was out of the range of valid values.";
+    match (name, args.len()) {
+        (_, 0) => Some(text(&default_message(name))),
+        ("ArgumentNullException", 1) => Some(with_param(text(NULL), args.pop()?)),
+        ("ArgumentOutOfRangeException", 1) => Some(with_param(text(RANGE), args.pop()?)),
+        ("ArgumentNullException" | "ArgumentOutOfRangeException", 2) => {
+            let message = args.pop()?;
+            let param = args.pop()?;
+            Some(with_param(message, param))
+        }
+        ("ArgumentException", 2) => {
+            let param = args.pop()?;
+            let message = args.pop()?;
+            Some(with_param(message, param))
+        }
+        (_, 1) => args.pop(),
+        _ => None,
+    }
+}
+
+/// .NET's message for an exception made without one.
+fn default_message(name: &str) -> String {
+    match name {
+        "ArgumentException" => "Value does not fall within the expected range.",
+        "ArgumentNullException" => "Value cannot be null.",
+        "ArgumentOutOfRangeException" => "Specified argument was out of the range of valid values.",
+        "FormatException" => "One of the identified items was in an invalid format.",
+        "InvalidOperationException" => {
+            "Operation is not valid due to the current state of the object."
+        }
+        "NullReferenceException" => "Object reference not set to an instance of an object.",
+        "InvalidCastException" => "Specified cast is not valid.",
+        "KeyNotFoundException" => "The given key was not present in the dictionary.",
+        "IndexOutOfRangeException" => "Index was outside the bounds of the array.",
+        "DivideByZeroException" => "Attempted to divide by zero.",
+        "OverflowException" => "Arithmetic operation resulted in an overflow.",
+        "ArithmeticException" => "Overflow or underflow in the arithmetic operation.",
+        "OutOfMemoryException" => "Insufficient memory to continue the execution of the program.",
+        _ => {
+            let full = thrown_kind(name).map_or("System.Exception", ExceptionKind::type_name);
+            return format!("Exception of type '{full}' was thrown.");
+        }
+    }
+    .to_owned()
 }
 
 /// The exception type names a `catch (T)` clause catches; `Exception` catches all.
@@ -864,7 +932,7 @@ fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, Comp
         ],
         "ArgumentOutOfRangeException" => &[ExceptionKind::ArgumentOutOfRange],
         "ArgumentNullException" => &[ExceptionKind::ArgumentNull],
-        "FormatException" => &[ExceptionKind::Format],
+        "FormatException" => &[ExceptionKind::Format, ExceptionKind::UriFormat],
         "KeyNotFoundException" => &[ExceptionKind::KeyNotFound],
         "IndexOutOfRangeException" => &[ExceptionKind::IndexOutOfRange],
         "InvalidOperationException" => &[ExceptionKind::InvalidOperation],
@@ -875,6 +943,7 @@ fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, Comp
             ExceptionKind::Arithmetic,
         ],
         "OverflowException" => &[ExceptionKind::Overflow],
+        "UriFormatException" => &[ExceptionKind::UriFormat],
         "JsonReaderException" => &[ExceptionKind::JsonReader],
         "JsonException" => &[ExceptionKind::Json, ExceptionKind::JsonReader],
         "SystemException" => &[
@@ -891,6 +960,7 @@ fn exception_filter(ty: &ast::TypeRef) -> Result<Option<Vec<&'static str>>, Comp
             ExceptionKind::ArgumentOutOfRange,
             ExceptionKind::Arithmetic,
             ExceptionKind::OutOfMemory,
+            ExceptionKind::UriFormat,
         ],
         "RegexMatchTimeoutException" | "TimeoutException" => &[ExceptionKind::RegexMatchTimeout],
         _ => {
@@ -1308,6 +1378,7 @@ fn exec<'a>(statement: &'a StmtNode, frame: &mut Frame<'a>) -> Result<Control<'a
         StmtNode::ForEach {
             slot,
             collection,
+            cast,
             body,
             span,
         } => {
@@ -1325,6 +1396,13 @@ fn exec<'a>(statement: &'a StmtNode, frame: &mut Frame<'a>) -> Result<Control<'a
                 };
                 index += 1;
                 frame.tick(*span)?;
+                let item = match cast {
+                    Some(ty) => super::convert::cast(item, *ty).map_err(|mut e| {
+                        e.span = *span;
+                        e
+                    })?,
+                    None => item,
+                };
                 frame.set(*slot, item);
                 match exec(body, frame)? {
                     Control::Break => break,

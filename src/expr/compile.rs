@@ -374,25 +374,24 @@ impl Compiler {
                 .is_some_and(|i| i.name.ends_with("Exception")) =>
             {
                 // `new Exception(message)` for `throw`: the value is the message.
-                let message = match args.as_slice() {
-                    [] => Node::Const(Constant::Str(
-                        format!(
-                            "Exception of type 'System.{}' was thrown.",
-                            ty.path.last().map_or("Exception", |i| i.name.as_str())
-                        )
-                        .into(),
-                    )),
-                    [arg] => {
-                        let (node, arg_ty) = self.value(&arg.value)?;
-                        if !assignable(arg_ty, Type::String) {
-                            return Err(CompileError::new(
-                                format!("Argument 1: cannot convert from '{arg_ty}' to 'string'"),
-                                arg.value.span,
-                            ));
-                        }
-                        node
+                let mut texts = Vec::with_capacity(args.len());
+                for (i, arg) in args.iter().enumerate() {
+                    let (node, arg_ty) = self.value(&arg.value)?;
+                    if !assignable(arg_ty, Type::String) {
+                        return Err(CompileError::new(
+                            format!(
+                                "Argument {}: cannot convert from '{arg_ty}' to 'string'",
+                                i + 1
+                            ),
+                            arg.value.span,
+                        ));
                     }
-                    _ => {
+                    texts.push(node);
+                }
+                let name = ty.path.last().map_or("Exception", |i| i.name.as_str());
+                let message = match super::block::exception_message(name, texts) {
+                    Some(message) => message,
+                    None => {
                         return Err(no_overload(
                             ty.path.last().map_or(
                                 &ast::Ident {
@@ -1621,6 +1620,7 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "JObject" => Type::JObject,
         "JArray" => Type::JArray,
         "JValue" => Type::JValue,
+        "JProperty" => Type::JProperty,
         "Guid" => Type::Guid,
         "X509Certificate2" => Type::X509Certificate2,
         "byte" | "Byte" => Type::Byte,
@@ -1654,6 +1654,7 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "Jwt" => Type::Jwt,
         "BasicAuthCredentials" => Type::BasicAuthCredentials,
         other if lib::hash_type(other).is_some() => lib::hash_type(other).unwrap_or(Type::Object),
+        "Uri" => Type::Uri,
         _ => {
             return Err(CompileError::new(
                 format!(

@@ -55,6 +55,8 @@ pub enum ExceptionKind {
     /// `System.Text.RegularExpressions.RegexMatchTimeoutException` (a match beyond the
     /// evaluator's backtracking budget)
     RegexMatchTimeout,
+    /// `System.UriFormatException`
+    UriFormat,
 }
 
 impl ExceptionKind {
@@ -81,6 +83,7 @@ impl ExceptionKind {
             ExceptionKind::RegexMatchTimeout => {
                 "System.Text.RegularExpressions.RegexMatchTimeoutException"
             }
+            ExceptionKind::UriFormat => "System.UriFormatException",
         }
     }
 }

@@ -184,6 +184,8 @@ pub enum Type {
     Jwt,
     /// `Jwt.Claims`: `IReadOnlyDictionary<string, string[]>`
     JwtClaims,
+    /// `System.Uri`
+    Uri,
 }
 
 /// Types whose static members expressions may use.
@@ -388,6 +390,7 @@ impl Type {
                 | Type::HashAlgorithm(_)
                 | Type::Jwt
                 | Type::JwtClaims
+                | Type::Uri
         )
     }
 
@@ -479,7 +482,7 @@ impl fmt::Display for Type {
             Type::JProperty => "JProperty",
             Type::BasicAuthCredentials => "BasicAuthCredentials",
             Type::TypeName(StaticType::WebUtility) => "WebUtility",
-            Type::TypeName(StaticType::Uri) => "Uri",
+            Type::TypeName(StaticType::Uri) | Type::Uri => "Uri",
             Type::TypeName(StaticType::String) => "string",
             Type::TypeName(StaticType::DateTime) => "DateTime",
             Type::TypeName(StaticType::Boolean) => "bool",

@@ -231,6 +231,8 @@ pub enum Value<'a> {
     Jwt(Arc<crate::expr::lib::Jwt>),
     /// `Jwt.Claims`.
     JwtClaims(Arc<crate::expr::lib::Jwt>),
+    /// A `System.Uri`.
+    Uri(Arc<crate::expr::lib::UriValue>),
 }
 
 impl<'a> Value<'a> {
@@ -308,6 +310,7 @@ impl<'a> Value<'a> {
             Value::Hash(k, key) => Value::Hash(*k, key.clone()),
             Value::Jwt(j) => Value::Jwt(Arc::clone(j)),
             Value::JwtClaims(j) => Value::JwtClaims(Arc::clone(j)),
+            Value::Uri(u) => Value::Uri(Arc::clone(u)),
             Value::Context(_)
             | Value::Request(_)
             | Value::Deployment(_)
@@ -355,7 +358,7 @@ impl<'a> Value<'a> {
             Value::TimeSpan(t) => crate::expr::lib::format_timespan(*t),
             Value::DayOfWeek(d) => crate::expr::lib::day_of_week_name(*d).to_owned(),
             Value::Json(j) => crate::expr::lib::json_to_string(j, true),
-            Value::JsonNode(n) => n.with(|j| crate::expr::lib::json_to_string(j, true)),
+            Value::JsonNode(n) => n.to_text(true),
             Value::JsonType(t) => (*t).to_owned(),
             Value::Formatting(true) => "Indented".to_owned(),
             Value::Formatting(false) => "None".to_owned(),
@@ -393,6 +396,7 @@ impl<'a> Value<'a> {
             Value::SplitOptions(o) => crate::expr::lib::split_options_name(*o),
             Value::MidpointRounding(m) => crate::expr::lib::midpoint_rounding_name(*m).to_owned(),
             Value::Random(_) => "System.Random".to_owned(),
+            Value::Uri(u) => crate::expr::lib::uri_to_string(u),
             Value::Encoding(e) => e.type_name().to_owned(),
             Value::Collection(c) => crate::expr::lib::clr_name(c.ty),
             Value::KeyValuePair(pair) => {

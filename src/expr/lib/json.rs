@@ -25,6 +25,8 @@ const MAX_JSON_WEIGHT: usize = 1 << 23;
 enum Step {
     Key(Arc<str>),
     Index(usize),
+    /// The property `name` itself (a `JProperty`), always the last step; reads as its value.
+    Property(Arc<str>),
 }
 
 /// A JSON tree and its running size (only ever grows: removals are not subtracted).
@@ -67,7 +69,7 @@ fn too_large() -> Exception {
 fn resolve<'j>(mut json: &'j Json, path: &[Step]) -> Option<&'j Json> {
     for step in path {
         json = match (step, json) {
-            (Step::Key(k), Json::Object(map)) => map.get(k.as_ref())?,
+            (Step::Key(k) | Step::Property(k), Json::Object(map)) => map.get(k.as_ref())?,
             (Step::Index(i), Json::Array(items)) => items.get(*i)?,
             _ => return None,
         };
@@ -78,7 +80,7 @@ fn resolve<'j>(mut json: &'j Json, path: &[Step]) -> Option<&'j Json> {
 fn resolve_mut<'j>(mut json: &'j mut Json, path: &[Step]) -> Option<&'j mut Json> {
     for step in path {
         json = match (step, json) {
-            (Step::Key(k), Json::Object(map)) => map.get_mut(k.as_ref())?,
+            (Step::Key(k) | Step::Property(k), Json::Object(map)) => map.get_mut(k.as_ref())?,
             (Step::Index(i), Json::Array(items)) => items.get_mut(*i)?,
             _ => return None,
         };
@@ -143,10 +145,40 @@ impl JsonNode {
         ))
     }
 
+    /// The name of the property this handle is (`None` for other tokens).
+    pub(crate) fn property_name(&self) -> Option<&str> {
+        match self.path.last() {
+            Some(Step::Property(name)) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The token as Newtonsoft's `ToString()` writes it (a property as `"name": value`).
+    pub(crate) fn to_text(&self, indented: bool) -> String {
+        match self.property_name() {
+            Some(name) => {
+                let value = self.with(|j| property_value_text(j, indented));
+                let colon = if indented { ": " } else { ":" };
+                format!("{}{colon}{value}", Json::String(name.to_owned()))
+            }
+            None => self.with(|j| json_to_string(j, indented)),
+        }
+    }
+
     /// Whether both handles are the same token (.NET reference equality).
     pub(crate) fn same(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.tree, &other.tree) && self.path == other.path
     }
+}
+
+/// A property's value as it is written after `"name": `: JSON text, strings quoted.
+fn property_value_text(json: &Json, indented: bool) -> String {
+    let text = if indented {
+        serde_json::to_string_pretty(json)
+    } else {
+        serde_json::to_string(json)
+    };
+    text.unwrap_or_default()
 }
 
 /// Runs `f` on the JSON of a token value (live or detached); `None` for other values.
@@ -399,6 +431,18 @@ pub(crate) fn convert(token: &Json, ty: Type) -> Result<Value<'static>, Exceptio
         (Type::Decimal, Json::String(s)) => {
             Value::Decimal(super::decimal::parse(s).map_err(|_| format_error(s))?)
         }
+        // A cast between token classes is a reference conversion: the wrong class throws
+        // InvalidCastException.
+        (Type::JObject | Type::JArray | Type::JValue | Type::JProperty, t) => {
+            return Err(Exception::new(
+                ExceptionKind::InvalidCast,
+                format!(
+                    "Unable to cast object of type '{}' to type 'Newtonsoft.Json.Linq.{ty}'.",
+                    runtime_token_name(t)
+                ),
+                Span::default(),
+            ));
+        }
         _ => return Err(cannot()),
     })
 }
@@ -500,6 +544,11 @@ pub(crate) const MEMBERS: &[MemberDef] = &[
     member(Type::JObject, "Count", Type::Int32, count),
     member(Type::JArray, "Count", Type::Int32, count),
     member(Type::JToken, "Type", Type::JTokenType, |t, _| {
+        if let Value::JsonNode(n) = t
+            && n.property_name().is_some()
+        {
+            return Ok(Value::JsonType("Property"));
+        }
         Ok(with_json(t, |j| Value::JsonType(token_type(j))).unwrap_or(Value::Null))
     }),
     member(Type::JToken, "HasValues", Type::Boolean, |t, _| {
@@ -521,6 +570,11 @@ pub(crate) const MEMBERS: &[MemberDef] = &[
         })
     }),
     member(Type::JProperty, "Name", Type::String, |t, _| {
+        if let Value::JsonNode(n) = t {
+            return Ok(n
+                .property_name()
+                .map_or(Value::Null, |k| Value::String(Arc::from(k))));
+        }
         Ok(
             with_json(t, |j| property_parts(j).map(|(k, _)| k.to_owned()))
                 .flatten()
@@ -528,6 +582,11 @@ pub(crate) const MEMBERS: &[MemberDef] = &[
         )
     }),
     member(Type::JProperty, "Value", Type::JToken, |t, _| {
+        if let Value::JsonNode(n) = t
+            && let Some((parent, Step::Property(k))) = n.parent()
+        {
+            return Ok(descend(&Value::JsonNode(parent), vec![Step::Key(k)]));
+        }
         with_json(t, |j| property_parts(j).map(|(_, v)| v.clone()))
             .flatten()
             .map_or(Ok(Value::Null), new_token)
@@ -561,7 +620,7 @@ fn token_path(t: &Value<'_>) -> String {
     let mut out = String::new();
     for step in n.path.iter() {
         match step {
-            Step::Key(k) => {
+            Step::Key(k) | Step::Property(k) => {
                 let plain = !k.is_empty()
                     && k.chars().all(|c| c.is_alphanumeric() || c == '_')
                     && !k.starts_with(|c: char| c.is_ascii_digit());
@@ -585,6 +644,9 @@ fn token_path(t: &Value<'_>) -> String {
 
 fn to_string_call<'a>(t: &Value<'a>, args: &[Value<'a>]) -> Result<Value<'a>, Exception> {
     let indented = !matches!(args.first(), Some(Value::Formatting(false)));
+    if let Value::JsonNode(n) = t {
+        return Ok(Value::String(Arc::from(n.to_text(indented))));
+    }
     Ok(with_json(t, |j| json_to_string(j, indented))
         .map_or(Value::Null, |s| Value::String(Arc::from(s))))
 }
@@ -769,7 +831,14 @@ pub(crate) fn to_json(value: &Value<'_>) -> Json {
         Value::Double(d) => serde_json::Number::from_f64(*d)
             .map_or_else(|| Json::String(value.to_display_string()), Json::Number),
         Value::Json(j) => (**j).clone(),
-        Value::JsonNode(n) => n.with(Json::clone),
+        Value::JsonNode(n) => match n.property_name() {
+            Some(name) => {
+                let mut map = serde_json::Map::new();
+                map.insert(name.to_owned(), n.with(Json::clone));
+                Json::Object(map)
+            }
+            None => n.with(Json::clone),
+        },
         Value::DateTime(d) => Json::String(super::format_datetime(*d, "o")),
         Value::Collection(_) | Value::Sequence(_) | Value::KeyValuePair(_) => {
             super::collections::json_of(value)
@@ -1078,7 +1147,10 @@ fn object_add<'a>(t: &Value<'a>, args: &[Value<'a>], _: &'a Ctx) -> Result<Value
             let mut pairs = Vec::new();
             for item in contents(content) {
                 match property_parts(&item) {
-                    Some((k, v)) if matches!(content, Value::Json(_) | Value::Sequence(_)) => {
+                    Some((k, v))
+                        if matches!(content, Value::Json(_) | Value::Sequence(_))
+                            || matches!(content, Value::JsonNode(n) if n.property_name().is_some()) =>
+                    {
                         pairs.push((k.to_owned(), v.clone()));
                     }
                     _ => {
@@ -1219,6 +1291,15 @@ fn remove_self<'a>(t: &Value<'a>, _: &[Value<'a>], _: &'a Ctx) -> Result<Value<'
     match step {
         // The value of a property: its parent is the JProperty, which keeps its value.
         Step::Key(_) => Err(property_locked()),
+        Step::Property(name) => {
+            parent.change(|j| {
+                if let Json::Object(map) = j {
+                    map.shift_remove(name.as_ref());
+                }
+                Ok(((), 0))
+            })?;
+            Ok(Value::Null)
+        }
         Step::Index(at) => {
             parent.change(|j| {
                 if let Json::Array(list) = j
@@ -1294,6 +1375,16 @@ fn merge<'a>(t: &Value<'a>, args: &[Value<'a>], _: &'a Ctx) -> Result<Value<'a>,
 }
 
 fn properties_of<'a>(t: &Value<'a>) -> Vec<Value<'a>> {
+    if let Value::JsonNode(n) = t {
+        let names: Vec<Arc<str>> = n.with(|j| match j {
+            Json::Object(map) => map.keys().map(|k| Arc::from(k.as_str())).collect(),
+            _ => Vec::new(),
+        });
+        return names
+            .into_iter()
+            .map(|k| descend(t, vec![Step::Property(k)]))
+            .collect();
+    }
     with_json(t, |j| match j {
         Json::Object(map) => map
             .iter()
@@ -1366,9 +1457,12 @@ pub(crate) const CHANGE_METHODS: &[MethodDef] = &[
             let name = a.first().and_then(Value::as_str).unwrap_or("");
             Ok(properties_of(t)
                 .into_iter()
-                .find(|p| {
-                    with_json(p, |j| property_parts(j).is_some_and(|(k, _)| k == name))
-                        == Some(true)
+                .find(|p| match p {
+                    Value::JsonNode(n) => n.property_name() == Some(name),
+                    other => {
+                        with_json(other, |j| property_parts(j).is_some_and(|(k, _)| k == name))
+                            == Some(true)
+                    }
                 })
                 .unwrap_or(Value::Null))
         },

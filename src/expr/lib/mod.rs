@@ -14,6 +14,7 @@ mod datetime;
 mod json;
 mod linq;
 mod string;
+mod uri;
 mod web;
 
 mod char;
@@ -68,6 +69,8 @@ pub(crate) fn is_extra_numeric_conversion(from: Type, to: Type) -> bool {
 pub use json::JsonNode;
 pub(crate) use numbers::{format_double, format_value};
 pub(crate) use string::{midpoint_rounding_name, split_options_name, string_comparison_name};
+pub use uri::UriValue;
+pub(crate) use uri::uri_to_string;
 pub(crate) use xml::{document_text as xml_document_text, element_text as xml_element_text};
 
 /// An instance property or field.
@@ -190,6 +193,7 @@ const CONSTRUCTOR_TABLES: &[&[ConstructorDef]] = &[
     regex::CONSTRUCTORS,
     hashing::CONSTRUCTORS,
     datetime::CONSTRUCTORS,
+    uri::CONSTRUCTORS,
 ];
 
 /// The overloads of `out`-parameter extension method `name` on `owner`.
@@ -313,6 +317,7 @@ const MEMBER_TABLES: &[&[MemberDef]] = &[
     regex::MEMBERS,
     hashing::MEMBERS,
     jwt::MEMBERS,
+    uri::MEMBERS,
 ];
 const METHOD_TABLES: &[&[MethodDef]] = &[
     context::METHODS,
@@ -338,6 +343,7 @@ const METHOD_TABLES: &[&[MethodDef]] = &[
     regex::METHODS,
     hashing::METHODS,
     jwt::METHODS,
+    uri::METHODS,
 ];
 const STATIC_TABLES: &[&[StaticDef]] = &[
     datetime::STATICS,

@@ -486,12 +486,7 @@ impl Compiler {
                     return Err(missing_member(owner, name));
                 };
                 Ok(Compiled::Value(
-                    Node::Member {
-                        target: Box::new(node),
-                        get: def.get,
-                        null_conditional,
-                        span,
-                    },
+                    Node::member(node, def.get, null_conditional, span),
                     def.ty,
                 ))
             }
@@ -1064,16 +1059,16 @@ impl Compiler {
             }
         };
         Ok(Compiled::Value(
-            Node::Linq {
+            Node::linq(
                 op,
-                source: Box::new(source),
+                source,
                 slot,
                 lambda,
-                arg: value_arg,
-                kind: lib::comparison(kind_of),
+                value_arg,
+                lib::comparison(kind_of),
                 null_conditional,
                 span,
-            },
+            ),
             result,
         ))
     }
@@ -1168,12 +1163,7 @@ impl Compiler {
                 let kind = compare_kind(l_ty, r_ty, equality)
                     .ok_or_else(|| operator_error(op, l_ty, r_ty, span))?;
                 Ok(Compiled::Value(
-                    Node::Compare {
-                        op: cmp,
-                        kind,
-                        left: Box::new(l),
-                        right: Box::new(r),
-                    },
+                    Node::compare(cmp, kind, l, r),
                     Type::Boolean,
                 ))
             }

@@ -1175,55 +1175,85 @@ fn linq_compare<'a>(
     let LinqCompare {
         all,
         source,
-        slot,
-        op,
-        kind,
-        left,
-        right,
         null_conditional,
         span,
+        ..
     } = node;
     let source = eval(source, frame)?;
     if source.is_null() && *null_conditional {
         return Ok(None);
     }
     let mut invariant: Option<Value<'a>> = None;
+    let stop = !*all;
+    // The deployment's certificates are walked as a slice; other sources item by item.
+    if let Value::CertificateDictionary(items) = source {
+        for entry in items {
+            if test_item(node, Value::CertificateEntry(entry), frame, &mut invariant)? == stop {
+                return Ok(Some(stop));
+            }
+        }
+        return Ok(Some(*all));
+    }
     let mut index = 0usize;
     while let Some(item) = super::lib::item_at(&source, index, *span)? {
         index = index.saturating_add(1);
-        // Every lambda call counts against the evaluation budget, as in `Node::Linq`.
-        frame.tick(*span)?;
-        let value = match left {
-            Node::Path { root, steps } if matches!(**root, Node::Local(s) if s == *slot) => {
-                walk(item, steps, frame.context)?
-            }
-            Node::Member {
-                target,
-                get,
-                null_conditional,
-                span,
-            } if matches!(**target, Node::Local(s) if s == *slot) => {
-                if item.is_null() {
-                    on_null(*null_conditional, *span)?
-                } else {
-                    get(&item, frame.context).map_err(|e| at(e, *span))?
-                }
-            }
-            left => {
-                frame.set(*slot, item);
-                eval(left, frame)?
-            }
-        };
-        let other = match &invariant {
-            Some(v) => v,
-            None => invariant.insert(eval(right, frame)?),
-        };
-        let holds = compare(*op, *kind, &value, other);
-        if holds != *all {
-            return Ok(Some(holds));
+        if test_item(node, item, frame, &mut invariant)? == stop {
+            return Ok(Some(stop));
         }
     }
     Ok(Some(*all))
+}
+
+/// The lambda of a [`Node::LinqCompare`] on one item; `invariant` caches its right side.
+#[inline]
+fn test_item<'a>(
+    node: &'a LinqCompare,
+    item: Value<'a>,
+    frame: &mut Frame<'a>,
+    invariant: &mut Option<Value<'a>>,
+) -> Result<bool, Exception> {
+    let LinqCompare {
+        slot,
+        op,
+        kind,
+        left,
+        right,
+        span,
+        ..
+    } = node;
+    // Every lambda call counts against the evaluation budget, as in `Node::Linq`.
+    frame.tick(*span)?;
+    let value = match left {
+        Node::Path { root, steps } if matches!(**root, Node::Local(s) if s == *slot) => {
+            walk(item, steps, frame.context)?
+        }
+        Node::Member {
+            target,
+            get,
+            null_conditional,
+            span,
+        } if matches!(**target, Node::Local(s) if s == *slot) => {
+            if item.is_null() {
+                on_null(*null_conditional, *span)?
+            } else {
+                get(&item, frame.context).map_err(|e| at(e, *span))?
+            }
+        }
+        left => {
+            frame.set(*slot, item);
+            eval(left, frame)?
+        }
+    };
+    let other = match invariant {
+        Some(v) => v,
+        None => invariant.insert(eval(right, frame)?),
+    };
+    Ok(match (kind, op) {
+        // Ordinal string equality: both null, or both strings with the same text.
+        (CompareKind::String, CompareOp::Equal) => value.as_str() == other.as_str(),
+        (CompareKind::String, CompareOp::NotEqual) => value.as_str() != other.as_str(),
+        _ => compare(*op, *kind, &value, other),
+    })
 }
 
 /// Evaluates a `bool` node without boxing the result in a [`Value`]: the logical operators and

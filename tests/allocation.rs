@@ -134,3 +134,83 @@ fn seed_conditions_with_a_revoked_certificate_do_not_allocate() {
 fn seed_conditions_without_a_certificate_do_not_allocate() {
     assert_no_allocation(None);
 }
+
+/// The hot path's fused forms (member chains, `== null`, string constants, `Any` with a side
+/// evaluated once) keep C#'s semantics: the invariant side of `Any`'s lambda is evaluated at
+/// the first item, so an empty sequence never evaluates it, and a null in a chain still throws.
+#[test]
+fn fused_forms_keep_csharp_semantics() {
+    let any = "context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint)";
+    let all = "context.Deployment.Certificates.All(c => c.Value.Thumbprint != context.Request.Certificate.Thumbprint)";
+    let empty = context(main_chain(true).build().unwrap(), None);
+    assert_eq!(
+        evaluate(any, ExpressionForm::Single, &empty),
+        Ok("False".to_owned())
+    );
+    assert_eq!(
+        evaluate(all, ExpressionForm::Single, &empty),
+        Ok("True".to_owned())
+    );
+    let one = context(
+        main_chain(true)
+            .certificate("a", cert("good"))
+            .build()
+            .unwrap(),
+        None,
+    );
+    let error = evaluate(any, ExpressionForm::Single, &one).unwrap_err();
+    assert!(
+        error.starts_with("System.NullReferenceException: "),
+        "{error}"
+    );
+    let one = context(
+        main_chain(true)
+            .certificate("a", cert("root"))
+            .certificate("b", cert("good"))
+            .build()
+            .unwrap(),
+        Some("good"),
+    );
+    assert_eq!(
+        evaluate(any, ExpressionForm::Single, &one),
+        Ok("True".to_owned())
+    );
+    assert_eq!(
+        evaluate(all, ExpressionForm::Single, &one),
+        Ok("False".to_owned())
+    );
+    assert_eq!(
+        evaluate(
+            "context.Deployment.Certificates.Any(c => c.Value.Thumbprint == \"none\")",
+            ExpressionForm::Single,
+            &one
+        ),
+        Ok("False".to_owned())
+    );
+    assert_eq!(
+        evaluate(
+            "null != context.Request.Certificate && \"x\" != context.Request.Certificate.Thumbprint",
+            ExpressionForm::Single,
+            &one
+        ),
+        Ok("True".to_owned())
+    );
+    let error = evaluate(
+        "context.Request.Certificate.Thumbprint == \"ABC\"",
+        ExpressionForm::Single,
+        &empty,
+    )
+    .unwrap_err();
+    assert!(
+        error.starts_with("System.NullReferenceException: "),
+        "{error}"
+    );
+    assert_eq!(
+        evaluate(
+            "context.Request.Certificate?.Thumbprint == null",
+            ExpressionForm::Single,
+            &empty
+        ),
+        Ok("True".to_owned())
+    );
+}

@@ -328,3 +328,172 @@ fn inputs_over_four_mib_are_refused() {
     let e = parse_expression(&text, &ParseLimits::default()).unwrap_err();
     assert!(e.message.contains("limit"), "{}", e.message);
 }
+
+// ---- Limits as configuration: lowered limits trip with a typed error or a .NET exception;
+// ---- the defaults let normal policies run.
+
+mod common;
+
+use apim_policy::context::Context;
+use apim_policy::expr::EvaluationLimits;
+use apim_policy::xml::XmlErrorKind;
+
+fn limited(limits: EvaluationLimits) -> Context {
+    common::context(common::main_chain(true).build().unwrap(), Some("good")).with_limits(limits)
+}
+
+const SUM_LOOP: &str = "int n = 0; for (int i = 0; i < 50; i = i + 1) { n = n + i; } return n;";
+const DOUBLING: &str =
+    "string s = \"ab\"; for (int i = 0; i < 10; i = i + 1) { s = s + s; } return s.Length;";
+
+#[test]
+fn evaluation_limits_default_to_the_documented_values() {
+    let limits = EvaluationLimits::default();
+    assert_eq!(limits.max_steps, 100_000);
+    assert_eq!(limits.max_string_length, 1 << 24);
+    assert_eq!(
+        *Context::new(std::sync::Arc::new(
+            common::main_chain(false).build().unwrap()
+        ))
+        .limits(),
+        limits
+    );
+}
+
+#[test]
+fn a_lowered_step_limit_throws_invalid_operation() {
+    let default = limited(EvaluationLimits::default());
+    assert_eq!(
+        common::evaluate(SUM_LOOP, ExpressionForm::Block, &default),
+        Ok("1225".to_owned())
+    );
+    let low = limited(EvaluationLimits {
+        max_steps: 10,
+        ..EvaluationLimits::default()
+    });
+    let error = common::evaluate(SUM_LOOP, ExpressionForm::Block, &low).unwrap_err();
+    assert!(
+        error.starts_with("System.InvalidOperationException: "),
+        "{error}"
+    );
+    assert!(error.contains("limit of 10 loop iterations"), "{error}");
+    // Lambda calls count too: three deployment certificates, a budget of two.
+    let text = "context.Deployment.Certificates.Any(c => c.Value.Thumbprint == \"none\")";
+    let mut deployment = common::main_chain(true);
+    for (i, name) in ["root", "intermediate", "good"].iter().enumerate() {
+        deployment = deployment.certificate(format!("c{i}"), common::cert(name));
+    }
+    let context = common::context(deployment.build().unwrap(), Some("good"));
+    assert_eq!(
+        common::evaluate(text, ExpressionForm::Single, &context),
+        Ok("False".to_owned())
+    );
+    let context = context.with_limits(EvaluationLimits {
+        max_steps: 2,
+        ..EvaluationLimits::default()
+    });
+    let error = common::evaluate(text, ExpressionForm::Single, &context).unwrap_err();
+    assert!(
+        error.starts_with("System.InvalidOperationException: "),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_lowered_string_limit_throws_out_of_memory() {
+    let default = limited(EvaluationLimits::default());
+    assert_eq!(
+        common::evaluate(DOUBLING, ExpressionForm::Block, &default),
+        Ok("2048".to_owned())
+    );
+    let low = limited(EvaluationLimits {
+        max_string_length: 1000,
+        ..EvaluationLimits::default()
+    });
+    assert_eq!(
+        common::evaluate(DOUBLING, ExpressionForm::Block, &low),
+        Err("System.OutOfMemoryException: Insufficient memory to continue the execution of the program.".to_owned())
+    );
+    // Exactly at the limit is fine; interpolation is limited too.
+    let exact = limited(EvaluationLimits {
+        max_string_length: 2048,
+        ..EvaluationLimits::default()
+    });
+    assert_eq!(
+        common::evaluate(DOUBLING, ExpressionForm::Block, &exact),
+        Ok("2048".to_owned())
+    );
+    let error = common::evaluate(
+        "$\"{\"abc\"}{\"def\"}\"",
+        ExpressionForm::Single,
+        &limited(EvaluationLimits {
+            max_string_length: 5,
+            ..EvaluationLimits::default()
+        }),
+    )
+    .unwrap_err();
+    assert!(
+        error.starts_with("System.OutOfMemoryException: "),
+        "{error}"
+    );
+}
+
+#[test]
+fn doubling_a_string_forever_stops_at_the_default_limit() {
+    let text = "string s = \"x\"; while (true) { s = s + s; } return s;";
+    let error = common::evaluate(
+        text,
+        ExpressionForm::Block,
+        &limited(EvaluationLimits::default()),
+    )
+    .unwrap_err();
+    assert!(
+        error.starts_with("System.OutOfMemoryException: "),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_attribute_limit_is_configurable() {
+    let text =
+        "<policies><inbound><base a=\"1\" b=\"2\" c=\"3\" d=\"4\" e=\"5\"/></inbound></policies>";
+    assert!(parse_document(text, &XmlLimits::default()).is_ok());
+    let low = XmlLimits {
+        max_attributes: 4,
+        ..XmlLimits::default()
+    };
+    let error = parse_document(text, &low).unwrap_err();
+    assert_eq!(error.kind, XmlErrorKind::TooManyAttributes);
+    assert!(
+        error.message.contains("limit of 4 attributes"),
+        "{}",
+        error.message
+    );
+    // Through policy loading too.
+    let options = apim_policy::policy::LoadOptions {
+        xml: low,
+        ..Default::default()
+    };
+    let error = Policy::load_with(text, &options).unwrap_err().to_string();
+    assert!(error.contains("limit of 4 attributes"), "{error}");
+    // A raised limit still stops at the hard cap of 4096.
+    let raised = XmlLimits {
+        max_attributes: u32::MAX,
+        ..XmlLimits::default()
+    };
+    let attributes: String = (0..5000).map(|i| format!(" a{i}=\"\"")).collect();
+    let text = format!("<policies><inbound><base{attributes}/></inbound></policies>");
+    assert_eq!(
+        parse_document(&text, &raised).unwrap_err().kind,
+        XmlErrorKind::TooManyAttributes
+    );
+    let attributes: String = (0..300).map(|i| format!(" a{i}=\"\"")).collect();
+    let text = format!("<a{attributes}/>");
+    assert!(parse_document(&text, &raised).is_ok());
+    assert_eq!(
+        parse_document(&text, &XmlLimits::default())
+            .unwrap_err()
+            .kind,
+        XmlErrorKind::TooManyAttributes
+    );
+}

@@ -76,6 +76,7 @@ pub struct Context {
     pub(crate) tracing: bool,
     pub(crate) time: EvaluationTime,
     pub(crate) traces: Vec<TraceRecord>,
+    pub(crate) limits: crate::expr::EvaluationLimits,
 }
 
 /// One message written by the `trace` policy.
@@ -110,7 +111,21 @@ impl Context {
             tracing: false,
             time: EvaluationTime::now(),
             traces: Vec::new(),
+            limits: crate::expr::EvaluationLimits::default(),
         }
+    }
+
+    /// Sets the limits on each expression evaluation (default: [`EvaluationLimits::default`]).
+    ///
+    /// [`EvaluationLimits::default`]: crate::expr::EvaluationLimits
+    pub fn with_limits(mut self, limits: crate::expr::EvaluationLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits on each expression evaluation.
+    pub fn limits(&self) -> &crate::expr::EvaluationLimits {
+        &self.limits
     }
 
     /// Sets the presented client certificate.

@@ -574,12 +574,7 @@ impl Compiler {
                     return Err(missing_member(owner, name));
                 };
                 Ok(Compiled::Value(
-                    Node::Member {
-                        target: Box::new(node),
-                        get: def.get,
-                        null_conditional,
-                        span,
-                    },
+                    Node::member(node, def.get, null_conditional, span),
                     def.ty,
                 ))
             }
@@ -1259,16 +1254,16 @@ impl Compiler {
             }
         };
         Ok(Compiled::Value(
-            Node::Linq {
+            Node::linq(
                 op,
-                source: Box::new(source),
+                source,
                 slot,
                 lambda,
-                arg: value_arg,
-                kind: lib::comparison(kind_of),
+                value_arg,
+                lib::comparison(kind_of),
                 null_conditional,
                 span,
-            },
+            ),
             result,
         ))
     }
@@ -1389,12 +1384,7 @@ impl Compiler {
                 let kind = compare_kind(l_ty, r_ty, equality)
                     .ok_or_else(|| operator_error(op, l_ty, r_ty, span))?;
                 Ok(Compiled::Value(
-                    Node::Compare {
-                        op: cmp,
-                        kind,
-                        left: Box::new(l),
-                        right: Box::new(r),
-                    },
+                    Node::compare(cmp, kind, l, r),
                     Type::Boolean,
                 ))
             }

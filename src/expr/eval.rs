@@ -385,6 +385,27 @@ pub(crate) enum Node {
         args: Box<[Node]>,
         span: Span,
     },
+    /// A chain of member reads `root.A.B.C`, fused at load ([`Node::member`]); the same
+    /// semantics as the nested `Member`s it replaces, without a recursion per member.
+    Path {
+        root: Box<Node>,
+        steps: Box<[PathStep]>,
+    },
+    /// `operand == null` (or `!=` when `negate`) on a reference type.
+    IsNull {
+        operand: Box<Node>,
+        negate: bool,
+    },
+    /// Ordinal `string ==` / `!=` with a constant string.
+    CompareStr {
+        op: CompareOp,
+        operand: Box<Node>,
+        constant: Box<str>,
+    },
+    /// `source.Any(x => left op right)` (or `All` when `all`) where `right` does not depend on
+    /// `x` and has no side effects: `right` is evaluated once, at the first item (where C#
+    /// would first evaluate it, so exceptions and their order are unchanged).
+    LinqCompare(Box<LinqCompare>),
 }
 
 /// The key and value selector lambdas of a [`Node::Collect`]: parameter slot and body.
@@ -394,8 +415,244 @@ pub(crate) struct Selectors {
     pub(crate) value: Option<(u16, Node)>,
 }
 
-/// Most loop iterations and lambda calls one evaluation may run (all together).
+/// The operands of a [`Node::LinqCompare`].
+#[derive(Debug)]
+pub(crate) struct LinqCompare {
+    all: bool,
+    source: Node,
+    slot: u16,
+    op: CompareOp,
+    kind: CompareKind,
+    left: Node,
+    right: Node,
+    null_conditional: bool,
+    span: Span,
+}
+
+/// One member read of a [`Node::Path`].
+#[derive(Debug)]
+pub(crate) struct PathStep {
+    get: MemberFn,
+    null_conditional: bool,
+    span: Span,
+}
+
+impl Node {
+    /// `target.member` (`?.member` when `null_conditional`): one [`Node::Member`], or, on a
+    /// member read, the chain fused into one [`Node::Path`].
+    pub(crate) fn member(target: Node, get: MemberFn, null_conditional: bool, span: Span) -> Node {
+        let step = PathStep {
+            get,
+            null_conditional,
+            span,
+        };
+        match target {
+            Node::Path { root, steps } => {
+                let mut steps = steps.into_vec();
+                steps.push(step);
+                Node::Path {
+                    root,
+                    steps: steps.into_boxed_slice(),
+                }
+            }
+            Node::Member {
+                target,
+                get,
+                null_conditional,
+                span,
+            } => Node::Path {
+                root: target,
+                steps: Box::new([
+                    PathStep {
+                        get,
+                        null_conditional,
+                        span,
+                    },
+                    step,
+                ]),
+            },
+            target => Node::Member {
+                target: Box::new(target),
+                get: step.get,
+                null_conditional: step.null_conditional,
+                span: step.span,
+            },
+        }
+    }
+
+    /// `left op right` compared as `kind`, specialised for `== null` and string constants.
+    pub(crate) fn compare(op: CompareOp, kind: CompareKind, left: Node, right: Node) -> Node {
+        let equality = matches!(op, CompareOp::Equal | CompareOp::NotEqual);
+        match (kind, left, right) {
+            (CompareKind::Reference, operand, Node::Const(Constant::Null))
+            | (CompareKind::Reference, Node::Const(Constant::Null), operand)
+                if equality =>
+            {
+                Node::IsNull {
+                    operand: Box::new(operand),
+                    negate: op == CompareOp::NotEqual,
+                }
+            }
+            (CompareKind::String, operand, Node::Const(Constant::Str(constant)))
+            | (CompareKind::String, Node::Const(Constant::Str(constant)), operand)
+                if equality =>
+            {
+                Node::CompareStr {
+                    op,
+                    operand: Box::new(operand),
+                    constant,
+                }
+            }
+            (kind, left, right) => Node::Compare {
+                op,
+                kind,
+                left: Box::new(left),
+                right: Box::new(right),
+            },
+        }
+    }
+
+    /// A LINQ operator node; `Any`/`All` whose lambda compares with a value that does not
+    /// depend on the lambda's parameter become [`Node::LinqCompare`].
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn linq(
+        op: super::lib::LinqOp,
+        source: Node,
+        slot: u16,
+        lambda: Option<Box<Node>>,
+        arg: Option<Box<Node>>,
+        kind: CompareKind,
+        null_conditional: bool,
+        span: Span,
+    ) -> Node {
+        use super::lib::LinqOp;
+        let all = op == LinqOp::All;
+        if matches!(op, LinqOp::Any | LinqOp::All) && arg.is_none() {
+            match lambda.map(|b| *b) {
+                Some(Node::Compare {
+                    op: compare_op,
+                    kind: compare_kind,
+                    left,
+                    right,
+                }) if right.is_invariant() => {
+                    return Node::LinqCompare(Box::new(LinqCompare {
+                        all,
+                        source,
+                        slot,
+                        op: compare_op,
+                        kind: compare_kind,
+                        left: *left,
+                        right: *right,
+                        null_conditional,
+                        span,
+                    }));
+                }
+                Some(Node::CompareStr {
+                    op: compare_op,
+                    operand,
+                    constant,
+                }) => {
+                    return Node::LinqCompare(Box::new(LinqCompare {
+                        all,
+                        source,
+                        slot,
+                        op: compare_op,
+                        kind: CompareKind::String,
+                        left: *operand,
+                        right: Node::Const(Constant::Str(constant)),
+                        null_conditional,
+                        span,
+                    }));
+                }
+                body => {
+                    return Node::Linq {
+                        op,
+                        source: Box::new(source),
+                        slot,
+                        lambda: body.map(Box::new),
+                        arg,
+                        kind,
+                        null_conditional,
+                        span,
+                    };
+                }
+            }
+        }
+        Node::Linq {
+            op,
+            source: Box::new(source),
+            slot,
+            lambda,
+            arg,
+            kind,
+            null_conditional,
+            span,
+        }
+    }
+
+    /// Whether evaluating this node reads no local and has no side effects: constants, `context`,
+    /// static members and member reads of those.
+    fn is_invariant(&self) -> bool {
+        match self {
+            Node::Const(_) | Node::Context | Node::Static { .. } => true,
+            Node::Member { target, .. } => target.is_invariant(),
+            Node::Path { root, .. } => root.is_invariant(),
+            _ => false,
+        }
+    }
+}
+
+/// Most loop iterations and lambda calls one evaluation may run (all together): the default
+/// of [`EvaluationLimits::max_steps`].
 pub const MAX_LOOP_ITERATIONS: u64 = 100_000;
+
+/// Longest string (UTF-16 code units) one concatenation or interpolation may build: the default
+/// of [`EvaluationLimits::max_string_length`] (16 Mi units, 32 MiB).
+pub const MAX_STRING_LENGTH: usize = 1 << 24;
+
+/// Limits on one evaluation of an expression, carried by the request
+/// [`Context`](crate::context::Context) (`Context::with_limits`). The defaults let every
+/// real-world policy run; a policy beyond them throws a .NET exception instead of running
+/// without bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvaluationLimits {
+    /// Most loop iterations (`while`, `do`, `for`, `foreach`) and lambda calls one evaluation
+    /// may run, all together (default [`MAX_LOOP_ITERATIONS`], 100 000). Beyond it the
+    /// expression throws `System.InvalidOperationException`.
+    pub max_steps: u64,
+    /// Longest string, in UTF-16 code units, that `+` on strings or an interpolated string may
+    /// build (default [`MAX_STRING_LENGTH`]). Beyond it the expression throws
+    /// `System.OutOfMemoryException`, as .NET does when a string outgrows memory.
+    pub max_string_length: usize,
+}
+
+impl Default for EvaluationLimits {
+    fn default() -> Self {
+        Self {
+            max_steps: MAX_LOOP_ITERATIONS,
+            max_string_length: MAX_STRING_LENGTH,
+        }
+    }
+}
+
+/// The `OutOfMemoryException` for a string beyond [`EvaluationLimits::max_string_length`].
+#[cold]
+fn string_too_long(span: Span) -> Exception {
+    Exception::new(
+        ExceptionKind::OutOfMemory,
+        "Insufficient memory to continue the execution of the program.",
+        span,
+    )
+}
+
+/// Fails when `text` is longer than the evaluation's string limit. UTF-8 bytes bound UTF-16
+/// units from above, so the exact count is only taken near the limit.
+fn check_length(text: &str, limit: usize, span: Span) -> Result<(), Exception> {
+    if text.len() > limit && text.encode_utf16().count() > limit {
+        return Err(string_too_long(span));
+    }
+    Ok(())
+}
 
 /// A piece of an interpolated string.
 #[derive(Debug)]
@@ -419,6 +676,8 @@ pub(crate) struct Frame<'a> {
     pub(crate) context: &'a Context,
     steps: u64,
     max_steps: u64,
+    /// How many locals the program declares.
+    slots: u16,
     locals: Locals<'a>,
     /// The program's local functions.
     pub(crate) functions: &'a [super::block::LocalFunction],
@@ -436,23 +695,30 @@ enum Locals<'a> {
 }
 
 impl<'a> Frame<'a> {
+    #[inline(always)]
     pub(crate) fn new(context: &'a Context, slots: u16) -> Self {
-        let slots = usize::from(slots);
-        let locals = if slots == 0 {
-            Locals::None
-        } else if slots <= INLINE_LOCALS {
+        Self {
+            context,
+            steps: 0,
+            max_steps: context.limits().max_steps,
+            slots,
+            locals: Locals::None,
+            functions: &[],
+            depth: 0,
+        }
+    }
+
+    /// Makes room for the frame's locals, at the first `set` (most conditions have none; a
+    /// frame built with its inline array up front would be copied on every evaluation).
+    #[cold]
+    #[inline(never)]
+    fn allocate(&mut self) {
+        let slots = usize::from(self.slots);
+        self.locals = if slots <= INLINE_LOCALS {
             Locals::Inline([const { Value::Null }; INLINE_LOCALS])
         } else {
             Locals::Heap(vec![Value::Null; slots])
         };
-        Self {
-            context,
-            steps: 0,
-            max_steps: MAX_LOOP_ITERATIONS,
-            locals,
-            functions: &[],
-            depth: 0,
-        }
     }
 
     /// Counts one step of a loop; fails past the limit (no policy expression may spin forever).
@@ -493,6 +759,9 @@ impl<'a> Frame<'a> {
 
     /// Sets local `slot`.
     pub(crate) fn set(&mut self, slot: u16, value: Value<'a>) {
+        if matches!(self.locals, Locals::None) && slot < self.slots {
+            self.allocate();
+        }
         let slot = usize::from(slot);
         let found = match &mut self.locals {
             Locals::None => None,
@@ -513,7 +782,9 @@ fn with_args<'a, R>(
     frame: &mut Frame<'a>,
     f: impl FnOnce(&[Value<'a>], &mut Frame<'a>) -> Result<R, Exception>,
 ) -> Result<R, Exception> {
-    if args.len() <= INLINE_ARGS {
+    if args.is_empty() {
+        f(&[], frame)
+    } else if args.len() <= INLINE_ARGS {
         let mut buffer: [Value<'a>; INLINE_ARGS] = [const { Value::Null }; INLINE_ARGS];
         for (slot, arg) in buffer.iter_mut().zip(args) {
             *slot = eval(arg, frame)?;
@@ -874,31 +1145,8 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
             };
             super::lib::linq_run(*op, &source, &mut call, has_lambda, arg, *kind, *span)
         }
-        Node::Not(operand) => {
-            let span = Span::default();
-            Ok(Value::Bool(!as_bool(&eval(operand, frame)?, span)?))
-        }
-        Node::And(left, right) => {
-            if !as_bool(&eval(left, frame)?, Span::default())? {
-                return Ok(Value::Bool(false));
-            }
-            Ok(Value::Bool(as_bool(&eval(right, frame)?, Span::default())?))
-        }
-        Node::Or(left, right) => {
-            if as_bool(&eval(left, frame)?, Span::default())? {
-                return Ok(Value::Bool(true));
-            }
-            Ok(Value::Bool(as_bool(&eval(right, frame)?, Span::default())?))
-        }
-        Node::Compare {
-            op,
-            kind,
-            left,
-            right,
-        } => {
-            let left = eval(left, frame)?;
-            let right = eval(right, frame)?;
-            Ok(Value::Bool(compare(*op, *kind, &left, &right)))
+        Node::Not(_) | Node::And(..) | Node::Or(..) | Node::Compare { .. } => {
+            Ok(Value::Bool(eval_bool(node, frame)?))
         }
         Node::Arith {
             op,
@@ -961,17 +1209,35 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
                     }
                 }
             }
+            check_length(
+                &text,
+                frame.context.limits().max_string_length,
+                Span::default(),
+            )?;
             Ok(Value::String(text.into()))
         }
         Node::Concat(left, right) => {
             let left = eval(left, frame)?;
             let right = eval(right, frame)?;
+            let limit = frame.context.limits().max_string_length;
             let mut text = left.to_display_string();
-            text.push_str(&right.to_display_string());
+            let right = right.to_display_string();
+            // Checked before the copy, so `s += s` in a loop stops at the limit. UTF-8 bytes
+            // bound UTF-16 units from above: units are only counted near the limit.
+            if text.len().saturating_add(right.len()) > limit
+                && text
+                    .encode_utf16()
+                    .count()
+                    .saturating_add(right.encode_utf16().count())
+                    > limit
+            {
+                return Err(string_too_long(Span::default()));
+            }
+            text.push_str(&right);
             Ok(Value::String(text.into()))
         }
         Node::Conditional(condition, when_true, when_false) => {
-            if as_bool(&eval(condition, frame)?, Span::default())? {
+            if eval_bool(condition, frame)? {
                 eval(when_true, frame)
             } else {
                 eval(when_false, frame)
@@ -1097,6 +1363,164 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
         } => with_args(args, frame, |args, frame| {
             super::block::call_local(*function, args, frame, *span)
         }),
+        Node::Path { root, steps } => {
+            let value = eval(root, frame)?;
+            walk(value, steps, frame.context)
+        }
+        Node::IsNull { .. } | Node::CompareStr { .. } => Ok(Value::Bool(eval_bool(node, frame)?)),
+        Node::LinqCompare(node) => Ok(linq_compare(node, frame)?.map_or(Value::Null, Value::Bool)),
+    }
+}
+
+/// Applies the member reads of a [`Node::Path`] to `value`.
+#[inline]
+fn walk<'a>(
+    mut value: Value<'a>,
+    steps: &'a [PathStep],
+    context: &'a Context,
+) -> Result<Value<'a>, Exception> {
+    for step in steps {
+        if value.is_null() {
+            if step.null_conditional {
+                continue;
+            }
+            return Err(Exception::null_reference(step.span));
+        }
+        value = (step.get)(&value, context).map_err(|e| at(e, step.span))?;
+    }
+    Ok(value)
+}
+
+/// Runs a [`Node::LinqCompare`]: `None` when the source is null after `?.`.
+fn linq_compare<'a>(
+    node: &'a LinqCompare,
+    frame: &mut Frame<'a>,
+) -> Result<Option<bool>, Exception> {
+    let LinqCompare {
+        all,
+        source,
+        null_conditional,
+        span,
+        ..
+    } = node;
+    let source = eval(source, frame)?;
+    if source.is_null() && *null_conditional {
+        return Ok(None);
+    }
+    let mut invariant: Option<Value<'a>> = None;
+    let stop = !*all;
+    // The deployment's certificates are walked as a slice; other sources item by item.
+    if let Value::CertificateDictionary(items) = source {
+        for entry in items {
+            if test_item(node, Value::CertificateEntry(entry), frame, &mut invariant)? == stop {
+                return Ok(Some(stop));
+            }
+        }
+        return Ok(Some(*all));
+    }
+    let mut index = 0usize;
+    while let Some(item) = super::lib::item_at(&source, index, *span)? {
+        index = index.saturating_add(1);
+        if test_item(node, item, frame, &mut invariant)? == stop {
+            return Ok(Some(stop));
+        }
+    }
+    Ok(Some(*all))
+}
+
+/// The lambda of a [`Node::LinqCompare`] on one item; `invariant` caches its right side.
+#[inline]
+fn test_item<'a>(
+    node: &'a LinqCompare,
+    item: Value<'a>,
+    frame: &mut Frame<'a>,
+    invariant: &mut Option<Value<'a>>,
+) -> Result<bool, Exception> {
+    let LinqCompare {
+        slot,
+        op,
+        kind,
+        left,
+        right,
+        span,
+        ..
+    } = node;
+    // Every lambda call counts against the evaluation budget, as in `Node::Linq`.
+    frame.tick(*span)?;
+    let value = match left {
+        Node::Path { root, steps } if matches!(**root, Node::Local(s) if s == *slot) => {
+            walk(item, steps, frame.context)?
+        }
+        Node::Member {
+            target,
+            get,
+            null_conditional,
+            span,
+        } if matches!(**target, Node::Local(s) if s == *slot) => {
+            if item.is_null() {
+                on_null(*null_conditional, *span)?
+            } else {
+                get(&item, frame.context).map_err(|e| at(e, *span))?
+            }
+        }
+        left => {
+            frame.set(*slot, item);
+            eval(left, frame)?
+        }
+    };
+    let other = match invariant {
+        Some(v) => v,
+        None => invariant.insert(eval(right, frame)?),
+    };
+    Ok(match (kind, op) {
+        // Ordinal string equality: both null, or both strings with the same text.
+        (CompareKind::String, CompareOp::Equal) => value.as_str() == other.as_str(),
+        (CompareKind::String, CompareOp::NotEqual) => value.as_str() != other.as_str(),
+        _ => compare(*op, *kind, &value, other),
+    })
+}
+
+/// Evaluates a `bool` node without boxing the result in a [`Value`]: the logical operators and
+/// comparisons directly, anything else through [`eval`] (a non-`bool` result throws as C#'s
+/// unboxing would).
+pub(crate) fn eval_bool<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<bool, Exception> {
+    match node {
+        Node::Not(operand) => Ok(!eval_bool(operand, frame)?),
+        Node::And(left, right) => Ok(eval_bool(left, frame)? && eval_bool(right, frame)?),
+        Node::Or(left, right) => Ok(eval_bool(left, frame)? || eval_bool(right, frame)?),
+        Node::Compare {
+            op,
+            kind,
+            left,
+            right,
+        } => {
+            let left = eval(left, frame)?;
+            let right = eval(right, frame)?;
+            Ok(compare(*op, *kind, &left, &right))
+        }
+        Node::IsNull { operand, negate } => {
+            let value = eval(operand, frame)?;
+            Ok(value.is_null() != *negate)
+        }
+        Node::CompareStr {
+            op,
+            operand,
+            constant,
+        } => {
+            let value = eval(operand, frame)?;
+            let equal = value.as_str() == Some(&**constant);
+            Ok(if *op == CompareOp::NotEqual {
+                !equal
+            } else {
+                equal
+            })
+        }
+        Node::LinqCompare(node) => match linq_compare(node, frame)? {
+            Some(holds) => Ok(holds),
+            // `source?.Any(...)` on null is `null`, which is not a `bool`.
+            None => as_bool(&Value::Null, Span::default()),
+        },
+        _ => as_bool(&eval(node, frame)?, Span::default()),
     }
 }
 

@@ -18,7 +18,7 @@ pub mod value;
 use crate::context::Context;
 use crate::diagnostic::Span;
 
-pub use eval::{Exception, ExceptionKind};
+pub use eval::{EvaluationLimits, Exception, ExceptionKind};
 pub use parser::ParseLimits;
 pub use types::Type;
 pub use value::Value;

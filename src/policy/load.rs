@@ -74,7 +74,8 @@ struct Loader<'t> {
     original: &'t str,
     /// The text after named-value substitution, which the XML layer parses.
     substituted: Substituted,
-    index: LineIndex,
+    /// Line starts of `original`, built at the first error (a policy that loads never needs it).
+    index: Option<LineIndex>,
     options: &'t LoadOptions,
     errors: Vec<LoadError>,
     /// The fragment being loaded, when this loader loads one.
@@ -90,7 +91,7 @@ impl<'t> Loader<'t> {
         let mut loader = Loader {
             original,
             substituted: Substituted::unchanged(""),
-            index: LineIndex::new(original),
+            index: None,
             options,
             errors: Vec::new(),
             in_fragment: fragment.is_some(),
@@ -104,7 +105,10 @@ impl<'t> Loader<'t> {
                 for (offset, name) in missing {
                     loader.errors.push(LoadError {
                         offset,
-                        position: loader.index.position(original, offset),
+                        position: loader
+                            .index
+                            .get_or_insert_with(|| LineIndex::new(original))
+                            .position(original, offset),
                         message: format!("the named value '{name}' is not defined"),
                         fragment: loader.fragment.clone(),
                     });
@@ -133,7 +137,10 @@ impl<'t> Loader<'t> {
         let offset = self.substituted.original_offset(offset);
         self.errors.push(LoadError {
             offset,
-            position: self.index.position(self.original, offset),
+            position: self
+                .index
+                .get_or_insert_with(|| LineIndex::new(self.original))
+                .position(self.original, offset),
             message: message.into(),
             fragment: self.fragment.clone(),
         });

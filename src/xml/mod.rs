@@ -39,6 +39,9 @@ pub struct XmlLimits {
     /// Deepest accepted bracket nesting inside one policy expression, counting `(`, `[`, `{`
     /// and interpolation holes (default 256).
     pub max_expression_nesting: u32,
+    /// Most attributes one start tag may have (default 256; values above 4096 act as 4096: the
+    /// XML parser's duplicate check is quadratic in the attributes of one element).
+    pub max_attributes: u32,
 }
 
 impl Default for XmlLimits {
@@ -48,6 +51,7 @@ impl Default for XmlLimits {
             max_depth: 256,
             max_nodes: 100_000,
             max_expression_nesting: 256,
+            max_attributes: 256,
         }
     }
 }
@@ -112,7 +116,7 @@ pub enum XmlErrorKind {
     TooDeep,
     /// More nodes than [`XmlLimits::max_nodes`].
     TooManyNodes,
-    /// A start tag with more than 256 attributes.
+    /// A start tag with more attributes than [`XmlLimits::max_attributes`].
     TooManyAttributes,
     /// An expression nests brackets deeper than [`XmlLimits::max_expression_nesting`].
     ExpressionTooDeep,

@@ -73,6 +73,7 @@ struct Prepass<'t> {
     protected: Vec<Protected>,
     limits: &'t XmlLimits,
     max_depth: usize,
+    max_attributes: usize,
     max_nodes: usize,
     nodes: usize,
     open: Vec<Open>,
@@ -89,10 +90,11 @@ struct Prepass<'t> {
 /// dropped recursively, so its depth must stay small enough for any thread's stack.
 pub(crate) const HARD_MAX_DEPTH: u32 = 1024;
 
-/// The most attributes one start tag may have. APIM policy elements have a dozen at most; the
-/// cap keeps loading linear, as the XML parser checks duplicates pairwise (quadratic in the
-/// number of attributes of one element: 200 000 attributes took minutes).
-pub(crate) const MAX_ATTRIBUTES: usize = 256;
+/// The hard cap on attributes of one start tag, whatever the limits say
+/// ([`XmlLimits::max_attributes`] defaults to 256). APIM policy elements have a dozen at most;
+/// the cap keeps loading near linear, as the XML parser checks duplicates pairwise (quadratic in
+/// the number of attributes of one element: 200 000 attributes took minutes).
+pub(crate) const HARD_MAX_ATTRIBUTES: u32 = 4096;
 
 /// Runs the pre-pass over `text` (already checked against `max_bytes`).
 pub(crate) fn prepare(text: &str, limits: &XmlLimits) -> Prepared {
@@ -104,6 +106,8 @@ pub(crate) fn prepare(text: &str, limits: &XmlLimits) -> Prepared {
         limits,
         max_depth: usize::try_from(limits.max_depth.min(HARD_MAX_DEPTH)).unwrap_or(1024),
         max_nodes: usize::try_from(limits.max_nodes).unwrap_or(usize::MAX),
+        max_attributes: usize::try_from(limits.max_attributes.min(HARD_MAX_ATTRIBUTES))
+            .unwrap_or(256),
         nodes: 0,
         open: Vec::new(),
         strict_until: 0,
@@ -434,13 +438,12 @@ impl Prepass<'_> {
             match b {
                 b'=' => {
                     attributes = attributes.saturating_add(1);
-                    if attributes > MAX_ATTRIBUTES {
+                    if attributes > self.max_attributes {
+                        let limit = self.max_attributes;
                         return Err(self.fatal(
                             XmlErrorKind::TooManyAttributes,
                             j,
-                            format!(
-                                "the element has more than the limit of {MAX_ATTRIBUTES} attributes"
-                            ),
+                            format!("the element has more than the limit of {limit} attributes"),
                         ));
                     }
                     j = j.saturating_add(1);

@@ -158,59 +158,64 @@ impl Builder {
         let Some(slice) = original.get(start..end) else {
             return;
         };
-        let mut chars = slice.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
+        let attribute = context == Context::Attribute;
+        let mut i = 0usize;
+        // Runs of plain text are copied whole; only `&`, `<`, `\r` (and in attributes `\n`,
+        // `\t`) need a look. All are ASCII, so every run ends on a character boundary.
+        while let Some(rest) = slice.get(i..).filter(|r| !r.is_empty()) {
             let at = start.saturating_add(i);
-            let rest = slice.get(i..).unwrap_or("");
-            match c {
-                '&' => match entity(rest) {
+            let plain = rest
+                .bytes()
+                .position(|b| {
+                    matches!(b, b'&' | b'<' | b'\r') || (attribute && matches!(b, b'\n' | b'\t'))
+                })
+                .unwrap_or(rest.len());
+            if plain > 0 {
+                self.push_linear(rest.get(..plain).unwrap_or(""), at);
+                i = i.saturating_add(plain);
+                continue;
+            }
+            let step = match rest.as_bytes().first() {
+                Some(b'&') => match entity(rest) {
                     Some((d, len)) => {
                         self.had_reference = true;
                         self.push_atomic(d, at);
-                        // Skip the rest of the reference.
-                        while chars
-                            .peek()
-                            .is_some_and(|(j, _)| *j < i.saturating_add(len))
-                        {
-                            let _ = chars.next();
-                        }
+                        len
                     }
-                    None => self.push_linear("&", at),
+                    None => {
+                        self.push_linear("&", at);
+                        1
+                    }
                 },
-                '<' if context == Context::Text && rest.starts_with("<![CDATA[") => {
+                Some(b'<') if !attribute && rest.starts_with("<![CDATA[") => {
                     self.had_cdata = true;
                     let body = rest.get(9..).unwrap_or("");
                     let body_len = body.find("]]>").unwrap_or(body.len());
                     let content = body.get(..body_len).unwrap_or("");
                     self.line_breaks(content, at.saturating_add(9), '\n');
-                    let total = body_len.saturating_add(12);
-                    while chars
-                        .peek()
-                        .is_some_and(|(j, _)| *j < i.saturating_add(total))
-                    {
-                        let _ = chars.next();
+                    body_len.saturating_add(12)
+                }
+                Some(b'\r') => {
+                    let replacement = if attribute { " " } else { "\n" };
+                    if rest.as_bytes().get(1) == Some(&b'\n') {
+                        self.push_atomic(if attribute { ' ' } else { '\n' }, at);
+                        2
+                    } else {
+                        self.push_linear(replacement, at);
+                        1
                     }
                 }
-                '\r' => {
-                    let replacement = if context == Context::Attribute {
-                        ' '
-                    } else {
-                        '\n'
-                    };
-                    if chars.peek().is_some_and(|(_, n)| *n == '\n') {
-                        let _ = chars.next();
-                        self.push_atomic(replacement, at);
-                    } else {
-                        let mut buf = [0u8; 4];
-                        self.push_linear(replacement.encode_utf8(&mut buf), at);
-                    }
+                Some(b'\n' | b'\t') => {
+                    self.push_linear(" ", at);
+                    1
                 }
-                '\n' | '\t' if context == Context::Attribute => self.push_linear(" ", at),
+                // `<` outside CDATA: plain text.
                 _ => {
-                    let mut buf = [0u8; 4];
-                    self.push_linear(c.encode_utf8(&mut buf), at);
+                    self.push_linear(rest.get(..1).unwrap_or(""), at);
+                    1
                 }
-            }
+            };
+            i = i.saturating_add(step);
         }
     }
 

@@ -5,18 +5,9 @@
 
 mod common;
 
-use std::sync::Arc;
+use common::{run, run_form};
 
-use apim_policy::context::{Context, Deployment};
 use apim_policy::expr::ExpressionForm;
-
-fn run_form(text: &str, form: ExpressionForm) -> Result<String, String> {
-    common::evaluate(text, form, &Context::new(Arc::new(Deployment::new())))
-}
-
-fn run(expression: &str) -> Result<String, String> {
-    run_form(expression, ExpressionForm::Single)
-}
 
 /// Unpadded base64url (RFC 4648 §5), written out here rather than taken from the crate.
 fn base64url(bytes: &[u8]) -> String {

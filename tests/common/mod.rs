@@ -71,3 +71,35 @@ pub fn evaluate(
         .map(|v| v.to_display_string())
         .map_err(|e| format!("{}: {}", e.kind.type_name(), e.message))
 }
+
+/// Evaluates `text` in `form` against a context with an empty deployment (see [`evaluate`]).
+pub fn run_form(text: &str, form: apim_policy::expr::ExpressionForm) -> Result<String, String> {
+    evaluate(text, form, &Context::new(Arc::new(Deployment::new())))
+}
+
+/// Evaluates an `@(...)` expression against a context with an empty deployment.
+pub fn run(expression: &str) -> Result<String, String> {
+    run_form(expression, apim_policy::expr::ExpressionForm::Single)
+}
+
+/// Checks each `@(...)` expression gives the expected .NET `ToString()` text.
+pub fn check(cases: &[(&str, &str)]) {
+    for (expression, expected) in cases {
+        assert_eq!(
+            run(expression),
+            Ok(expected.to_string()),
+            "expression: {expression}"
+        );
+    }
+}
+
+/// Checks each `@(...)` expression fails as expected (`load: ...` or `ExceptionType: ...`).
+pub fn check_error(cases: &[(&str, &str)]) {
+    for (expression, expected) in cases {
+        assert_eq!(
+            run(expression),
+            Err(expected.to_string()),
+            "expression: {expression}"
+        );
+    }
+}

@@ -5,9 +5,6 @@ mod common;
 
 use common::{check, check_error, run, run_form};
 
-use std::sync::Arc;
-
-use apim_policy::context::{Context, Deployment};
 use apim_policy::expr::ExpressionForm;
 
 #[test]

@@ -36,7 +36,9 @@ fn equals(a: &Value<'_>, b: &Value<'_>) -> bool {
         | (Value::MidpointRounding(x), Value::MidpointRounding(y)) => x == y,
         (Value::RegexOptions(x), Value::RegexOptions(y)) => x == y,
         (Value::SystemType(x), Value::SystemType(y)) => x == y,
-        (Value::Uri(_), Value::Uri(_)) => a.to_display_string() == b.to_display_string(),
+        (Value::Uri(_), Value::Uri(_)) => {
+            super::uri::ordering(a, b) == Some(std::cmp::Ordering::Equal)
+        }
         _ => compare_values(CompareOp::Equal, CompareKind::Reference, a, b),
     }
 }

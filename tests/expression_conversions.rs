@@ -242,3 +242,104 @@ fn hex_and_bases() {
         ),
     ]);
 }
+
+/// `System.Object`'s members on every value: `ToString()` (each type's own .NET text),
+/// `Equals(object)` (value equality for value types and strings, false across types or with
+/// null), `GetHashCode()` (Int32's is the value, Boolean's 1/0) and `GetType()`.
+#[test]
+fn object_members_on_every_value() {
+    check(&[
+        ("((object)5).ToString()", "5"),
+        ("((object)\"abc\").ToString()", "abc"),
+        ("((object)true).ToString()", "True"),
+        ("((object)2.5).ToString()", "2.5"),
+        ("((object)'x').ToString()", "x"),
+        ("new byte[] { 1 }.ToString()", "System.Byte[]"),
+        ("TimeSpan.FromMinutes(90).ToString()", "01:30:00"),
+        ("DayOfWeek.Monday.ToString()", "Monday"),
+        ("(5).Equals(5)", "True"),
+        ("(5).Equals(6)", "False"),
+        ("((object)5).Equals(5)", "True"),
+        ("((object)5).Equals(5L)", "False"),
+        ("((object)5).Equals(null)", "False"),
+        ("\"a\".Equals((object)\"a\")", "True"),
+        ("((object)\"a\").Equals(\"A\")", "False"),
+        ("double.NaN.Equals(double.NaN)", "True"),
+        ("Guid.Empty.Equals(Guid.Empty)", "True"),
+        ("TimeSpan.Zero.Equals(TimeSpan.FromSeconds(0))", "True"),
+        ("(42).GetHashCode()", "42"),
+        ("(-1).GetHashCode()", "-1"),
+        ("true.GetHashCode()", "1"),
+        ("false.GetHashCode()", "0"),
+        ("\"abc\".GetHashCode() == \"abc\".GetHashCode()", "True"),
+        ("(5).GetType().Name", "Int32"),
+        ("(5).GetType().FullName", "System.Int32"),
+        ("(5L).GetType().Name", "Int64"),
+        ("\"s\".GetType().FullName", "System.String"),
+        ("true.GetType().Name", "Boolean"),
+        ("2.5.GetType().Name", "Double"),
+        ("'c'.GetType().Name", "Char"),
+        ("DateTime.MinValue.GetType().FullName", "System.DateTime"),
+        ("Guid.Empty.GetType().Name", "Guid"),
+        ("TimeSpan.Zero.GetType().Name", "TimeSpan"),
+        ("DayOfWeek.Friday.GetType().FullName", "System.DayOfWeek"),
+        ("new byte[] { 1 }.GetType().Name", "Byte[]"),
+        ("\"a,b\".Split(',').GetType().FullName", "System.String[]"),
+        ("((object)5).GetType() == typeof(int)", "True"),
+        ("((object)5).GetType().Namespace", "System"),
+    ]);
+    check_error(&[(
+        "((object)null).ToString()",
+        "System.NullReferenceException: Object reference not set to an instance of an object.",
+    )]);
+}
+
+/// `BitConverter` on the little-endian machines .NET runs on.
+#[test]
+fn bit_converter_bytes() {
+    check(&[
+        ("BitConverter.IsLittleEndian", "True"),
+        (
+            "BitConverter.ToString(BitConverter.GetBytes(1))",
+            "01-00-00-00",
+        ),
+        (
+            "BitConverter.ToString(BitConverter.GetBytes(-2))",
+            "FE-FF-FF-FF",
+        ),
+        (
+            "BitConverter.ToString(BitConverter.GetBytes(258L))",
+            "02-01-00-00-00-00-00-00",
+        ),
+        ("BitConverter.ToString(BitConverter.GetBytes(true))", "01"),
+        ("BitConverter.ToString(BitConverter.GetBytes('A'))", "41-00"),
+        (
+            "BitConverter.ToString(BitConverter.GetBytes(1.0))",
+            "00-00-00-00-00-00-F0-3F",
+        ),
+        ("BitConverter.ToInt32(new byte[] { 1, 2, 0, 0 }, 0)", "513"),
+        (
+            "BitConverter.ToInt32(new byte[] { 0, 0xFF, 0xFF, 0xFF, 0xFF }, 1)",
+            "-1",
+        ),
+        (
+            "BitConverter.ToInt64(BitConverter.GetBytes(1234567890123L), 0)",
+            "1234567890123",
+        ),
+        (
+            "BitConverter.ToDouble(BitConverter.GetBytes(0.5), 0)",
+            "0.5",
+        ),
+        ("BitConverter.ToBoolean(new byte[] { 0, 2 }, 1)", "True"),
+    ]);
+    check_error(&[
+        (
+            "BitConverter.ToInt32(new byte[] { 1, 2, 3 }, 0)",
+            "System.ArgumentException: Destination array is not long enough to copy all the items in the collection. Check array index and length. (Parameter 'value')",
+        ),
+        (
+            "BitConverter.ToInt32(new byte[] { 1, 2, 3, 4 }, 4)",
+            "System.ArgumentOutOfRangeException: Index was out of range. Must be non-negative and less than the size of the collection. (Parameter 'startIndex')",
+        ),
+    ]);
+}

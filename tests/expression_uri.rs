@@ -113,3 +113,42 @@ fn uri_as_a_declared_type() {
             .contains("'Uri' does not contain a definition for 'Nope'")
     );
 }
+
+/// `Uri ==` and `Uri.Equals` compare the URIs, not the references (.NET: "compares the
+/// canonical forms", ignoring user info and fragment; host and scheme case-insensitive).
+#[test]
+fn uri_equality_is_by_value() {
+    for (text, expected) in [
+        (
+            "new Uri(\"https://contoso.com/a?b=1\") == new Uri(\"https://contoso.com/a?b=1\")",
+            "True",
+        ),
+        (
+            "new Uri(\"https://CONTOSO.com/a\") == new Uri(\"HTTPS://contoso.com/a\")",
+            "True",
+        ),
+        (
+            "new Uri(\"https://contoso.com/a#x\") == new Uri(\"https://contoso.com/a#y\")",
+            "True",
+        ),
+        (
+            "new Uri(\"https://user@contoso.com/a\") == new Uri(\"https://contoso.com/a\")",
+            "True",
+        ),
+        (
+            "new Uri(\"https://contoso.com/a\") != new Uri(\"https://contoso.com/b\")",
+            "True",
+        ),
+        ("new Uri(\"https://contoso.com/a\") == null", "False"),
+        (
+            "new Uri(\"https://contoso.com/a\").Equals(new Uri(\"https://contoso.com/a\"))",
+            "True",
+        ),
+        (
+            "new Uri(\"https://contoso.com/a\").GetType().FullName",
+            "System.Uri",
+        ),
+    ] {
+        assert_eq!(eval(text), Ok(expected.to_owned()), "expression: {text}");
+    }
+}

@@ -16,8 +16,10 @@ pub struct Api {
     pub version: String,
     /// `IsCurrentRevision`.
     pub is_current_revision: bool,
-    /// `ServiceUrl`, as text.
-    pub service_url: String,
+    /// `ServiceUrl`: the backend base URL (`null` when not set).
+    pub service_url: Option<super::Url>,
+    /// `Protocols`: `http`, `https`, `ws`, `wss`.
+    pub protocols: Vec<String>,
 }
 
 /// `context.Operation`.
@@ -59,6 +61,8 @@ pub struct Subscription {
     pub primary_key: String,
     /// `SecondaryKey`.
     pub secondary_key: String,
+    /// `CreatedDate` (`DateTime.MinValue` when not set).
+    pub created_date: Option<crate::expr::value::DateTime>,
 }
 
 /// `context.User`.
@@ -74,4 +78,6 @@ pub struct User {
     pub last_name: String,
     /// `Note`.
     pub note: String,
+    /// `RegistrationDate` (`DateTime.MinValue` when not set).
+    pub registration_date: Option<crate::expr::value::DateTime>,
 }

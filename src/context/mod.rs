@@ -77,6 +77,7 @@ pub struct Context {
     pub(crate) time: EvaluationTime,
     pub(crate) traces: Vec<TraceRecord>,
     pub(crate) limits: crate::expr::EvaluationLimits,
+    pub(crate) elapsed_ticks: i64,
 }
 
 /// One message written by the `trace` policy.
@@ -112,7 +113,19 @@ impl Context {
             time: EvaluationTime::now(),
             traces: Vec::new(),
             limits: crate::expr::EvaluationLimits::default(),
+            elapsed_ticks: 0,
         }
+    }
+
+    /// Sets `context.Elapsed`, the time since the request was received (default: zero).
+    pub fn with_elapsed(mut self, elapsed: std::time::Duration) -> Self {
+        self.elapsed_ticks = i64::try_from(elapsed.as_nanos() / 100).unwrap_or(i64::MAX);
+        self
+    }
+
+    /// `context.Elapsed` in 100-ns ticks.
+    pub fn elapsed_ticks(&self) -> i64 {
+        self.elapsed_ticks
     }
 
     /// Sets the limits on each expression evaluation (default: [`EvaluationLimits::default`]).

@@ -1645,6 +1645,9 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "BasicAuthCredentials" => Type::BasicAuthCredentials,
         other if lib::hash_type(other).is_some() => lib::hash_type(other).unwrap_or(Type::Object),
         "Uri" => Type::Uri,
+        other if lib::context_interface(other).is_some() => {
+            lib::context_interface(other).unwrap_or(Type::Object)
+        }
         _ => {
             return Err(CompileError::new(
                 format!(

@@ -126,6 +126,21 @@ pub(crate) fn is_instance(value: &Value<'_>, ty: Type) -> bool {
         | (Value::XName(_), Type::XName)
         | (Value::XNamespace(_), Type::XNamespace)
         | (Value::SystemType(_), Type::SystemType) => true,
+        (
+            Value::Context(_)
+            | Value::Request(_)
+            | Value::Response(_)
+            | Value::Url(_)
+            | Value::Body(_)
+            | Value::Api(_)
+            | Value::Operation(_)
+            | Value::Product(_)
+            | Value::Subscription(_)
+            | Value::User(_)
+            | Value::LastError(_)
+            | Value::Deployment(_),
+            ty,
+        ) if super::lib::context_interface_of(value) == Some(ty) => true,
         (Value::Regex(_), Type::Regex)
         | (Value::Match(_), Type::Match | Type::Group)
         | (Value::Group(..), Type::Group)

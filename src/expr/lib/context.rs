@@ -43,6 +43,12 @@ macro_rules! root {
     };
 }
 
+/// `DateTime.MinValue`, for dates the host did not set.
+const MIN_DATE: DateTime = DateTime {
+    ticks: 0,
+    kind: crate::expr::value::DateTimeKind::Unspecified,
+};
+
 fn text(s: &str) -> Value<'_> {
     Value::Str(s)
 }
@@ -165,6 +171,11 @@ pub(crate) const MEMBERS: &[MemberDef] = &[
     field!("FirstName", User => String, |u: User| text(&u.first_name)),
     field!("LastName", User => String, |u: User| text(&u.last_name)),
     field!("Note", User => String, |u: User| text(&u.note)),
+    root!("Elapsed" => TimeSpan, |c| Value::TimeSpan(c.elapsed_ticks())),
+    field!("ServiceUrl", Api => Url, |a: Api| a.service_url.as_ref().map_or(Value::Null, Value::Url)),
+    field!("Protocols", Api => StringArray, |a: Api| Value::StringSlice(&a.protocols)),
+    field!("CreatedDate", Subscription => DateTime, |s: Subscription| Value::DateTime(s.created_date.unwrap_or(MIN_DATE))),
+    field!("RegistrationDate", User => DateTime, |u: User| Value::DateTime(u.registration_date.unwrap_or(MIN_DATE))),
     // Dictionaries and arrays.
     field!("Count", StringValuesDictionary => Int32, |h: Headers| count(h.len())),
     field!("Count", StringDictionary => Int32, |p: Pairs| count(p.len())),
@@ -449,3 +460,42 @@ pub(crate) const INDEXERS: &[IndexerDef] = &[
         },
     },
 ];
+
+/// The APIM interface a type name in a cast or declaration denotes (`(IResponse)x`,
+/// `IUrl u = ...`): the context object types carry the interfaces' members.
+pub(crate) fn interface(name: &str) -> Option<Type> {
+    Some(match name {
+        "IProxyRequestContext" | "IContext" => Type::Context,
+        "IRequest" => Type::Request,
+        "IResponse" => Type::Response,
+        "IUrl" => Type::Url,
+        "IMessageBody" => Type::MessageBody,
+        "IApi" => Type::Api,
+        "IOperation" => Type::Operation,
+        "IProduct" => Type::Product,
+        "ISubscription" => Type::Subscription,
+        "IUser" => Type::User,
+        "ILastError" => Type::LastError,
+        "IDeployment" => Type::Deployment,
+        _ => return None,
+    })
+}
+
+/// The context object type of a context value (for `is`/`as` with the interface names).
+pub(crate) fn interface_of(value: &Value<'_>) -> Option<Type> {
+    Some(match value {
+        Value::Context(_) => Type::Context,
+        Value::Request(_) => Type::Request,
+        Value::Response(_) => Type::Response,
+        Value::Url(_) => Type::Url,
+        Value::Body(_) => Type::MessageBody,
+        Value::Api(_) => Type::Api,
+        Value::Operation(_) => Type::Operation,
+        Value::Product(_) => Type::Product,
+        Value::Subscription(_) => Type::Subscription,
+        Value::User(_) => Type::User,
+        Value::LastError(_) => Type::LastError,
+        Value::Deployment(_) => Type::Deployment,
+        _ => return None,
+    })
+}

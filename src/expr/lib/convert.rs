@@ -258,3 +258,126 @@ pub(crate) const STATIC_METHODS: &[StaticMethodDef] = &[
         Ok(owned(a.first().map(Value::to_display_string).unwrap_or_default()))
     }),
 ];
+
+/// `BitConverter.GetBytes` of a value: its little-endian bytes, as .NET gives them on the
+/// little-endian machines the gateway runs on.
+fn get_bytes(value: Option<&Value<'_>>) -> Value<'static> {
+    let bytes: Vec<u8> = match value {
+        Some(Value::Bool(b)) => vec![u8::from(*b)],
+        Some(Value::Char(c)) => u16::try_from(u32::from(*c))
+            .unwrap_or(0xFFFD)
+            .to_le_bytes()
+            .to_vec(),
+        Some(Value::Int(i)) => i.to_le_bytes().to_vec(),
+        Some(Value::Byte(b)) => i32::from(*b).to_le_bytes().to_vec(),
+        Some(Value::Long(l)) => l.to_le_bytes().to_vec(),
+        Some(Value::Double(d)) => d.to_le_bytes().to_vec(),
+        _ => Vec::new(),
+    };
+    Value::ByteArray(bytes.into())
+}
+
+/// `size` bytes of `args[0]` from `args[1]`, with .NET's argument checks.
+fn read_bytes<const N: usize>(args: &[Value<'_>]) -> Result<[u8; N], Exception> {
+    let bytes = bytes_of(args.first()).ok_or_else(|| argument_null("value"))?;
+    let start = match args.get(1) {
+        Some(Value::Int(i)) => *i,
+        _ => 0,
+    };
+    let start = usize::try_from(start)
+        .ok()
+        .filter(|s| *s < bytes.len())
+        .ok_or_else(|| {
+            Exception::new(
+                ExceptionKind::ArgumentOutOfRange,
+                "Index was out of range. Must be non-negative and less than the size of the collection. (Parameter 'startIndex')",
+                Span::default(),
+            )
+        })?;
+    bytes
+        .get(start..)
+        .and_then(|rest| rest.get(..N))
+        .and_then(|slice| <[u8; N]>::try_from(slice).ok())
+        .ok_or_else(|| {
+            Exception::new(
+                ExceptionKind::Argument,
+                "Destination array is not long enough to copy all the items in the collection. Check array index and length. (Parameter 'value')",
+                Span::default(),
+            )
+        })
+}
+
+/// `BitConverter.GetBytes`, `ToInt32`, `ToInt64`, `ToDouble`, `ToBoolean`.
+pub(crate) const BIT_CONVERTER_METHODS: &[StaticMethodDef] = &[
+    StaticMethodDef {
+        name: "GetBytes",
+        owner: StaticType::BitConverter,
+        params: &[B],
+        result: BA,
+        call: |a, _| Ok(get_bytes(a.first())),
+    },
+    StaticMethodDef {
+        name: "GetBytes",
+        owner: StaticType::BitConverter,
+        params: &[Type::Char],
+        result: BA,
+        call: |a, _| Ok(get_bytes(a.first())),
+    },
+    StaticMethodDef {
+        name: "GetBytes",
+        owner: StaticType::BitConverter,
+        params: &[I],
+        result: BA,
+        call: |a, _| Ok(get_bytes(a.first())),
+    },
+    StaticMethodDef {
+        name: "GetBytes",
+        owner: StaticType::BitConverter,
+        params: &[L],
+        result: BA,
+        call: |a, _| Ok(get_bytes(a.first())),
+    },
+    StaticMethodDef {
+        name: "GetBytes",
+        owner: StaticType::BitConverter,
+        params: &[D],
+        result: BA,
+        call: |a, _| Ok(get_bytes(a.first())),
+    },
+    StaticMethodDef {
+        name: "ToInt32",
+        owner: StaticType::BitConverter,
+        params: &[BA, I],
+        result: I,
+        call: |a, _| Ok(Value::Int(i32::from_le_bytes(read_bytes::<4>(a)?))),
+    },
+    StaticMethodDef {
+        name: "ToInt64",
+        owner: StaticType::BitConverter,
+        params: &[BA, I],
+        result: L,
+        call: |a, _| Ok(Value::Long(i64::from_le_bytes(read_bytes::<8>(a)?))),
+    },
+    StaticMethodDef {
+        name: "ToDouble",
+        owner: StaticType::BitConverter,
+        params: &[BA, I],
+        result: D,
+        call: |a, _| Ok(Value::Double(f64::from_le_bytes(read_bytes::<8>(a)?))),
+    },
+    StaticMethodDef {
+        name: "ToBoolean",
+        owner: StaticType::BitConverter,
+        params: &[BA, I],
+        result: B,
+        call: |a, _| Ok(Value::Bool(read_bytes::<1>(a)? != [0])),
+    },
+];
+
+/// `BitConverter.IsLittleEndian`.
+pub(crate) const BIT_CONVERTER_STATICS: &[super::StaticDef] = &[super::StaticDef {
+    name: "IsLittleEndian",
+    owner: StaticType::BitConverter,
+    ty: B,
+    get: |_| Ok(Value::Bool(true)),
+}];

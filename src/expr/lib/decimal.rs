@@ -641,6 +641,8 @@ pub(crate) fn compare_operator(op: BinaryOp, left: Type, right: Type) -> Option<
         && matches!(right, Type::XName | Type::String | Type::Null)
     {
         comparisons!(super::xml::name_ordering)
+    } else if index < 2 && left == Type::Uri && right == Type::Uri {
+        comparisons!(super::uri::ordering)
     } else {
         return None;
     };

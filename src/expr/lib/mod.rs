@@ -48,12 +48,15 @@ pub(crate) use decimal::{
 };
 mod hashing;
 mod jwt;
+mod object;
 mod regex;
 
 pub use jwt::Jwt;
 pub(crate) use regex::options_operator as regex_options_operator;
 pub use regex::{CompiledRegex, RegexMatch};
 
+pub(crate) use context::interface as context_interface;
+pub(crate) use context::interface_of as context_interface_of;
 pub use encoding::TextEncoding;
 pub(crate) use enums::{enum_number, enum_value};
 pub(crate) use enums::{full_type_name, is_enum, type_of};
@@ -344,6 +347,7 @@ const METHOD_TABLES: &[&[MethodDef]] = &[
     hashing::METHODS,
     jwt::METHODS,
     uri::METHODS,
+    object::METHODS,
 ];
 const STATIC_TABLES: &[&[StaticDef]] = &[
     datetime::STATICS,
@@ -359,6 +363,7 @@ const STATIC_TABLES: &[&[StaticDef]] = &[
     datetime::OFFSET_STATICS,
     enums::STATICS,
     regex::STATICS,
+    convert::BIT_CONVERTER_STATICS,
 ];
 const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
     string::STATIC_METHODS,
@@ -378,6 +383,7 @@ const STATIC_METHOD_TABLES: &[&[StaticMethodDef]] = &[
     regex::STATIC_METHODS,
     hashing::STATIC_METHODS,
     hashing::KEYED_STATIC_METHODS,
+    convert::BIT_CONVERTER_METHODS,
 ];
 
 /// The base class whose members a type inherits (`JObject` → `JToken`, typed extensions →
@@ -415,7 +421,10 @@ pub(crate) fn member(owner: Type, name: &str) -> Option<&'static MemberDef> {
 /// The overloads of instance method `name` on `owner`.
 pub(crate) fn methods(owner: Type, name: &str) -> impl Iterator<Item = &'static MethodDef> {
     let name = name.to_owned();
-    lineage(owner).flat_map(move |ty| {
+    // Every type inherits `System.Object`'s ToString/Equals/GetHashCode/GetType last.
+    let object = (owner != Type::Object && owner != Type::Void && owner != Type::Null)
+        .then_some(Type::Object);
+    lineage(owner).chain(object).flat_map(move |ty| {
         let name = name.clone();
         METHOD_TABLES
             .iter()

@@ -180,3 +180,28 @@ pub(crate) const METHODS: &[MethodDef] = &[MethodDef {
 pub(crate) fn uri_to_string(value: &UriValue) -> String {
     display(&value.url)
 }
+
+/// The URL `Uri.Equals` compares: without user info and fragment.
+fn comparable(u: &UriValue) -> url::Url {
+    let mut url = u.url.clone();
+    url.set_fragment(None);
+    // Setting user info fails only for URLs that cannot have it, which then have none.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url
+}
+
+/// `Uri == Uri` (`Uri.Equals`): equal when the canonical URIs match, ignoring user info and
+/// fragment; `null` equals only `null`. (`Equal` or not: `Uri` has no ordering.)
+pub(crate) fn ordering(a: &Value<'_>, b: &Value<'_>) -> Option<std::cmp::Ordering> {
+    let equal = match (a, b) {
+        (Value::Null, Value::Null) => true,
+        (Value::Uri(x), Value::Uri(y)) => comparable(x) == comparable(y),
+        _ => false,
+    };
+    Some(if equal {
+        std::cmp::Ordering::Equal
+    } else {
+        std::cmp::Ordering::Less
+    })
+}

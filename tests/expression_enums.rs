@@ -139,3 +139,26 @@ fn enum_errors_are_dotnet_exceptions_and_compiler_errors() {
         );
     }
 }
+
+/// `Enum.Parse<TEnum>(string[, bool])` (.NET Core 2.0+): the generic form of
+/// `Enum.Parse(typeof(TEnum), ...)`, typed as `TEnum`.
+#[test]
+fn generic_enum_parse() {
+    for (text, expected) in [
+        ("Enum.Parse<DayOfWeek>(\"Monday\")", "Monday"),
+        (
+            "Enum.Parse<DayOfWeek>(\"Monday\") == DayOfWeek.Monday",
+            "True",
+        ),
+        ("(int)Enum.Parse<DayOfWeek>(\"Friday\")", "5"),
+        ("Enum.Parse<DayOfWeek>(\"friday\", true)", "Friday"),
+        ("Enum.Parse<StringComparison>(\"Ordinal\")", "Ordinal"),
+    ] {
+        assert_eq!(run(text), Ok(expected.to_owned()), "expression: {text}");
+    }
+    assert_eq!(
+        run("Enum.Parse<DayOfWeek>(\"Someday\")"),
+        Err("System.ArgumentException: Requested value 'Someday' was not found.".to_owned())
+    );
+    assert!(run("Enum.Parse<int>(\"1\")").is_err_and(|e| e.starts_with("load: ")));
+}

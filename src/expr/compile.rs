@@ -647,6 +647,9 @@ impl Compiler {
             Compiled::Value(target_node, owner) if has_out => {
                 self.instance_out_call(target_node, owner, name, args, *null_conditional, span)
             }
+            Compiled::TypeName(StaticType::Enum) if type_args.len() == 1 => {
+                self.generic_enum_call(name, type_args, args, span)
+            }
             Compiled::TypeName(owner) => {
                 let overloads: Vec<_> = lib::static_methods(owner, &name.name).collect();
                 if overloads.is_empty() {
@@ -795,6 +798,51 @@ impl Compiler {
                 ))
             }
         }
+    }
+
+    /// `Enum.Parse<TEnum>(value[, ignoreCase])`: the `Enum.Parse(typeof(TEnum), ...)` overload,
+    /// typed as `TEnum`.
+    fn generic_enum_call(
+        &mut self,
+        name: &ast::Ident,
+        type_args: &[ast::TypeRef],
+        args: &[ast::Argument],
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let written = type_args
+            .first()
+            .ok_or_else(|| no_overload(name, args.len(), span))?;
+        let ty = resolve_type(written)?;
+        let full = lib::full_type_name(ty).filter(|_| lib::is_enum(ty)).ok_or_else(|| {
+            CompileError::new(
+                format!(
+                    "The type '{ty}' must be a non-nullable value type in order to use it as parameter 'TEnum' in the generic method 'Enum.{}<TEnum>'",
+                    name.name
+                ),
+                written.span,
+            )
+        })?;
+        let type_node = Node::StaticMethod {
+            call: lib::type_of,
+            args: Box::new([Node::Const(Constant::Str(full.into()))]),
+        };
+        let mut compiled = vec![(type_node, Type::SystemType)];
+        compiled.extend(self.arguments(args)?);
+        let def = lib::static_methods(StaticType::Enum, &name.name)
+            .find(|d| applicable(d.params, &compiled))
+            .ok_or_else(|| no_overload(name, args.len(), span))?;
+        let result = if def.result == Type::Object {
+            ty
+        } else {
+            def.result
+        };
+        Ok(Compiled::Value(
+            Node::StaticMethod {
+                call: def.call,
+                args: compiled.into_iter().map(|(n, _)| n).collect(),
+            },
+            result,
+        ))
     }
 
     /// `T.TryParse(s, out var x)`: a static method whose last argument is `out`.

@@ -332,9 +332,9 @@ fn statement_errors() {
             (8, 13),
         ),
         (
-            "int[] a = { 1 };",
-            "array initialisers without `new` (`int[] a = { 1 }`) are not supported; write `new[] { ... }`",
-            (10, 11),
+            "var a = { 1 };",
+            "Can only use array initializer expressions to assign to array types. Try using a new expression instead.",
+            (8, 9),
         ),
         ("return \"a;", "unterminated string literal", (7, 8)),
     ]);

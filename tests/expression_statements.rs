@@ -181,3 +181,29 @@ fn blocks_run_in_policies() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn const_locals_and_array_initialisers() {
+    assert_eq!(run("const int k = 3; return k;"), Ok("3".to_owned()));
+    assert_eq!(
+        run("const string a = \"x\", b = \"y\"; return a + b;"),
+        Ok("xy".to_owned())
+    );
+    assert!(
+        run("const int k; return 1;")
+            .is_err_and(|e| e.contains("A const field requires a value to be provided"))
+    );
+    assert_eq!(
+        run("int[] a = { 1, 2 }; return a.Length;"),
+        Ok("2".to_owned())
+    );
+    assert_eq!(
+        run("string[] a = { \"x\", \"y\" }; return a[1];"),
+        Ok("y".to_owned())
+    );
+    assert_eq!(run("int[] a = { }; return a.Length;"), Ok("0".to_owned()));
+    assert!(
+        run("var a = { 1, 2 }; return 1;")
+            .is_err_and(|e| e.contains("Can only use array initializer expressions"))
+    );
+}

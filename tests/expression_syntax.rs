@@ -211,6 +211,8 @@ fn precedence_and_associativity() {
         ("a <= b", "(<= a b)"),
         ("a != b", "(!= a b)"),
         ("a + b * c", "(+ a (* b c))"),
+        ("checked(a + b) * c", "(* (checked (+ a b)) c)"),
+        ("unchecked(a << b)", "(unchecked (<< a b))"),
         ("a * b + c", "(+ (* a b) c)"),
         ("a - b - c", "(- (- a b) c)"),
         ("a / b % c * d", "(* (% (/ a b) c) d)"),

@@ -352,6 +352,13 @@ pub enum ExprKind {
         /// The new local.
         name: Ident,
     },
+    /// `checked(expr)` (`checked: true`) or `unchecked(expr)`.
+    Checked {
+        /// `checked` rather than `unchecked`.
+        checked: bool,
+        /// The expression whose integer arithmetic is (un)checked.
+        operand: Box<Expr>,
+    },
 }
 
 /// A `{ ... }` statement list.

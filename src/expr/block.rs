@@ -189,6 +189,22 @@ impl BlockCompiler<'_> {
                 let mut out = Vec::new();
                 for d in declarators {
                     let (init, init_ty) = match &d.init {
+                        // `T x = default;`: the default literal takes the declared type.
+                        Some(
+                            e @ crate::expr::ast::Expr {
+                                kind: crate::expr::ast::ExprKind::Default(None),
+                                ..
+                            },
+                        ) if declared.is_some() => {
+                            let t = declared.unwrap_or(Type::Object);
+                            let node = super::compile::default_node(t).ok_or_else(|| {
+                                CompileError::new(
+                                    format!("default({t}) is not supported yet"),
+                                    e.span,
+                                )
+                            })?;
+                            (Some(node), Some((t, e.span)))
+                        }
                         Some(e) => {
                             let (node, t) = self.compiler.value(e)?;
                             (Some(node), Some((t, e.span)))
@@ -778,6 +794,18 @@ impl BlockCompiler<'_> {
         }
         // Library operators (`decimal`, `DateTime += TimeSpan`) whose result fits the local.
         if let Some((call, result)) = crate::expr::lib::operator(op, ty, right_ty)
+            && result == ty
+        {
+            let node = Node::Operator {
+                call,
+                left: Box::new(left),
+                right: Box::new(right),
+                span,
+            };
+            return Ok((node, ty));
+        }
+        // Bitwise and shift operators (`<<=`, `&=`, `|=`, ...) whose result fits the local.
+        if let Some((call, result)) = super::operators::operator(op, ty, right_ty)
             && result == ty
         {
             let node = Node::Operator {

@@ -46,6 +46,8 @@ pub(crate) struct Compiler {
     slots: u16,
     /// Local functions: those in scope and every compiled body.
     pub(crate) functions: super::block::Functions,
+    /// Inside `checked(...)` (`Some(true)`) or `unchecked(...)` (`Some(false)`).
+    overflow_checking: Option<bool>,
 }
 
 impl Compiler {
@@ -54,6 +56,7 @@ impl Compiler {
             locals: Vec::new(),
             slots: 0,
             functions: super::block::Functions::default(),
+            overflow_checking: None,
         }
     }
 
@@ -261,6 +264,39 @@ impl Compiler {
                 if from == to || (to == Type::Object && from != Type::Void) {
                     return value(operand, to);
                 }
+                if let Some(node) = nullable_cast(&operand, from, to) {
+                    return match node {
+                        NullableCast::Keep => value(operand, to),
+                        NullableCast::Unwrap => {
+                            let inner = Node::StaticMethod {
+                                call: super::convert::nullable_value,
+                                args: Box::new([operand]),
+                            };
+                            if from.underlying() == to {
+                                value(inner, to)
+                            } else {
+                                value(
+                                    Node::Numeric {
+                                        to,
+                                        operand: Box::new(inner),
+                                        span,
+                                    },
+                                    to,
+                                )
+                            }
+                        }
+                        NullableCast::Numeric(inner) => value(
+                            Node::Method {
+                                target: Box::new(operand),
+                                call: numeric_to_nullable(inner),
+                                args: Box::new([]),
+                                null_conditional: true,
+                                span,
+                            },
+                            to,
+                        ),
+                    };
+                }
                 if enumerable_conversion(from, to) {
                     return value(operand, to);
                 }
@@ -451,6 +487,18 @@ impl Compiler {
                 }
                 value(Node::Interpolated(out.into_boxed_slice()), Type::String)
             }
+            ExprKind::Default(Some(written)) => {
+                let ty = resolve_type(written)?;
+                let node = default_node(ty).ok_or_else(|| {
+                    CompileError::new(format!("default({ty}) is not supported yet"), span)
+                })?;
+                value(node, ty)
+            }
+            ExprKind::Default(None) => Err(CompileError::new(
+                "The default literal needs a target type here; write default(T)",
+                span,
+            )),
+            ExprKind::Checked { checked, operand } => self.checked(*checked, operand),
             ExprKind::TypeOf(written) => {
                 let ty = resolve_type(written)?;
                 let name = lib::full_type_name(ty).ok_or_else(|| {
@@ -546,6 +594,22 @@ impl Compiler {
                 None => Err(missing_member(Type::TypeName(owner), name)),
             },
             Compiled::Value(node, owner) => {
+                // `a?.B` and the rest of its chain: skipped when `a` is null, so a value-typed
+                // result becomes `T?` (§12.8.8).
+                let chain = null_conditional || in_conditional_chain(target);
+                let owner = match owner {
+                    Type::Nullable(inner) => {
+                        if !null_conditional && matches!(name.name.as_str(), "HasValue" | "Value") {
+                            return Ok(nullable_member(node, *inner, &name.name, span));
+                        }
+                        if !chain {
+                            return Err(missing_member(owner, name));
+                        }
+                        *inner
+                    }
+                    other => other,
+                };
+                let null_conditional = chain;
                 if let Some((get, ty)) = lib::collection_member(owner, &name.name) {
                     return Ok(Compiled::Value(
                         Node::Member {
@@ -554,7 +618,7 @@ impl Compiler {
                             null_conditional,
                             span,
                         },
-                        ty,
+                        lifted(ty, chain),
                     ));
                 }
                 let Some(def) = lib::member(owner, &name.name) else {
@@ -575,7 +639,7 @@ impl Compiler {
                 };
                 Ok(Compiled::Value(
                     Node::member(node, def.get, null_conditional, span),
-                    def.ty,
+                    lifted(def.ty, chain),
                 ))
             }
         }
@@ -600,6 +664,12 @@ impl Compiler {
                 let compiled = self.arguments(args)?;
                 return super::block::call_node(self, function, compiled, n, span)
                     .map(|(node, ty)| Compiled::Value(node, ty));
+            }
+            if let ExprKind::Name(n) = &callee.kind
+                && n.name == "nameof"
+                && self.local("nameof").is_none()
+            {
+                return self.name_of(args, span);
             }
             let what = match &callee.kind {
                 ExprKind::Name(n) => format!(
@@ -634,7 +704,60 @@ impl Compiler {
                 ));
             }
         }
-        match self.compile(target)? {
+        let chain = *null_conditional || in_conditional_chain(target);
+        let compiled = match self.compile(target)? {
+            Compiled::Value(node, Type::Nullable(inner))
+                if !*null_conditional && name.name == "GetValueOrDefault" =>
+            {
+                return self.get_value_or_default(node, *inner, args, span);
+            }
+            Compiled::Value(node, Type::Nullable(inner))
+                if !chain && name.name == "ToString" && args.is_empty() =>
+            {
+                // `Nullable<T>.ToString()` is "" when there is no value.
+                let call = self.call_on(
+                    Compiled::Value(node, *inner),
+                    name,
+                    type_args,
+                    &true,
+                    args,
+                    has_out,
+                    span,
+                )?;
+                return Ok(match call {
+                    Compiled::Value(node, ty) => Compiled::Value(
+                        Node::Coalesce(
+                            Box::new(node),
+                            Box::new(Node::Const(Constant::Str("".into()))),
+                        ),
+                        ty,
+                    ),
+                    other => other,
+                });
+            }
+            Compiled::Value(node, Type::Nullable(inner)) if chain => Compiled::Value(node, *inner),
+            other => other,
+        };
+        let call = self.call_on(compiled, name, type_args, &chain, args, has_out, span)?;
+        Ok(match call {
+            Compiled::Value(node, ty) => Compiled::Value(node, lifted(ty, chain)),
+            other => other,
+        })
+    }
+
+    /// The call `target.name(args)` once the target is compiled.
+    #[allow(clippy::too_many_arguments)]
+    fn call_on(
+        &mut self,
+        compiled: Compiled,
+        name: &ast::Ident,
+        type_args: &[ast::TypeRef],
+        null_conditional: &bool,
+        args: &[ast::Argument],
+        has_out: bool,
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        match compiled {
             Compiled::TypeName(owner) if has_out => self.out_call(owner, name, args, span),
             Compiled::Value(target_node, owner)
                 if has_out
@@ -672,7 +795,7 @@ impl Compiler {
                 ))
             }
             Compiled::Value(target_node, owner) if !type_args.is_empty() => {
-                let [type_arg] = type_args.as_slice() else {
+                let [type_arg] = type_args else {
                     return Err(CompileError::new(
                         format!(
                             "Using the generic method '{}' requires 1 type argument",
@@ -1341,7 +1464,9 @@ impl Compiler {
                 Ok(Compiled::Value(Node::Not(Box::new(node)), Type::Boolean))
             }
             UnaryOp::Negate | UnaryOp::Plus => {
-                let (node, ty) = self.value(operand)?;
+                let (node, full) = self.value(operand)?;
+                let ty = full.underlying();
+                let lift = full != ty;
                 if ty == Type::Decimal {
                     if op == UnaryOp::Plus {
                         return Ok(Compiled::Value(node, ty));
@@ -1354,18 +1479,37 @@ impl Compiler {
                             null_conditional: true,
                             span,
                         },
-                        ty,
+                        full,
                     ));
                 }
                 let kind = num_kind(ty, ty).ok_or_else(|| {
                     CompileError::new(
-                        format!("Operator '-' cannot be applied to operand of type '{ty}'"),
+                        format!("Operator '-' cannot be applied to operand of type '{full}'"),
                         span,
                     )
                 })?;
-                let result = num_type(kind);
+                let result = lifted(num_type(kind), lift);
                 if op == UnaryOp::Plus {
                     return Ok(Compiled::Value(node, result));
+                }
+                if self.overflow_checking == Some(true)
+                    && let Some(call) =
+                        super::operators::checked_operator(BinaryOp::Subtract, num_type(kind))
+                {
+                    let zero = if kind == NumKind::Int64 {
+                        Constant::Long(0)
+                    } else {
+                        Constant::Int(0)
+                    };
+                    return Ok(Compiled::Value(
+                        Node::Operator {
+                            call,
+                            left: Box::new(Node::Const(zero)),
+                            right: Box::new(node),
+                            span,
+                        },
+                        result,
+                    ));
                 }
                 Ok(Compiled::Value(
                     Node::Negate {
@@ -1374,6 +1518,26 @@ impl Compiler {
                         span,
                     },
                     result,
+                ))
+            }
+            UnaryOp::BitwiseNot => {
+                let (node, full) = self.value(operand)?;
+                let (call, ty) =
+                    super::operators::bitwise_not(full.underlying()).ok_or_else(|| {
+                        CompileError::new(
+                            format!("Operator '~' cannot be applied to operand of type '{full}'"),
+                            span,
+                        )
+                    })?;
+                Ok(Compiled::Value(
+                    Node::Method {
+                        target: Box::new(node),
+                        call,
+                        args: Box::new([]),
+                        null_conditional: true,
+                        span,
+                    },
+                    lifted(ty, full != full.underlying()),
                 ))
             }
             _ => Err(CompileError::new(
@@ -1418,6 +1582,16 @@ impl Compiler {
                     _ => CompareOp::GreaterOrEqual,
                 };
                 let equality = matches!(cmp, CompareOp::Equal | CompareOp::NotEqual);
+                // Lifted comparisons (§12.4.8): `T?` against `T?`/`T` compares the values;
+                // `null` is equal only to `null` and never less or greater.
+                let (l_ty, r_ty) = if (l_ty != l_ty.underlying() || r_ty != r_ty.underlying())
+                    && l_ty != Type::Null
+                    && r_ty != Type::Null
+                {
+                    (l_ty.underlying(), r_ty.underlying())
+                } else {
+                    (l_ty, r_ty)
+                };
                 if let Some(call) = lib::compare_operator(op, l_ty, r_ty) {
                     return Ok(Compiled::Value(
                         Node::Operator {
@@ -1441,8 +1615,10 @@ impl Compiler {
             | BinaryOp::Multiply
             | BinaryOp::Divide
             | BinaryOp::Remainder => {
-                let (l, l_ty) = self.value(left)?;
-                let (r, r_ty) = self.value(right)?;
+                let (l, l_full) = self.value(left)?;
+                let (r, r_full) = self.value(right)?;
+                let lift = l_full != l_full.underlying() || r_full != r_full.underlying();
+                let (l_ty, r_ty) = (l_full.underlying(), r_full.underlying());
                 if let Some((call, ty)) = lib::operator(op, l_ty, r_ty) {
                     return Ok(Compiled::Value(
                         Node::Operator {
@@ -1451,7 +1627,7 @@ impl Compiler {
                             right: Box::new(r),
                             span,
                         },
-                        ty,
+                        lifted(ty, lift),
                     ));
                 }
                 if op == BinaryOp::Add && (l_ty == Type::String || r_ty == Type::String) {
@@ -1461,7 +1637,31 @@ impl Compiler {
                     ));
                 }
                 let kind =
-                    num_kind(l_ty, r_ty).ok_or_else(|| operator_error(op, l_ty, r_ty, span))?;
+                    num_kind(l_ty, r_ty).ok_or_else(|| operator_error(op, l_full, r_full, span))?;
+                if kind != NumKind::Double {
+                    if let (Node::Const(a), Node::Const(b)) = (&l, &r)
+                        && self.overflow_checking != Some(false)
+                        && constant_overflows(op, kind, a, b)
+                    {
+                        return Err(CompileError::new(
+                            "The operation overflows at compile time in checked mode",
+                            span,
+                        ));
+                    }
+                    if self.overflow_checking == Some(true)
+                        && let Some(call) = super::operators::checked_operator(op, num_type(kind))
+                    {
+                        return Ok(Compiled::Value(
+                            Node::Operator {
+                                call,
+                                left: Box::new(l),
+                                right: Box::new(r),
+                                span,
+                            },
+                            lifted(num_type(kind), lift),
+                        ));
+                    }
+                }
                 let arith = match op {
                     BinaryOp::Add => ArithOp::Add,
                     BinaryOp::Subtract => ArithOp::Subtract,
@@ -1477,12 +1677,27 @@ impl Compiler {
                         right: Box::new(r),
                         span,
                     },
-                    num_type(kind),
+                    lifted(num_type(kind), lift),
                 ))
             }
             BinaryOp::Coalesce => {
                 let (l, l_ty) = self.value(left)?;
                 let (r, r_ty) = self.value(right)?;
+                if let Type::Nullable(inner) = l_ty {
+                    // §12.15: `a ?? b` is `T` when `b` converts to `T`, else `T?`.
+                    let ty = if assignable(r_ty, *inner) {
+                        *inner
+                    } else if assignable(r_ty, l_ty) {
+                        l_ty
+                    } else {
+                        return Err(operator_error(op, l_ty, r_ty, span));
+                    };
+                    let r = coerce(r, r_ty, ty, span);
+                    return Ok(Compiled::Value(
+                        Node::Coalesce(Box::new(l), Box::new(r)),
+                        ty,
+                    ));
+                }
                 if !l_ty.is_reference() {
                     return Err(operator_error(op, l_ty, r_ty, span));
                 }
@@ -1493,15 +1708,20 @@ impl Compiler {
                     ty,
                 ))
             }
-            BinaryOp::BitwiseOr | BinaryOp::BitwiseAnd => {
+            BinaryOp::BitwiseOr
+            | BinaryOp::BitwiseAnd
+            | BinaryOp::BitwiseXor
+            | BinaryOp::ShiftLeft
+            | BinaryOp::ShiftRight => {
                 let (l, l_ty) = self.value(left)?;
                 let (r, r_ty) = self.value(right)?;
-                let (call, ty) = lib::regex_options_operator(op, l_ty, r_ty).ok_or_else(|| {
-                    CompileError::new(
-                        format!("operator '{}' is not supported yet", operator_text(op)),
-                        span,
-                    )
-                })?;
+                let lift = l_ty != l_ty.underlying() || r_ty != r_ty.underlying();
+                let (call, ty) = lib::regex_options_operator(op, l_ty, r_ty)
+                    .or_else(|| {
+                        super::operators::operator(op, l_ty.underlying(), r_ty.underlying())
+                            .map(|(call, ty)| (call, lifted(ty, lift)))
+                    })
+                    .ok_or_else(|| operator_error(op, l_ty, r_ty, span))?;
                 Ok(Compiled::Value(
                     Node::Operator {
                         call,
@@ -1512,10 +1732,6 @@ impl Compiler {
                     ty,
                 ))
             }
-            _ => Err(CompileError::new(
-                format!("operator '{}' is not supported yet", operator_text(op)),
-                span,
-            )),
         }
     }
 
@@ -1532,6 +1748,185 @@ impl Compiler {
         }
         Ok(node)
     }
+}
+
+/// `Nullable<T>`: `GetValueOrDefault()`, `nameof`, `default(T)` and `checked(...)`.
+impl Compiler {
+    /// `x.GetValueOrDefault()` / `x.GetValueOrDefault(d)` on a `T?`.
+    fn get_value_or_default(
+        &mut self,
+        node: Node,
+        inner: Type,
+        args: &[ast::Argument],
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        let fallback = match args {
+            [] => default_node(inner).ok_or_else(|| {
+                CompileError::new(format!("default({inner}) is not supported yet"), span)
+            })?,
+            [arg] => {
+                let (value, ty) = self.value(&arg.value)?;
+                if !assignable(ty, inner) {
+                    return Err(CompileError::new(
+                        format!("Argument 1: cannot convert from '{ty}' to '{inner}'"),
+                        arg.value.span,
+                    ));
+                }
+                coerce(value, ty, inner, span)
+            }
+            _ => {
+                return Err(CompileError::new(
+                    format!(
+                        "No overload for method 'GetValueOrDefault' takes {} arguments",
+                        args.len()
+                    ),
+                    span,
+                ));
+            }
+        };
+        Ok(Compiled::Value(
+            Node::Coalesce(Box::new(node), Box::new(fallback)),
+            inner,
+        ))
+    }
+
+    /// `nameof(x)`, `nameof(a.B)`: the last name, as a constant string.
+    fn name_of(&mut self, args: &[ast::Argument], span: Span) -> Result<Compiled, CompileError> {
+        let [arg] = args else {
+            return Err(CompileError::new(
+                "No overload for method 'nameof' takes this many arguments",
+                span,
+            ));
+        };
+        let name = match &arg.value.kind {
+            ExprKind::Name(n) => {
+                if self.local(&n.name).is_none()
+                    && n.name != "context"
+                    && lib::qualified_type_name(&[n.name.as_str()]).is_none()
+                {
+                    return Err(CompileError::new(
+                        format!(
+                            "The name '{}' does not exist in the current context",
+                            n.name
+                        ),
+                        n.span,
+                    ));
+                }
+                n.name.clone()
+            }
+            ExprKind::Member { name, .. } => {
+                self.compile(&arg.value)?;
+                name.name.clone()
+            }
+            _ => {
+                return Err(CompileError::new(
+                    "Expression does not have a name",
+                    arg.value.span,
+                ));
+            }
+        };
+        Ok(Compiled::Value(
+            Node::Const(Constant::Str(name.into())),
+            Type::String,
+        ))
+    }
+
+    /// `checked(expr)` / `unchecked(expr)`.
+    fn checked(&mut self, checked: bool, operand: &Expr) -> Result<Compiled, CompileError> {
+        let saved = self.overflow_checking.replace(checked);
+        let result = self.compile(operand);
+        self.overflow_checking = saved;
+        result
+    }
+}
+
+/// How `(T)x` converts between `T` and `T?`.
+enum NullableCast {
+    /// The value is unchanged (`(int?)5`, `(int?)null`, `(long?)5`).
+    Keep,
+    /// `(T)x` of a `T?` (or `(long)x` of an `int?`): the value or `InvalidOperationException`.
+    Unwrap,
+    /// `(int?)x` of a `double?`/`double`: an explicit numeric conversion of a present value.
+    Numeric(Type),
+}
+
+fn nullable_cast(_operand: &Node, from: Type, to: Type) -> Option<NullableCast> {
+    match (from, to) {
+        (Type::Null, Type::Nullable(_)) => Some(NullableCast::Keep),
+        (_, Type::Nullable(inner)) if assignable(from.underlying(), *inner) => {
+            Some(NullableCast::Keep)
+        }
+        (_, Type::Nullable(inner)) if from.underlying().is_numeric() && inner.is_numeric() => {
+            Some(NullableCast::Numeric(*inner))
+        }
+        (Type::Nullable(inner), _) if *inner == to || (inner.is_numeric() && to.is_numeric()) => {
+            Some(NullableCast::Unwrap)
+        }
+        _ => None,
+    }
+}
+
+/// The explicit numeric conversion to `to` (unchecked, truncating), as a method on the value.
+fn numeric_to_nullable(to: Type) -> super::eval::MethodFn {
+    match to {
+        Type::Int32 => |v, _, _| super::convert::numeric(v.clone(), Type::Int32),
+        Type::Int64 => |v, _, _| super::convert::numeric(v.clone(), Type::Int64),
+        Type::Byte => |v, _, _| super::convert::numeric(v.clone(), Type::Byte),
+        Type::Char => |v, _, _| super::convert::numeric(v.clone(), Type::Char),
+        _ => |v, _, _| super::convert::numeric(v.clone(), Type::Double),
+    }
+}
+
+/// `x.HasValue` / `x.Value` on a `T?`.
+fn nullable_member(node: Node, inner: Type, name: &str, span: Span) -> Compiled {
+    if name == "HasValue" {
+        return Compiled::Value(
+            Node::IsNull {
+                operand: Box::new(node),
+                negate: true,
+            },
+            Type::Boolean,
+        );
+    }
+    let _ = span;
+    Compiled::Value(
+        Node::StaticMethod {
+            call: super::convert::nullable_value,
+            args: Box::new([node]),
+        },
+        inner,
+    )
+}
+
+/// `default(T)` of a type, when it has a constant form here.
+pub(crate) fn default_node(ty: Type) -> Option<Node> {
+    Some(Node::Const(match ty {
+        Type::Boolean => Constant::Bool(false),
+        Type::Int32 | Type::Byte => Constant::Int(0),
+        Type::Int64 => Constant::Long(0),
+        Type::Double => Constant::Double(0.0),
+        Type::Char => Constant::Char('\0'),
+        Type::Decimal => {
+            return Some(Node::StaticMethod {
+                call: lib::decimal_literal_node,
+                args: Box::new([Node::Const(Constant::Str("0".into()))]),
+            });
+        }
+        Type::DateTime => {
+            return Some(Node::StaticMethod {
+                call: |_, _| Ok(super::convert::default_of(Type::DateTime)),
+                args: Box::new([]),
+            });
+        }
+        Type::Guid => {
+            return Some(Node::StaticMethod {
+                call: |_, _| Ok(super::convert::default_of(Type::Guid)),
+                args: Box::new([]),
+            });
+        }
+        t if t.accepts_null() => Constant::Null,
+        _ => return None,
+    }))
 }
 
 fn missing_member(owner: Type, name: &ast::Ident) -> CompileError {
@@ -1573,6 +1968,65 @@ fn no_overload(name: &ast::Ident, count: usize, span: Span) -> CompileError {
         ),
         span,
     )
+}
+
+/// `ty?` when `lift` (a lifted operator on a nullable operand), else `ty`.
+fn lifted(ty: Type, lift: bool) -> Type {
+    if lift {
+        super::types::nullable_of(ty).unwrap_or(ty)
+    } else {
+        ty
+    }
+}
+
+/// Whether integer constants `a op b` overflow their type (C#'s CS0220).
+fn constant_overflows(op: BinaryOp, kind: NumKind, a: &Constant, b: &Constant) -> bool {
+    let int = |c: &Constant| match c {
+        Constant::Int(i) => Some(i64::from(*i)),
+        Constant::Long(i) => Some(*i),
+        _ => None,
+    };
+    let (Some(a), Some(b)) = (int(a), int(b)) else {
+        return false;
+    };
+    let wide = match op {
+        BinaryOp::Add => a.checked_add(b),
+        BinaryOp::Subtract => a.checked_sub(b),
+        BinaryOp::Multiply => a.checked_mul(b),
+        _ => return false,
+    };
+    match (wide, kind) {
+        (None, _) => true,
+        (Some(v), NumKind::Int32) => i32::try_from(v).is_err(),
+        _ => false,
+    }
+}
+
+/// Whether `expr` continues a null-conditional chain (`a?.B` ... `.C`): C# skips the rest of
+/// the chain when the `?.` target is null, and lifts a value-typed result to `T?`.
+fn in_conditional_chain(expr: &Expr) -> bool {
+    let mut at = expr;
+    loop {
+        match &at.kind {
+            ExprKind::Member {
+                target,
+                null_conditional,
+                ..
+            }
+            | ExprKind::Index {
+                target,
+                null_conditional,
+                ..
+            } => {
+                if *null_conditional {
+                    return true;
+                }
+                at = target;
+            }
+            ExprKind::Call { callee, .. } => at = callee,
+            _ => return false,
+        }
+    }
 }
 
 fn operator_error(op: BinaryOp, left: Type, right: Type, span: Span) -> CompileError {
@@ -1629,6 +2083,13 @@ fn substitute(ty: Type, type_arg: Type) -> Type {
 
 /// The type a written type names, for casts, `is`, `as` and generic arguments.
 pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError> {
+    if written.nullable && written.array_ranks.is_empty() {
+        let inner = resolve_type(&ast::TypeRef {
+            nullable: false,
+            ..written.clone()
+        })?;
+        return super::types::nullable_of(inner).ok_or_else(|| too_many_types(written.span));
+    }
     if !written.type_args.is_empty() || !written.array_ranks.is_empty() {
         return constructed_type(written);
     }
@@ -1746,6 +2207,7 @@ fn constructed_type(written: &ast::TypeRef) -> Result<Type, CompileError> {
     let path: Vec<&str> = written.path.iter().map(|i| i.name.as_str()).collect();
     let name = match path.as_slice() {
         [name] | ["System", "Collections", "Generic", name] => *name,
+        ["System", name @ "Nullable"] => *name,
         _ => "",
     };
     let args = written
@@ -1758,6 +2220,16 @@ fn constructed_type(written: &ast::TypeRef) -> Result<Type, CompileError> {
         |k: Type, v: Type| super::types::intern_pair(k, v).ok_or_else(|| too_many_types(span));
     let arity = match (name, args.as_slice()) {
         ("List", [t]) => return Ok(Type::List(one(*t)?)),
+        ("Nullable", [t]) if !t.accepts_null() => return Ok(Type::Nullable(one(*t)?)),
+        ("Nullable", [t]) => {
+            return Err(CompileError::new(
+                format!(
+                    "The type '{t}' must be a non-nullable value type in order to use it as parameter 'T' in the generic type 'Nullable<T>'"
+                ),
+                span,
+            ));
+        }
+        ("Nullable", _) => "<T>",
         ("HashSet", [t]) => return Ok(Type::HashSet(one(*t)?)),
         ("IEnumerable", [t]) => return Ok(Type::Sequence(one(*t)?)),
         ("Dictionary", [k, v]) => return Ok(Type::Dictionary(pair(*k, *v)?)),
@@ -1784,6 +2256,11 @@ fn constructed_type(written: &ast::TypeRef) -> Result<Type, CompileError> {
 /// `node` converted from numeric type `from` to numeric type `to` (C#'s implicit numeric
 /// conversion, so a `List<long>` holds `long` values and a `double[]` doubles).
 fn coerce(node: Node, from: Type, to: Type, span: Span) -> Node {
+    let to = if from.is_numeric() {
+        to.underlying()
+    } else {
+        to
+    };
     if from != to && from.is_numeric() && to.is_numeric() && to != Type::Byte {
         Node::Numeric {
             to,
@@ -1801,7 +2278,8 @@ pub(crate) fn assignable(from: Type, to: Type) -> bool {
         || from == to
         || lib::base_of(from) == Some(to)
         || to == Type::Object && from != Type::Void
-        || from == Type::Null && to.is_reference()
+        || from == Type::Null && to.accepts_null()
+        || matches!(to, Type::Nullable(inner) if from != Type::Null && assignable(from.underlying(), *inner))
         || matches!(
             (from, to),
             (Type::Int32, Type::Int64 | Type::Double)

@@ -187,6 +187,14 @@ pub(crate) fn cast(value: Value<'_>, ty: Type) -> Result<Value<'_>, Exception> {
     if ty == Type::Object {
         return Ok(value);
     }
+    if let Type::Nullable(inner) = ty {
+        // Unboxing to `T?`: null stays null, a boxed `T` is its value.
+        return if value.is_null() {
+            Ok(Value::Null)
+        } else {
+            cast(value, *inner)
+        };
+    }
     if value.is_null() {
         return if ty.is_reference() {
             Ok(Value::Null)
@@ -295,5 +303,21 @@ pub(crate) fn default_of(ty: Type) -> Value<'static> {
             kind: super::value::DateTimeKind::Unspecified,
         }),
         _ => Value::Null,
+    }
+}
+
+/// `x.Value` and `(T)x` on a `T?`: the value, or .NET's `InvalidOperationException` when
+/// there is none.
+pub(crate) fn nullable_value<'a>(
+    args: &[Value<'a>],
+    _context: &'a crate::context::Context,
+) -> Result<Value<'a>, Exception> {
+    match args.first() {
+        Some(value) if !value.is_null() => Ok(value.clone()),
+        _ => Err(Exception::new(
+            ExceptionKind::InvalidOperation,
+            "Nullable object must have a value.",
+            Span::default(),
+        )),
     }
 }

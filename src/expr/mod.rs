@@ -10,6 +10,7 @@ pub mod compile;
 mod convert;
 pub mod eval;
 mod lib;
+mod operators;
 pub mod parser;
 pub mod print;
 pub mod types;

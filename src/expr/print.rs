@@ -462,6 +462,10 @@ impl Display for Expr {
                 Some(t) => write!(f, "{t} {}", Name(name)),
                 None => write!(f, "var {}", Name(name)),
             },
+            ExprKind::Checked { checked, operand } => {
+                let word = if *checked { "checked" } else { "unchecked" };
+                write!(f, "{word}({operand})")
+            }
         }
     }
 }

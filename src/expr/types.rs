@@ -186,6 +186,9 @@ pub enum Type {
     JwtClaims,
     /// `System.Uri`
     Uri,
+    /// `Nullable<T>` / `T?` of a value type `T`: with no value it is `Value::Null`, with a
+    /// value just the value; the static type drives `HasValue`, `Value` and lifted operators.
+    Nullable(&'static Type),
 }
 
 /// Types whose static members expressions may use.
@@ -414,6 +417,7 @@ impl fmt::Display for Type {
             Type::KeyValuePair((key, value)) => {
                 return write!(f, "KeyValuePair<{key}, {value}>");
             }
+            Type::Nullable(inner) => return write!(f, "{inner}?"),
             _ => {}
         }
         let name = match self {
@@ -510,7 +514,8 @@ impl fmt::Display for Type {
             | Type::List(_)
             | Type::HashSet(_)
             | Type::Dictionary(_)
-            | Type::KeyValuePair(_) => "",
+            | Type::KeyValuePair(_)
+            | Type::Nullable(_) => "",
             Type::DateTimeOffset | Type::TypeName(StaticType::DateTimeOffset) => "DateTimeOffset",
             Type::Decimal | Type::TypeName(StaticType::Decimal) => "decimal",
             Type::TypeName(StaticType::DayOfWeek) => "DayOfWeek",
@@ -585,6 +590,30 @@ pub fn intern_pair(key: Type, value: Type) -> Option<&'static (Type, Type)> {
     let leaked: &'static (Type, Type) = Box::leak(Box::new((key, value)));
     table.pairs.insert((key, value), leaked);
     Some(leaked)
+}
+
+impl Type {
+    /// Whether `null` converts to this type: reference types and `T?`.
+    pub fn accepts_null(self) -> bool {
+        self.is_reference() || matches!(self, Type::Nullable(_))
+    }
+
+    /// `T` of `T?`; any other type unchanged.
+    pub fn underlying(self) -> Type {
+        match self {
+            Type::Nullable(inner) => *inner,
+            other => other,
+        }
+    }
+}
+
+/// `T?` of a value type `T` (`T` itself for reference types and for `T?`); `None` once
+/// [`MAX_INTERNED_TYPES`] distinct types exist.
+pub fn nullable_of(inner: Type) -> Option<Type> {
+    if inner.accepts_null() || matches!(inner, Type::Void | Type::TypeName(_)) {
+        return Some(inner);
+    }
+    Some(Type::Nullable(intern(inner)?))
 }
 
 /// `T[]`: the dedicated variants for `string[]`, `byte[]` and `char[]`, `Type::Array` otherwise.

@@ -588,12 +588,18 @@ pub fn string_expr(src: &mut Src, depth: u32, scope: Scope) -> Expr {
             Some(p) => member(name(p), "Key"),
             None => string_lit(src.pick(STRING_LITERALS)),
         },
-        _ => e(ExprKind::Member {
-            target: bx(certificate(src, scope)),
-            name: ident(src.pick(STRING_MEMBERS)),
-            type_args: Vec::new(),
-            null_conditional: true,
-        }),
+        // `cert?.Subject ?? ""`: the `??` ends the null-conditional chain, so members read
+        // from this expression are not lifted (`cert?.Subject.Length` would be `int?`).
+        _ => bin(
+            BinaryOp::Coalesce,
+            e(ExprKind::Member {
+                target: bx(certificate(src, scope)),
+                name: ident(src.pick(STRING_MEMBERS)),
+                type_args: Vec::new(),
+                null_conditional: true,
+            }),
+            string_lit(""),
+        ),
     }
 }
 

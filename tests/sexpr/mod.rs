@@ -307,6 +307,11 @@ pub fn e_(e: &Expr) -> String {
             Some(t) => format!("(outvar {} {})", ty(t), name.name),
             None => format!("(outvar {})", name.name),
         },
+        ExprKind::Checked { checked, operand } => format!(
+            "({} {})",
+            if *checked { "checked" } else { "unchecked" },
+            e_(operand)
+        ),
     }
 }
 
@@ -610,6 +615,7 @@ pub fn check_expr_spans(text: &str, e: &Expr) {
             }
             check_ident(text, name);
         }
+        ExprKind::Checked { operand, .. } => inside(operand),
     }
 }
 

@@ -843,6 +843,17 @@ impl Parser<'_> {
                 }
             }
             "new" => self.new_expression(start),
+            "checked" | "unchecked" if self.is_punct_at(1, "(") => {
+                let checked = kw == "checked";
+                self.advance();
+                let open = self.advance().span;
+                let operand = self.expr_box()?;
+                self.expect_close(")", "(", open)?;
+                Ok(Expr {
+                    kind: ExprKind::Checked { checked, operand },
+                    span: self.since(start),
+                })
+            }
             "this" => {
                 self.advance();
                 Ok(Expr {
@@ -1036,7 +1047,7 @@ impl Parser<'_> {
     }
 
     /// `{ e, { e, e }, ... }` with an optional trailing comma.
-    fn collection_initializer(&mut self) -> PResult<Initializer> {
+    pub(super) fn collection_initializer(&mut self) -> PResult<Initializer> {
         let open = self.expect_punct("{")?;
         self.enter()?;
         let result = self.collection_elements(open);

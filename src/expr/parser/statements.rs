@@ -147,6 +147,28 @@ impl Parser<'_> {
                     self.error_here(&format!("`{k}` without a matching statement before it"))
                 );
             }
+            Some("const") => {
+                // `const T name = constant;`: a local that is never assigned again.
+                self.advance();
+                if self.is_kw("var") {
+                    return Err(self.error_here("The contextual keyword 'var' cannot be used in a constant variable declaration"));
+                }
+                match self.try_declaration()? {
+                    Some(kind @ StmtKind::Declaration { .. }) => {
+                        if let StmtKind::Declaration { declarators, .. } = &kind
+                            && let Some(d) = declarators.iter().find(|d| d.init.is_none())
+                        {
+                            return Err(crate::expr::parser::ParseError {
+                                message: "A const field requires a value to be provided".to_owned(),
+                                span: d.name.span,
+                            });
+                        }
+                        self.expect_semicolon()?;
+                        return Ok(self.stmt(kind, start));
+                    }
+                    _ => return Err(self.expected("a type and a name after `const`")),
+                }
+            }
             _ => {}
         }
         if let Some(kind) = self.try_declaration()? {
@@ -201,11 +223,25 @@ impl Parser<'_> {
             let name = self.ident("a variable name")?;
             let init = if self.eat_punct("=") {
                 if self.is_punct("{") {
-                    return Err(self.error_here(
-                        "array initialisers without `new` (`int[] a = { 1 }`) are not supported; write `new[] { ... }`",
-                    ));
+                    // §17.7: `T[] a = { ... }` is `new T[] { ... }`.
+                    let Some(array) = ty.as_ref().filter(|t| !t.array_ranks.is_empty()) else {
+                        return Err(self.error_here(
+                            "Can only use array initializer expressions to assign to array types. Try using a new expression instead.",
+                        ));
+                    };
+                    let open = self.cur().span;
+                    let initializer = self.collection_initializer()?;
+                    Some(crate::expr::ast::Expr {
+                        kind: crate::expr::ast::ExprKind::New {
+                            ty: Some(array.clone()),
+                            args: Vec::new(),
+                            initializer: Some(initializer),
+                        },
+                        span: self.since(open),
+                    })
+                } else {
+                    Some(self.expression()?)
                 }
-                Some(self.expression()?)
             } else {
                 None
             };

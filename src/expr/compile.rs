@@ -704,6 +704,9 @@ impl Compiler {
                 ));
             }
         }
+        if !has_out && let Some(done) = self.linq_ex_early(target, name, type_args, args, span)? {
+            return Ok(done);
+        }
         let chain = *null_conditional || in_conditional_chain(target);
         let compiled = match self.compile(target)? {
             Compiled::Value(node, Type::Nullable(inner))
@@ -806,6 +809,41 @@ impl Compiler {
                 };
                 let type_arg = resolve_type(type_arg)?;
                 let overloads: Vec<_> = lib::generic_methods(owner, &name.name).collect();
+                let generic_linq = match (name.name.as_str(), lib::element_type(owner)) {
+                    ("Cast", Some(_)) => Some(lib::LinqEx::Cast(type_arg)),
+                    ("OfType", Some(_)) => Some(lib::LinqEx::OfType(type_arg)),
+                    ("Values", _)
+                        if matches!(owner, Type::JToken | Type::JArray | Type::JObject) =>
+                    {
+                        Some(lib::LinqEx::Values(type_arg))
+                    }
+                    _ => None,
+                };
+                if overloads.is_empty()
+                    && let Some(op) = generic_linq
+                {
+                    if !args.is_empty() {
+                        return Err(no_overload(name, args.len(), span));
+                    }
+                    let element = lib::element_type(owner).unwrap_or(Type::Object);
+                    let result = lib::sequence_of(type_arg).ok_or_else(|| too_many_types(span))?;
+                    return self.linq_ex_node(
+                        op,
+                        Some(target_node),
+                        Vec::new(),
+                        Vec::new(),
+                        lib::LinqExInfo {
+                            element,
+                            result,
+                            kinds: Box::new([]),
+                            descending: Box::new([]),
+                            lambda: false,
+                        },
+                        *null_conditional,
+                        span,
+                        result,
+                    );
+                }
                 if overloads.is_empty() {
                     if lib::methods(owner, &name.name).next().is_some() {
                         return Err(CompileError::new(
@@ -891,6 +929,19 @@ impl Compiler {
                             element,
                             op,
                             arg,
+                            args,
+                            *null_conditional,
+                            span,
+                        );
+                    }
+                    if let Some(op) =
+                        lib::linq_ex_operator(&name.name, matches!(owner, Type::List(_)))
+                    {
+                        return self.linq_ex_call(
+                            target_node,
+                            element,
+                            op,
+                            name,
                             args,
                             *null_conditional,
                             span,
@@ -3021,4 +3072,573 @@ fn fits_element(expr: &Expr, from: Type, to: Type) -> bool {
         || (to == Type::Byte
             && from == Type::Int32
             && constant_int(expr).is_some_and(|i| (0..=255).contains(&i)))
+}
+
+/// The extra LINQ operators and `List<T>` predicate methods ([`lib::LinqEx`]).
+impl Compiler {
+    /// A lambda argument of a [`lib::LinqEx`] call whose parameters have types `params`: the
+    /// lambda, its body's type and its body's span.
+    fn linq_lambda(
+        &mut self,
+        arg: &ast::Argument,
+        params: &[Type],
+    ) -> Result<(super::eval::LinqLambda, Type, Span), CompileError> {
+        let ExprKind::Lambda {
+            params: written,
+            body,
+        } = &arg.value.kind
+        else {
+            return Err(CompileError::new(
+                "a lambda expression is expected here",
+                arg.value.span,
+            ));
+        };
+        if written.len() != params.len() {
+            let names: Vec<String> = params.iter().map(ToString::to_string).collect();
+            return Err(CompileError::new(
+                format!(
+                    "Delegate 'Func<{}, ...>' does not take {} arguments",
+                    names.join(", "),
+                    written.len()
+                ),
+                arg.value.span,
+            ));
+        }
+        let mark = self.scope_mark();
+        let mut slots = Vec::with_capacity(params.len());
+        let mut declared = Ok(());
+        for (param, ty) in written.iter().zip(params) {
+            let ty = match &param.ty {
+                Some(t) => match resolve_type(t) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        declared = Err(e);
+                        break;
+                    }
+                },
+                None => *ty,
+            };
+            match self.declare(&param.name, ty) {
+                Ok(slot) => slots.push(slot),
+                Err(e) => {
+                    declared = Err(e);
+                    break;
+                }
+            }
+        }
+        let compiled = declared.and_then(|()| match body {
+            LambdaBody::Expr(body) => self.value(body).map(|(n, t)| (n, t, body.span)),
+            LambdaBody::Block(block) => {
+                super::block::compile_lambda(self, block).map(|(n, t)| (n, t, block.span))
+            }
+        });
+        self.scope_restore(mark);
+        let (body, ty, body_span) = compiled?;
+        Ok((
+            super::eval::LinqLambda {
+                slots: slots.into(),
+                body,
+            },
+            ty,
+            body_span,
+        ))
+    }
+
+    /// A predicate lambda over `element`.
+    fn linq_predicate(
+        &mut self,
+        arg: &ast::Argument,
+        element: Type,
+    ) -> Result<super::eval::LinqLambda, CompileError> {
+        let (lambda, ty, body_span) = self.linq_lambda(arg, &[element])?;
+        if ty != Type::Boolean {
+            return Err(CompileError::new(
+                format!("Cannot implicitly convert type '{ty}' to 'bool'"),
+                body_span,
+            ));
+        }
+        Ok(lambda)
+    }
+
+    /// A selector lambda over `params` that must return a value.
+    fn linq_selector(
+        &mut self,
+        arg: &ast::Argument,
+        params: &[Type],
+    ) -> Result<(super::eval::LinqLambda, Type), CompileError> {
+        let (lambda, ty, body_span) = self.linq_lambda(arg, params)?;
+        if ty == Type::Void {
+            return Err(CompileError::new(
+                "Cannot convert lambda expression: it returns no value",
+                body_span,
+            ));
+        }
+        Ok((lambda, ty))
+    }
+
+    /// A value argument that must convert to `wanted`.
+    fn linq_value(
+        &mut self,
+        arg: &ast::Argument,
+        position: usize,
+        wanted: Type,
+    ) -> Result<Node, CompileError> {
+        let (node, ty) = self.value(&arg.value)?;
+        if !assignable(ty, wanted) {
+            return Err(CompileError::new(
+                format!("Argument {position}: cannot convert from '{ty}' to '{wanted}'"),
+                arg.value.span,
+            ));
+        }
+        Ok(coerce(node, ty, wanted, arg.value.span))
+    }
+
+    /// A second sequence argument whose elements unify with `element`: its node and the
+    /// common element type.
+    fn linq_second(
+        &mut self,
+        arg: &ast::Argument,
+        element: Type,
+        name: &ast::Ident,
+    ) -> Result<(Node, Type), CompileError> {
+        let (node, ty) = self.value(&arg.value)?;
+        let cannot = || {
+            CompileError::new(
+                format!(
+                    "The type arguments for method '{}' cannot be inferred from the usage. Try specifying the type arguments explicitly",
+                    name.name
+                ),
+                name.span,
+            )
+        };
+        let other = lib::element_type(ty).ok_or_else(cannot)?;
+        let common = if assignable(other, element) {
+            element
+        } else if assignable(element, other) {
+            other
+        } else {
+            return Err(cannot());
+        };
+        Ok((node, common))
+    }
+
+    /// Builds the [`Node::LinqEx`].
+    #[allow(clippy::too_many_arguments)]
+    fn linq_ex_node(
+        &mut self,
+        op: lib::LinqEx,
+        source: Option<Node>,
+        args: Vec<Node>,
+        lambdas: Vec<super::eval::LinqLambda>,
+        info: lib::LinqExInfo,
+        null_conditional: bool,
+        span: Span,
+        ty: Type,
+    ) -> Result<Compiled, CompileError> {
+        Ok(Compiled::Value(
+            Node::LinqEx(Box::new(super::eval::LinqExNode {
+                op,
+                source,
+                args: args.into(),
+                lambdas: lambdas.into(),
+                info,
+                null_conditional,
+                span,
+            })),
+            ty,
+        ))
+    }
+
+    /// `source.op(args)` for an extra operator on a sequence of `element`.
+    #[allow(clippy::too_many_arguments)]
+    fn linq_ex_call(
+        &mut self,
+        source: Node,
+        element: Type,
+        op: lib::LinqEx,
+        name: &ast::Ident,
+        args: &[ast::Argument],
+        null_conditional: bool,
+        span: Span,
+    ) -> Result<Compiled, CompileError> {
+        use lib::LinqEx as Op;
+        let seq = |t: Type| lib::sequence_of(t).ok_or_else(|| too_many_types(span));
+        let list = |t: Type| {
+            super::types::intern(t)
+                .map(Type::List)
+                .ok_or_else(|| too_many_types(span))
+        };
+        let mut info = lib::LinqExInfo {
+            element,
+            result: Type::Object,
+            kinds: vec![lib::comparison(element)].into(),
+            descending: Box::new([]),
+            lambda: false,
+        };
+        let mut values = Vec::new();
+        let mut lambdas = Vec::new();
+        let is_lambda = |a: &ast::Argument| matches!(a.value.kind, ExprKind::Lambda { .. });
+        let ty = match (op, args) {
+            (Op::Concat | Op::Union | Op::Intersect | Op::Except | Op::SequenceEqual, [a])
+                if !is_lambda(a) =>
+            {
+                let (node, common) = self.linq_second(a, element, name)?;
+                values.push(node);
+                info.kinds = vec![lib::comparison(common)].into();
+                if op == Op::SequenceEqual {
+                    Type::Boolean
+                } else {
+                    seq(common)?
+                }
+            }
+            (Op::Zip, [second, f]) => {
+                let (node, ty) = self.value(&second.value)?;
+                let other = lib::element_type(ty).ok_or_else(|| {
+                    CompileError::new(
+                        format!(
+                            "The type arguments for method '{}' cannot be inferred from the usage. Try specifying the type arguments explicitly",
+                            name.name
+                        ),
+                        name.span,
+                    )
+                })?;
+                values.push(node);
+                let (lambda, result) = self.linq_selector(f, &[element, other])?;
+                lambdas.push(lambda);
+                seq(result)?
+            }
+            (Op::Reverse, []) | (Op::DefaultIfEmpty, []) => seq(element)?,
+            (Op::DefaultIfEmpty | Op::Append | Op::Prepend, [a]) if !is_lambda(a) => {
+                values.push(self.linq_value(a, 1, element)?);
+                seq(element)?
+            }
+            (Op::SkipWhile | Op::TakeWhile, [p]) => {
+                lambdas.push(self.linq_predicate(p, element)?);
+                seq(element)?
+            }
+            (Op::LongCount, []) => Type::Int64,
+            (Op::LongCount, [p]) => {
+                lambdas.push(self.linq_predicate(p, element)?);
+                info.lambda = true;
+                Type::Int64
+            }
+            (Op::Average, []) | (Op::Average, [_]) => {
+                let value_ty = match args.first() {
+                    Some(f) => {
+                        let (lambda, ty) = self.linq_selector(f, &[element])?;
+                        lambdas.push(lambda);
+                        info.lambda = true;
+                        ty
+                    }
+                    None => element,
+                };
+                match value_ty {
+                    Type::Decimal => Type::Decimal,
+                    Type::Int32 | Type::Int64 | Type::Double => Type::Double,
+                    _ => {
+                        return Err(CompileError::new(
+                            format!(
+                                "'{value_ty}' values cannot be averaged: 'Average' takes numbers"
+                            ),
+                            span,
+                        ));
+                    }
+                }
+            }
+            (Op::Aggregate, [f]) => {
+                let (lambda, ty, body_span) = self.linq_lambda(f, &[element, element])?;
+                if !assignable(ty, element) {
+                    return Err(CompileError::new(
+                        format!("Cannot implicitly convert type '{ty}' to '{element}'"),
+                        body_span,
+                    ));
+                }
+                lambdas.push(super::eval::LinqLambda {
+                    slots: lambda.slots,
+                    body: coerce(lambda.body, ty, element, body_span),
+                });
+                element
+            }
+            (Op::Aggregate, [seed, f]) => {
+                let (node, seed_ty) = self.value(&seed.value)?;
+                values.push(node);
+                let (lambda, ty, body_span) = self.linq_lambda(f, &[seed_ty, element])?;
+                if !assignable(ty, seed_ty) {
+                    return Err(CompileError::new(
+                        format!("Cannot implicitly convert type '{ty}' to '{seed_ty}'"),
+                        body_span,
+                    ));
+                }
+                lambdas.push(super::eval::LinqLambda {
+                    slots: lambda.slots,
+                    body: coerce(lambda.body, ty, seed_ty, body_span),
+                });
+                return self.linq_ex_node(
+                    Op::AggregateSeed,
+                    Some(source),
+                    values,
+                    lambdas,
+                    info,
+                    null_conditional,
+                    span,
+                    seed_ty,
+                );
+            }
+            (Op::SelectMany, [f]) => {
+                let (lambda, ty) = self.linq_selector(f, &[element])?;
+                lambdas.push(lambda);
+                let inner = lib::element_type(ty).ok_or_else(|| {
+                    CompileError::new(
+                        format!(
+                            "The type arguments for method '{}' cannot be inferred from the usage. Try specifying the type arguments explicitly",
+                            name.name
+                        ),
+                        name.span,
+                    )
+                })?;
+                seq(inner)?
+            }
+            (Op::MinBy | Op::MaxBy, [f]) => {
+                let (lambda, key) = self.linq_selector(f, &[element])?;
+                lambdas.push(lambda);
+                info.kinds = vec![lib::comparison(key)].into();
+                element
+            }
+            (Op::Find | Op::FindLast, [p]) => {
+                lambdas.push(self.linq_predicate(p, element)?);
+                element
+            }
+            (Op::FindAll, [p]) => {
+                lambdas.push(self.linq_predicate(p, element)?);
+                info.result = list(element)?;
+                info.result
+            }
+            (Op::FindIndex | Op::RemoveAll, [p]) => {
+                lambdas.push(self.linq_predicate(p, element)?);
+                Type::Int32
+            }
+            (Op::Exists | Op::TrueForAll, [p]) => {
+                lambdas.push(self.linq_predicate(p, element)?);
+                Type::Boolean
+            }
+            (Op::ForEach, [f]) => {
+                let (lambda, _, _) = self.linq_lambda(f, &[element])?;
+                lambdas.push(lambda);
+                Type::Void
+            }
+            (Op::ConvertAll, [f]) => {
+                let (lambda, ty) = self.linq_selector(f, &[element])?;
+                lambdas.push(lambda);
+                info.result = list(ty)?;
+                info.result
+            }
+            _ => return Err(no_overload(name, args.len(), span)),
+        };
+        self.linq_ex_node(
+            op,
+            Some(source),
+            values,
+            lambdas,
+            info,
+            null_conditional,
+            span,
+            ty,
+        )
+    }
+
+    /// Calls compiled before their target: `Enumerable.Range/Repeat/Empty<T>` and
+    /// `OrderBy(...).ThenBy(...)` chains.
+    fn linq_ex_early(
+        &mut self,
+        target: &Expr,
+        name: &ast::Ident,
+        type_args: &[ast::TypeRef],
+        args: &[ast::Argument],
+        span: Span,
+    ) -> Result<Option<Compiled>, CompileError> {
+        use lib::LinqEx as Op;
+        let enumerable = match &target.kind {
+            ExprKind::Name(n) => n.name == "Enumerable" && self.local(&n.name).is_none(),
+            ExprKind::Member { .. } => {
+                matches!(
+                    &target.kind,
+                    ExprKind::Member { target: t, name: n, .. }
+                        if n.name == "Enumerable"
+                            && matches!(&t.kind, ExprKind::Member { target: s, name: l, .. }
+                                if l.name == "Linq"
+                                    && matches!(&s.kind, ExprKind::Name(x) if x.name == "System"))
+                )
+            }
+            _ => false,
+        };
+        if enumerable {
+            let type_arg = match type_args {
+                [] => None,
+                [t] => Some(resolve_type(t)?),
+                _ => {
+                    return Err(CompileError::new(
+                        format!(
+                            "Using the generic method '{}' requires 1 type argument",
+                            name.name
+                        ),
+                        name.span,
+                    ));
+                }
+            };
+            let info = |element: Type| lib::LinqExInfo {
+                element,
+                result: Type::Object,
+                kinds: Box::new([]),
+                descending: Box::new([]),
+                lambda: false,
+            };
+            let seq = |t: Type| lib::sequence_of(t).ok_or_else(|| too_many_types(span));
+            return Ok(Some(match (name.name.as_str(), args, type_arg) {
+                ("Range", [start, count], None) => {
+                    let values = vec![
+                        self.linq_value(start, 1, Type::Int32)?,
+                        self.linq_value(count, 2, Type::Int32)?,
+                    ];
+                    self.linq_ex_node(
+                        Op::Range,
+                        None,
+                        values,
+                        Vec::new(),
+                        info(Type::Int32),
+                        false,
+                        span,
+                        seq(Type::Int32)?,
+                    )?
+                }
+                ("Repeat", [value, count], t) => {
+                    let (node, ty) = self.value(&value.value)?;
+                    let element = t.unwrap_or(ty);
+                    if !assignable(ty, element) {
+                        return Err(CompileError::new(
+                            format!("Argument 1: cannot convert from '{ty}' to '{element}'"),
+                            value.value.span,
+                        ));
+                    }
+                    let values = vec![
+                        coerce(node, ty, element, value.value.span),
+                        self.linq_value(count, 2, Type::Int32)?,
+                    ];
+                    self.linq_ex_node(
+                        Op::Repeat,
+                        None,
+                        values,
+                        Vec::new(),
+                        info(element),
+                        false,
+                        span,
+                        seq(element)?,
+                    )?
+                }
+                ("Empty", [], Some(t)) => self.linq_ex_node(
+                    Op::Empty,
+                    None,
+                    Vec::new(),
+                    Vec::new(),
+                    info(t),
+                    false,
+                    span,
+                    seq(t)?,
+                )?,
+                ("Empty", [], None) => {
+                    return Err(CompileError::new(
+                        "The type arguments for method 'Empty' cannot be inferred from the usage. Try specifying the type arguments explicitly",
+                        name.span,
+                    ));
+                }
+                ("Range" | "Repeat" | "Empty", _, _) => {
+                    return Err(no_overload(name, args.len(), span));
+                }
+                _ => {
+                    return Err(CompileError::new(
+                        format!(
+                            "'Enumerable' does not contain a definition for '{}'",
+                            name.name
+                        ),
+                        name.span,
+                    ));
+                }
+            }));
+        }
+        if !matches!(name.name.as_str(), "ThenBy" | "ThenByDescending") {
+            return Ok(None);
+        }
+        let mut levels = vec![(args, name.name == "ThenByDescending")];
+        let mut at = target;
+        let mut root = None;
+        while let ExprKind::Call {
+            callee,
+            args: inner_args,
+        } = &at.kind
+        {
+            let ExprKind::Member {
+                target: inner,
+                name: inner_name,
+                type_args,
+                ..
+            } = &callee.kind
+            else {
+                break;
+            };
+            if !type_args.is_empty() {
+                break;
+            }
+            let descending = inner_name.name.ends_with("Descending");
+            match inner_name.name.as_str() {
+                "ThenBy" | "ThenByDescending" => {
+                    levels.push((inner_args.as_slice(), descending));
+                    at = inner;
+                }
+                "OrderBy" | "OrderByDescending" => {
+                    levels.push((inner_args.as_slice(), descending));
+                    root = Some(&**inner);
+                    break;
+                }
+                _ => break,
+            }
+        }
+        let Some(root) = root else {
+            let (_, ty) = self.value(target)?;
+            return Err(missing_member(ty, name));
+        };
+        let (source, ty) = self.value(root)?;
+        let Some(element) = lib::element_type(ty) else {
+            return Err(missing_member(ty, name));
+        };
+        levels.reverse();
+        let mut lambdas = Vec::new();
+        let mut kinds = Vec::new();
+        let mut descending = Vec::new();
+        for (level_args, down) in levels {
+            let [key] = level_args else {
+                return Err(no_overload(name, level_args.len(), span));
+            };
+            let (lambda, key_ty) = self.linq_selector(key, &[element])?;
+            lambdas.push(lambda);
+            kinds.push(lib::comparison(key_ty));
+            descending.push(down);
+        }
+        let result = lib::sequence_of(element).ok_or_else(|| too_many_types(span))?;
+        self.linq_ex_node(
+            Op::Order,
+            Some(source),
+            Vec::new(),
+            lambdas,
+            lib::LinqExInfo {
+                element,
+                result,
+                kinds: kinds.into(),
+                descending: descending.into(),
+                lambda: true,
+            },
+            false,
+            span,
+            result,
+        )
+        .map(Some)
+    }
 }

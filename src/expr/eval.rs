@@ -406,6 +406,52 @@ pub(crate) enum Node {
     /// `x` and has no side effects: `right` is evaluated once, at the first item (where C#
     /// would first evaluate it, so exceptions and their order are unchanged).
     LinqCompare(Box<LinqCompare>),
+    /// A LINQ operator or `List<T>` method of [`super::lib::LinqEx`], with its lambdas.
+    LinqEx(Box<LinqExNode>),
+}
+
+/// One lambda of a [`Node::LinqEx`]: its parameters' slots and its body.
+#[derive(Debug)]
+pub(crate) struct LinqLambda {
+    pub(crate) slots: Box<[u16]>,
+    pub(crate) body: Node,
+}
+
+/// The operands of a [`Node::LinqEx`].
+#[derive(Debug)]
+pub(crate) struct LinqExNode {
+    pub(crate) op: super::lib::LinqEx,
+    /// The sequence (`None` for `Enumerable.Range`/`Repeat`/`Empty`).
+    pub(crate) source: Option<Node>,
+    pub(crate) args: Box<[Node]>,
+    pub(crate) lambdas: Box<[LinqLambda]>,
+    pub(crate) info: super::lib::LinqExInfo,
+    pub(crate) null_conditional: bool,
+    pub(crate) span: Span,
+}
+
+/// The evaluator as a [`super::lib::LinqEnv`]: runs a [`Node::LinqEx`]'s lambdas.
+struct LinqExEnv<'f, 'a> {
+    frame: &'f mut Frame<'a>,
+    lambdas: &'a [LinqLambda],
+    span: Span,
+}
+
+impl<'a> super::lib::LinqEnv<'a> for LinqExEnv<'_, 'a> {
+    fn call(&mut self, which: usize, args: &[Value<'a>]) -> Result<Value<'a>, Exception> {
+        self.frame.tick(self.span)?;
+        let Some(lambda) = self.lambdas.get(which) else {
+            return Ok(Value::Null);
+        };
+        for (slot, value) in lambda.slots.iter().zip(args) {
+            self.frame.set(*slot, value.clone());
+        }
+        eval(&lambda.body, self.frame)
+    }
+
+    fn tick(&mut self) -> Result<(), Exception> {
+        self.frame.tick(self.span)
+    }
 }
 
 /// The key and value selector lambdas of a [`Node::Collect`]: parameter slot and body.
@@ -1356,6 +1402,26 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
             Ok(result)
         }
         Node::Statements(body) => super::block::run(body, frame),
+        Node::LinqEx(linq) => {
+            let source = match &linq.source {
+                Some(source) => eval(source, frame)?,
+                None => Value::Null,
+            };
+            if source.is_null() && linq.null_conditional {
+                return Ok(Value::Null);
+            }
+            let mut args = Vec::with_capacity(linq.args.len());
+            for arg in &linq.args {
+                args.push(eval(arg, frame)?);
+            }
+            let mut env = LinqExEnv {
+                frame,
+                lambdas: &linq.lambdas,
+                span: linq.span,
+            };
+            super::lib::linq_run_ex(linq.op, &source, &args, &linq.info, &mut env, linq.span)
+                .map_err(|e| at(e, linq.span))
+        }
         Node::LocalCall {
             function,
             args,

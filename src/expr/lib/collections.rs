@@ -1506,6 +1506,12 @@ pub(crate) fn out_method(
         (Type::Dictionary((k, v)), "TryGetValue") => {
             Some((vec![*k], *v, Type::Boolean, try_get_value))
         }
+        (Type::JObject, "TryGetValue") => Some((
+            vec![Type::String],
+            Type::JToken,
+            Type::Boolean,
+            super::json::try_get_value,
+        )),
         _ => None,
     }
 }
@@ -1578,4 +1584,65 @@ pub(crate) fn is_instance(value: &Value<'_>, ty: Type) -> bool {
         Value::StringComparer(_) => ty == Type::StringComparer,
         _ => false,
     }
+}
+
+/// The elements seen so far, compared as `EqualityComparer<T>.Default` does (hashed when
+/// the value has a value-equality key, by reference otherwise): LINQ's set operators.
+pub(crate) struct Seen<'a> {
+    keys: HashSet<Key>,
+    others: Vec<Value<'a>>,
+}
+
+impl<'a> Seen<'a> {
+    /// An empty set.
+    pub(crate) fn new() -> Self {
+        Self {
+            keys: HashSet::new(),
+            others: Vec::new(),
+        }
+    }
+
+    /// Whether `value` was already seen.
+    pub(crate) fn contains(&self, value: &Value<'a>) -> bool {
+        match key_of(value, false) {
+            Some(key) => self.keys.contains(&key),
+            None => self.others.iter().any(|o| equal(o, value, false)),
+        }
+    }
+
+    /// Adds `value`; `false` when it was already there.
+    pub(crate) fn insert(&mut self, value: &Value<'a>) -> bool {
+        match key_of(value, false) {
+            Some(key) => self.keys.insert(key),
+            None if self.contains(value) => false,
+            None => {
+                self.others.push(value.clone());
+                true
+            }
+        }
+    }
+}
+
+/// A new `List<T>` (`ty`) holding `items` (`FindAll`, `ConvertAll`).
+pub(crate) fn new_list<'a>(ty: Type, items: Vec<Value<'a>>) -> Result<Value<'a>, Exception> {
+    build(ty, false, items, false)
+}
+
+/// Removes the elements of list `target` whose flag in `remove` is set (`RemoveAll`); the
+/// count removed.
+pub(crate) fn remove_flagged(target: &Value<'_>, remove: &[bool]) -> usize {
+    let Some(c) = collection(target) else {
+        return 0;
+    };
+    let mut items = c.lock();
+    let before = items.keys.len();
+    let mut flags = remove.iter();
+    items
+        .keys
+        .retain(|_| !flags.next().copied().unwrap_or(false));
+    let removed = before.saturating_sub(items.keys.len());
+    if removed > 0 {
+        items.version = items.version.wrapping_add(1);
+    }
+    removed
 }

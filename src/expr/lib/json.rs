@@ -1620,3 +1620,56 @@ pub(crate) fn item<'a>(
         )),
     }
 }
+
+/// `token.Values<T>()`: the children of an array, or the property values of an object, each
+/// converted to `T` as `Value<T>()` converts it (a null token gives `default(T)`).
+pub(crate) fn values_of(
+    token: &Value<'_>,
+    ty: Type,
+    span: Span,
+) -> Result<Vec<Value<'static>>, Exception> {
+    let one = |t: &Json| -> Result<Value<'static>, Exception> {
+        if matches!(ty, Type::JToken | Type::Object) {
+            return Ok(Value::Json(Arc::new(t.clone())));
+        }
+        if t.is_null() {
+            return Ok(crate::expr::convert::default_of(ty));
+        }
+        convert(t, ty)
+    };
+    let items = with_json(token, |j| match j {
+        Json::Array(items) => items.iter().map(one).collect::<Result<Vec<_>, _>>(),
+        Json::Object(map) => map.values().map(one).collect::<Result<Vec<_>, _>>(),
+        _ => Err(Exception::new(
+            ExceptionKind::InvalidOperation,
+            "Cannot access child value on Newtonsoft.Json.Linq.JValue.",
+            span,
+        )),
+    });
+    match items {
+        Some(items) => items,
+        None if token.is_null() => Err(Exception::new(
+            ExceptionKind::ArgumentNull,
+            "Value cannot be null. (Parameter 'source')",
+            span,
+        )),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// `jobject.TryGetValue(name, out JToken value)`.
+pub(crate) fn try_get_value<'a>(
+    target: &Value<'a>,
+    args: &[Value<'a>],
+) -> Result<(Value<'a>, Value<'a>), Exception> {
+    let Some(key) = args.first() else {
+        return Ok((Value::Bool(false), Value::Null));
+    };
+    let step = with_json(target, |j| index_step(j, key))
+        .transpose()?
+        .flatten();
+    Ok(match step {
+        Some(step) => (Value::Bool(true), descend(target, vec![step])),
+        None => (Value::Bool(false), Value::Null),
+    })
+}

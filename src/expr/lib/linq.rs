@@ -511,3 +511,565 @@ fn element_default(source: &Value<'_>) -> Type {
         _ => Type::Object,
     }
 }
+
+/// The LINQ operators and `List<T>` methods beyond [`LinqOp`]: sequence combination, set
+/// operators, `OrderBy(...).ThenBy(...)` chains, aggregation, casts, `Enumerable.Range` /
+/// `Repeat` / `Empty`, `JToken.Values<T>()` and the `List<T>` predicate methods. They
+/// materialise their results (see the ledger: no deferred execution).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LinqEx {
+    Concat,
+    Union,
+    Intersect,
+    Except,
+    SequenceEqual,
+    /// `Zip(second, (a, b) => ...)`.
+    Zip,
+    Reverse,
+    /// `DefaultIfEmpty()` / `DefaultIfEmpty(value)`.
+    DefaultIfEmpty,
+    SkipWhile,
+    TakeWhile,
+    LongCount,
+    Average,
+    /// `Aggregate((acc, x) => ...)`.
+    Aggregate,
+    /// `Aggregate(seed, (acc, x) => ...)`.
+    AggregateSeed,
+    SelectMany,
+    MinBy,
+    MaxBy,
+    /// `OrderBy(k1)[.ThenBy(k2)...]`: one key lambda per level.
+    Order,
+    Cast(Type),
+    OfType(Type),
+    /// `JToken.Values<T>()`.
+    Values(Type),
+    Range,
+    Repeat,
+    Empty,
+    Append,
+    Prepend,
+    Find,
+    FindLast,
+    FindAll,
+    FindIndex,
+    Exists,
+    TrueForAll,
+    ForEach,
+    RemoveAll,
+    ConvertAll,
+}
+
+/// The extra operator named `name` (instance call on a sequence), if any.
+pub(crate) fn ex_operator(name: &str, list: bool) -> Option<LinqEx> {
+    use LinqEx::*;
+    Some(match name {
+        "Concat" => Concat,
+        "Union" => Union,
+        "Intersect" => Intersect,
+        "Except" => Except,
+        "SequenceEqual" => SequenceEqual,
+        "Zip" => Zip,
+        "Reverse" => Reverse,
+        "DefaultIfEmpty" => DefaultIfEmpty,
+        "SkipWhile" => SkipWhile,
+        "TakeWhile" => TakeWhile,
+        "LongCount" => LongCount,
+        "Average" => Average,
+        "Aggregate" => Aggregate,
+        "SelectMany" => SelectMany,
+        "MinBy" => MinBy,
+        "MaxBy" => MaxBy,
+        "Append" => Append,
+        "Prepend" => Prepend,
+        "Find" if list => Find,
+        "FindLast" if list => FindLast,
+        "FindAll" if list => FindAll,
+        "FindIndex" if list => FindIndex,
+        "Exists" if list => Exists,
+        "TrueForAll" if list => TrueForAll,
+        "ForEach" if list => ForEach,
+        "RemoveAll" if list => RemoveAll,
+        "ConvertAll" if list => ConvertAll,
+        _ => return None,
+    })
+}
+
+/// What an extra operator's run may ask of the evaluator.
+pub(crate) trait LinqEnv<'a> {
+    /// Calls lambda `which` with `args` (counted against the step budget).
+    fn call(&mut self, which: usize, args: &[Value<'a>]) -> Result<Value<'a>, Exception>;
+    /// Counts one element that no lambda sees against the step budget.
+    fn tick(&mut self) -> Result<(), Exception>;
+}
+
+/// The compile-time facts an extra operator runs with.
+#[derive(Debug)]
+pub(crate) struct LinqExInfo {
+    /// The source's element type (defaults for `Find`, `MinBy`, `DefaultIfEmpty`).
+    pub element: Type,
+    /// The type `FindAll`/`ConvertAll` build.
+    pub result: Type,
+    /// How elements (or, for `Order`/`MinBy`/`MaxBy`, keys per level) compare.
+    pub kinds: Box<[CompareKind]>,
+    /// Per `Order` level: whether it sorts descending.
+    pub descending: Box<[bool]>,
+    /// Whether the call has a lambda (`LongCount(predicate)`, `Average(selector)`).
+    pub lambda: bool,
+}
+
+fn out_of_memory() -> Exception {
+    Exception::new(
+        ExceptionKind::OutOfMemory,
+        "Insufficient memory to continue the execution of the program.",
+        Span::default(),
+    )
+}
+
+/// All items of `source`, each counted against the budget, at most
+/// [`super::collections::MAX_COLLECTION_ITEMS`].
+fn walk<'a>(
+    source: &Value<'a>,
+    parameter: &str,
+    env: &mut dyn LinqEnv<'a>,
+    span: Span,
+) -> Result<Vec<Value<'a>>, Exception> {
+    if source.is_null() {
+        return Err(Exception::new(
+            ExceptionKind::ArgumentNull,
+            format!("Value cannot be null. (Parameter '{parameter}')"),
+            span,
+        ));
+    }
+    let mut out = Vec::new();
+    while let Some(item) = item_at(source, out.len(), span)? {
+        env.tick()?;
+        if out.len() >= super::collections::MAX_COLLECTION_ITEMS {
+            return Err(out_of_memory());
+        }
+        out.push(item);
+    }
+    Ok(out)
+}
+
+fn sequence(items: Vec<Value<'_>>) -> Result<Value<'_>, Exception> {
+    if items.len() > super::collections::MAX_COLLECTION_ITEMS {
+        return Err(out_of_memory());
+    }
+    Ok(Value::Sequence(Arc::from(items)))
+}
+
+fn count_arg(arg: Option<&Value<'_>>) -> i64 {
+    index_arg(arg)
+}
+
+fn out_of_range(parameter: &str, span: Span) -> Exception {
+    Exception::new(
+        ExceptionKind::ArgumentOutOfRange,
+        format!(
+            "Specified argument was out of the range of valid values. (Parameter '{parameter}')"
+        ),
+        span,
+    )
+}
+
+fn average<'a>(values: &[Value<'a>], span: Span) -> Result<Value<'a>, Exception> {
+    if values.is_empty() {
+        return Err(no_elements(span));
+    }
+    let n = values.len();
+    if values.iter().any(|v| matches!(v, Value::Decimal(_))) {
+        let mut sum = Value::Decimal(rust_decimal::Decimal::ZERO);
+        for v in values {
+            sum = add(&sum, v, span)?;
+        }
+        let count = rust_decimal::Decimal::from(u64::try_from(n).unwrap_or(u64::MAX));
+        return match sum {
+            Value::Decimal(d) => Ok(Value::Decimal(
+                d.checked_div(count).ok_or_else(super::decimal::overflow)?,
+            )),
+            other => Ok(other),
+        };
+    }
+    let mut integer: i64 = 0;
+    let mut double = 0.0f64;
+    for v in values {
+        match v {
+            Value::Int(x) => {
+                integer = integer.checked_add(i64::from(*x)).ok_or_else(|| {
+                    Exception::new(
+                        ExceptionKind::Overflow,
+                        "Arithmetic operation resulted in an overflow.",
+                        span,
+                    )
+                })?;
+            }
+            Value::Long(x) => {
+                integer = integer.checked_add(*x).ok_or_else(|| {
+                    Exception::new(
+                        ExceptionKind::Overflow,
+                        "Arithmetic operation resulted in an overflow.",
+                        span,
+                    )
+                })?;
+            }
+            Value::Byte(x) => integer += i64::from(*x),
+            Value::Double(x) => {
+                double += x;
+            }
+            _ => {
+                return Err(Exception::new(
+                    ExceptionKind::InvalidOperation,
+                    "Average is defined for numbers only.",
+                    span,
+                ));
+            }
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let total = double + integer as f64;
+    #[allow(clippy::cast_precision_loss)]
+    let count = n as f64;
+    Ok(Value::Double(total / count))
+}
+
+/// Runs the extra operator `op` over `source` (`Value::Null` for static ones) with the call's
+/// value arguments `args`.
+pub(crate) fn run_ex<'a>(
+    op: LinqEx,
+    source: &Value<'a>,
+    args: &[Value<'a>],
+    info: &LinqExInfo,
+    env: &mut dyn LinqEnv<'a>,
+    span: Span,
+) -> Result<Value<'a>, Exception> {
+    use LinqEx::*;
+    let kind = info
+        .kinds
+        .first()
+        .copied()
+        .unwrap_or(CompareKind::Reference);
+    let first = args.first().cloned().unwrap_or(Value::Null);
+    let truth_of = |v: Value<'a>| truth(&v, span);
+    match op {
+        Range => {
+            let start = count_arg(args.first());
+            let count = count_arg(args.get(1));
+            if count < 0 || start + count - 1 > i64::from(i32::MAX) {
+                return Err(out_of_range("count", span));
+            }
+            let mut out = Vec::new();
+            for n in start..start + count {
+                env.tick()?;
+                out.push(Value::Int(
+                    i32::try_from(n).map_err(|_| out_of_range("count", span))?,
+                ));
+            }
+            sequence(out)
+        }
+        Repeat => {
+            let count = count_arg(args.get(1));
+            if count < 0 {
+                return Err(out_of_range("count", span));
+            }
+            let mut out = Vec::new();
+            for _ in 0..count {
+                env.tick()?;
+                if out.len() >= super::collections::MAX_COLLECTION_ITEMS {
+                    return Err(out_of_memory());
+                }
+                out.push(first.clone());
+            }
+            sequence(out)
+        }
+        Empty => Ok(Value::Sequence(Arc::from(Vec::new()))),
+        Values(ty) => {
+            let out = super::json::values_of(source, ty, span)?;
+            for _ in &out {
+                env.tick()?;
+            }
+            sequence(out)
+        }
+        Concat | Union => {
+            let mut items = walk(source, "first", env, span)?;
+            items.extend(walk(&first, "second", env, span)?);
+            if op == Union {
+                let mut seen = super::collections::Seen::new();
+                items.retain(|v| seen.insert(v));
+            }
+            sequence(items)
+        }
+        Intersect | Except => {
+            let items = walk(source, "first", env, span)?;
+            let other = walk(&first, "second", env, span)?;
+            let mut second = super::collections::Seen::new();
+            for v in &other {
+                second.insert(v);
+            }
+            let mut seen = super::collections::Seen::new();
+            let out = items
+                .into_iter()
+                .filter(|v| second.contains(v) == (op == Intersect) && seen.insert(v))
+                .collect();
+            sequence(out)
+        }
+        SequenceEqual => {
+            let a = walk(source, "first", env, span)?;
+            let b = walk(&first, "second", env, span)?;
+            Ok(Value::Bool(
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(&b)
+                        .all(|(x, y)| compare_values(CompareOp::Equal, kind, x, y)),
+            ))
+        }
+        Zip => {
+            let a = walk(source, "first", env, span)?;
+            let b = walk(&first, "second", env, span)?;
+            let mut out = Vec::new();
+            for (x, y) in a.into_iter().zip(b) {
+                out.push(env.call(0, &[x, y])?);
+            }
+            sequence(out)
+        }
+        Reverse => {
+            let mut items = walk(source, "source", env, span)?;
+            items.reverse();
+            sequence(items)
+        }
+        Append | Prepend => {
+            let mut items = walk(source, "source", env, span)?;
+            if op == Append {
+                items.push(first);
+            } else {
+                items.insert(0, first);
+            }
+            sequence(items)
+        }
+        DefaultIfEmpty => {
+            let items = walk(source, "source", env, span)?;
+            if items.is_empty() {
+                let value = if args.is_empty() {
+                    crate::expr::convert::default_of(info.element)
+                } else {
+                    first
+                };
+                return sequence(vec![value]);
+            }
+            sequence(items)
+        }
+        SkipWhile | TakeWhile => {
+            let items = walk(source, "source", env, span)?;
+            let mut out = Vec::new();
+            let mut skipping = true;
+            for item in items {
+                if op == TakeWhile {
+                    if !truth_of(env.call(0, std::slice::from_ref(&item))?)? {
+                        break;
+                    }
+                    out.push(item);
+                } else {
+                    if skipping && truth_of(env.call(0, std::slice::from_ref(&item))?)? {
+                        continue;
+                    }
+                    skipping = false;
+                    out.push(item);
+                }
+            }
+            sequence(out)
+        }
+        LongCount => {
+            let items = walk(source, "source", env, span)?;
+            let mut n = 0i64;
+            for item in items {
+                if !info.lambda || truth_of(env.call(0, &[item])?)? {
+                    n += 1;
+                }
+            }
+            Ok(Value::Long(n))
+        }
+        Average => {
+            let items = walk(source, "source", env, span)?;
+            let values = if info.lambda {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(env.call(0, &[item])?);
+                }
+                values
+            } else {
+                items
+            };
+            average(&values, span)
+        }
+        Aggregate | AggregateSeed => {
+            let items = walk(source, "source", env, span)?;
+            let mut items = items.into_iter();
+            let mut acc = if op == AggregateSeed {
+                first
+            } else {
+                items.next().ok_or_else(|| no_elements(span))?
+            };
+            for item in items {
+                acc = env.call(0, &[acc, item])?;
+            }
+            Ok(acc)
+        }
+        SelectMany => {
+            let items = walk(source, "source", env, span)?;
+            let mut out = Vec::new();
+            for item in items {
+                let inner = env.call(0, &[item])?;
+                out.extend(walk(&inner, "collectionSelector", env, span)?);
+                if out.len() > super::collections::MAX_COLLECTION_ITEMS {
+                    return Err(out_of_memory());
+                }
+            }
+            sequence(out)
+        }
+        MinBy | MaxBy => {
+            let items = walk(source, "source", env, span)?;
+            let mut best: Option<(Value<'a>, Value<'a>)> = None;
+            for item in items {
+                let key = env.call(0, std::slice::from_ref(&item))?;
+                let better = match &best {
+                    None => true,
+                    Some((k, _)) => {
+                        let o = order(kind, &key, k);
+                        if op == MinBy {
+                            o == Ordering::Less
+                        } else {
+                            o == Ordering::Greater
+                        }
+                    }
+                };
+                if better {
+                    best = Some((key, item));
+                }
+            }
+            match best {
+                Some((_, item)) => Ok(item),
+                None if info.element.is_reference() => Ok(Value::Null),
+                None => Err(no_elements(span)),
+            }
+        }
+        Order => {
+            let items = walk(source, "source", env, span)?;
+            let levels = info.kinds.len();
+            let mut keyed = Vec::with_capacity(items.len());
+            for item in items {
+                let mut keys = Vec::with_capacity(levels);
+                for level in 0..levels {
+                    keys.push(env.call(level, std::slice::from_ref(&item))?);
+                }
+                keyed.push((keys, item));
+            }
+            // Stable, as Enumerable.OrderBy/ThenBy are.
+            keyed.sort_by(|(a, _), (b, _)| {
+                for (level, (x, y)) in a.iter().zip(b).enumerate() {
+                    let kind = info
+                        .kinds
+                        .get(level)
+                        .copied()
+                        .unwrap_or(CompareKind::Reference);
+                    let mut o = order(kind, x, y);
+                    if info.descending.get(level) == Some(&true) {
+                        o = o.reverse();
+                    }
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                Ordering::Equal
+            });
+            sequence(keyed.into_iter().map(|(_, item)| item).collect())
+        }
+        Cast(ty) => {
+            let items = walk(source, "source", env, span)?;
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(crate::expr::convert::cast(item, ty).map_err(|e| at(e, span))?);
+            }
+            sequence(out)
+        }
+        OfType(ty) => {
+            let items = walk(source, "source", env, span)?;
+            sequence(
+                items
+                    .into_iter()
+                    .filter(|v| !v.is_null() && crate::expr::convert::is_instance(v, ty))
+                    .collect(),
+            )
+        }
+        Find | FindLast | FindIndex | Exists | TrueForAll => {
+            let items = walk(source, "source", env, span)?;
+            let mut found: Option<(usize, Value<'a>)> = None;
+            for (i, item) in items.into_iter().enumerate() {
+                let hit = truth_of(env.call(0, std::slice::from_ref(&item))?)?;
+                if op == TrueForAll {
+                    if !hit {
+                        return Ok(Value::Bool(false));
+                    }
+                    continue;
+                }
+                if hit {
+                    found = Some((i, item));
+                    if op != FindLast {
+                        break;
+                    }
+                }
+            }
+            Ok(match op {
+                TrueForAll => Value::Bool(true),
+                Exists => Value::Bool(found.is_some()),
+                FindIndex => {
+                    Value::Int(found.map_or(-1, |(i, _)| i32::try_from(i).unwrap_or(i32::MAX)))
+                }
+                _ => found.map_or_else(
+                    || crate::expr::convert::default_of(info.element),
+                    |(_, v)| v,
+                ),
+            })
+        }
+        FindAll | ConvertAll => {
+            let items = walk(source, "source", env, span)?;
+            let mut out = Vec::new();
+            for item in items {
+                let result = env.call(0, std::slice::from_ref(&item))?;
+                if op == ConvertAll {
+                    out.push(result);
+                } else if truth_of(result)? {
+                    out.push(item);
+                }
+            }
+            super::collections::new_list(info.result, out)
+        }
+        ForEach => {
+            let version = super::collections::version(source);
+            let items = walk(source, "source", env, span)?;
+            for item in items {
+                env.call(0, &[item])?;
+                if super::collections::version(source) != version {
+                    return Err(super::collections::modified(span));
+                }
+            }
+            Ok(Value::Null)
+        }
+        RemoveAll => {
+            let items = walk(source, "source", env, span)?;
+            let mut remove = Vec::with_capacity(items.len());
+            for item in items {
+                remove.push(truth_of(env.call(0, &[item])?)?);
+            }
+            let removed = super::collections::remove_flagged(source, &remove);
+            Ok(Value::Int(i32::try_from(removed).unwrap_or(i32::MAX)))
+        }
+    }
+}
+
+fn at(mut e: Exception, span: Span) -> Exception {
+    if e.span == Span::default() {
+        e.span = span;
+    }
+    e
+}

@@ -176,6 +176,9 @@ pub(crate) fn index_setters(owner: Type) -> impl Iterator<Item = &'static IndexS
 }
 
 pub(crate) use json::converts_to_token;
+pub(crate) use linq::{
+    LinqEnv, LinqEx, LinqExInfo, ex_operator as linq_ex_operator, run_ex as linq_run_ex,
+};
 /// An extension method on `owner` whose last parameter is `out` (`s.TryParseJwt(out var jwt)`):
 /// `call` gets the receiver followed by the other arguments, and returns the result and the
 /// value for the `out` variable.

@@ -148,26 +148,8 @@ impl Parser<'_> {
                 );
             }
             Some("const") => {
-                // `const T name = constant;`: a local that is never assigned again.
-                self.advance();
-                if self.is_kw("var") {
-                    return Err(self.error_here("The contextual keyword 'var' cannot be used in a constant variable declaration"));
-                }
-                match self.try_declaration()? {
-                    Some(kind @ StmtKind::Declaration { .. }) => {
-                        if let StmtKind::Declaration { declarators, .. } = &kind
-                            && let Some(d) = declarators.iter().find(|d| d.init.is_none())
-                        {
-                            return Err(crate::expr::parser::ParseError {
-                                message: "A const field requires a value to be provided".to_owned(),
-                                span: d.name.span,
-                            });
-                        }
-                        self.expect_semicolon()?;
-                        return Ok(self.stmt(kind, start));
-                    }
-                    _ => return Err(self.expected("a type and a name after `const`")),
-                }
+                let kind = self.const_declaration()?;
+                return Ok(self.stmt(kind, start));
             }
             _ => {}
         }
@@ -196,6 +178,33 @@ impl Parser<'_> {
         let e = self.expression()?;
         self.expect_close(")", "(", open)?;
         Ok(e)
+    }
+
+    /// `const T name = constant;`: a local that is never assigned again. Out of line, so the
+    /// recursive `statement` frame stays small (deep nesting runs on small stacks).
+    #[inline(never)]
+    fn const_declaration(&mut self) -> PResult<StmtKind> {
+        self.advance();
+        if self.is_kw("var") {
+            return Err(self.error_here(
+                "The contextual keyword 'var' cannot be used in a constant variable declaration",
+            ));
+        }
+        match self.try_declaration()? {
+            Some(kind @ StmtKind::Declaration { .. }) => {
+                if let StmtKind::Declaration { declarators, .. } = &kind
+                    && let Some(d) = declarators.iter().find(|d| d.init.is_none())
+                {
+                    return Err(crate::expr::parser::ParseError {
+                        message: "A const field requires a value to be provided".to_owned(),
+                        span: d.name.span,
+                    });
+                }
+                self.expect_semicolon()?;
+                Ok(kind)
+            }
+            _ => Err(self.expected("a type and a name after `const`")),
+        }
     }
 
     /// A local declaration (without its `;`) or a local function, if one starts here.

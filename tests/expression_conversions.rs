@@ -3,38 +3,7 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use apim_policy::context::{Context, Deployment};
-use apim_policy::expr::ExpressionForm;
-
-fn run_form(text: &str, form: ExpressionForm) -> Result<String, String> {
-    common::evaluate(text, form, &Context::new(Arc::new(Deployment::new())))
-}
-
-fn run(expression: &str) -> Result<String, String> {
-    run_form(expression, ExpressionForm::Single)
-}
-
-fn check(cases: &[(&str, &str)]) {
-    for (expression, expected) in cases {
-        assert_eq!(
-            run(expression),
-            Ok(expected.to_string()),
-            "expression: {expression}"
-        );
-    }
-}
-
-fn check_error(cases: &[(&str, &str)]) {
-    for (expression, expected) in cases {
-        assert_eq!(
-            run(expression),
-            Err(expected.to_string()),
-            "expression: {expression}"
-        );
-    }
-}
+use common::{check, check_error};
 
 #[test]
 fn base64() {

@@ -214,3 +214,121 @@ fn fused_forms_keep_csharp_semantics() {
         Ok("True".to_owned())
     );
 }
+
+/// The in-place reads of the context tree and of certificates (`Request`, `Certificate`,
+/// `Thumbprint`, `SubjectName.Name`, `c.Key`, `c.Value.Issuer`, ...) and the `Any`/`All` loop
+/// over the deployment's certificates comparing entry texts keep C#'s semantics: `?.`, nulls on
+/// either side, `!=`, and one budget step per lambda call.
+#[test]
+fn in_place_reads_keep_csharp_semantics() {
+    let two = |client: Option<&str>| {
+        context(
+            main_chain(true)
+                .certificate("a", cert("root"))
+                .certificate("b", cert("good"))
+                .build()
+                .unwrap(),
+            client,
+        )
+    };
+    let with = two(Some("good"));
+    let without = two(None);
+    let eval = |text: &str, context: &Context| evaluate(text, ExpressionForm::Single, context);
+    assert_eq!(
+        eval(
+            "context.Deployment.Certificates.Any(c => c.Key == \"b\")",
+            &with
+        ),
+        Ok("True".to_owned())
+    );
+    assert_eq!(
+        eval(
+            "context.Deployment.Certificates.All(c => c.Key != \"c\")",
+            &with
+        ),
+        Ok("True".to_owned())
+    );
+    assert_eq!(
+        eval(
+            "context.Deployment.Certificates.Any(c => c.Value.Issuer == context.Request.Certificate.Issuer)",
+            &with
+        ),
+        Ok("True".to_owned())
+    );
+    assert_eq!(
+        eval(
+            "context.Deployment.Certificates.Any(c => c.Value.Subject == context.Request.Certificate.Subject)",
+            &with
+        ),
+        Ok("True".to_owned())
+    );
+    // A null right side: no thumbprint equals null, every thumbprint differs from it.
+    assert_eq!(
+        eval(
+            "context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate?.Thumbprint)",
+            &without
+        ),
+        Ok("False".to_owned())
+    );
+    assert_eq!(
+        eval(
+            "context.Deployment.Certificates.All(c => c.Value.Thumbprint != context.Request.Certificate?.Thumbprint)",
+            &without
+        ),
+        Ok("True".to_owned())
+    );
+    let error = eval(
+        "context.Deployment.Certificates.All(c => c.Value.Thumbprint != context.Request.Certificate.Thumbprint)",
+        &without,
+    )
+    .unwrap_err();
+    assert!(
+        error.starts_with("System.NullReferenceException: "),
+        "{error}"
+    );
+    // Chains through the certificate.
+    assert_eq!(
+        eval(
+            "context.Request.Certificate.SubjectName.Name == context.Request.Certificate.Subject",
+            &with
+        ),
+        Ok("True".to_owned())
+    );
+    assert_eq!(
+        eval(
+            "context.Request.Certificate.NotAfter > context.Request.Certificate.NotBefore",
+            &with
+        ),
+        Ok("True".to_owned())
+    );
+    let error = eval("context.Request.Certificate.SubjectName.Name", &without).unwrap_err();
+    assert!(
+        error.starts_with("System.NullReferenceException: "),
+        "{error}"
+    );
+    assert_eq!(
+        eval("context.Request.Certificate == null", &without),
+        Ok("True".to_owned())
+    );
+    // Every item is one lambda call against the budget, also in the in-place loop.
+    let limited = two(Some("good")).with_limits(apim_policy::expr::EvaluationLimits {
+        max_steps: 1,
+        ..Default::default()
+    });
+    let error = eval(
+        "context.Deployment.Certificates.Any(c => c.Key == \"b\")",
+        &limited,
+    )
+    .unwrap_err();
+    assert!(
+        error.starts_with("System.InvalidOperationException: "),
+        "{error}"
+    );
+    assert_eq!(
+        eval(
+            "context.Deployment.Certificates.Any(c => c.Key == \"a\")",
+            &limited
+        ),
+        Ok("True".to_owned())
+    );
+}

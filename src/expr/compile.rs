@@ -638,7 +638,7 @@ impl Compiler {
                     return Err(missing_member(owner, name));
                 };
                 Ok(Compiled::Value(
-                    Node::member(node, def.get, null_conditional, span),
+                    Node::member_of(node, def.get, owner, &name.name, null_conditional, span),
                     lifted(def.ty, chain),
                 ))
             }

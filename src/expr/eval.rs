@@ -481,17 +481,168 @@ pub(crate) struct PathStep {
     get: MemberFn,
     null_conditional: bool,
     span: Span,
+    /// The member when the evaluator knows it ([`Accessor::Other`] otherwise).
+    accessor: Accessor,
+}
+
+/// A member of the context tree or of a certificate that a [`Node::Path`] reads in place,
+/// without the call through the resolved function pointer. The pointer stays the fallback for a
+/// value of another variant, so the semantics are the member's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Accessor {
+    /// Any other member: through the function pointer.
+    Other,
+    /// `context.Request`
+    Request,
+    /// `context.Deployment`
+    Deployment,
+    /// `context.Request.Certificate`
+    Certificate,
+    /// `context.Deployment.Certificates`
+    Certificates,
+    /// `KeyValuePair<string, X509Certificate2>.Key`
+    EntryKey,
+    /// `KeyValuePair<string, X509Certificate2>.Value`
+    EntryValue,
+    /// `X509Certificate2.Thumbprint`
+    Thumbprint,
+    /// `X509Certificate2.Issuer`
+    Issuer,
+    /// `X509Certificate2.Subject`
+    Subject,
+    /// `X509Certificate2.SubjectName`
+    SubjectName,
+    /// `X509Certificate2.IssuerName`
+    IssuerName,
+    /// `X500DistinguishedName.Name`
+    Name,
+    /// `X509Certificate2.NotAfter`
+    NotAfter,
+    /// `X509Certificate2.NotBefore`
+    NotBefore,
+}
+
+impl Accessor {
+    /// The accessor of member `name` of `owner` (as resolved at load).
+    pub(crate) fn of(owner: Type, name: &str) -> Accessor {
+        match (owner, name) {
+            (Type::Context, "Request") => Accessor::Request,
+            (Type::Context, "Deployment") => Accessor::Deployment,
+            (Type::Request, "Certificate") => Accessor::Certificate,
+            (Type::Deployment, "Certificates") => Accessor::Certificates,
+            (Type::CertificateEntry, "Key") => Accessor::EntryKey,
+            (Type::CertificateEntry, "Value") => Accessor::EntryValue,
+            (Type::X509Certificate2, "Thumbprint") => Accessor::Thumbprint,
+            (Type::X509Certificate2, "Issuer") => Accessor::Issuer,
+            (Type::X509Certificate2, "Subject") => Accessor::Subject,
+            (Type::X509Certificate2, "SubjectName") => Accessor::SubjectName,
+            (Type::X509Certificate2, "IssuerName") => Accessor::IssuerName,
+            (Type::X500DistinguishedName, "Name") => Accessor::Name,
+            (Type::X509Certificate2, "NotAfter") => Accessor::NotAfter,
+            (Type::X509Certificate2, "NotBefore") => Accessor::NotBefore,
+            _ => Accessor::Other,
+        }
+    }
+}
+
+/// Reads one member of a non-null `value`: known members in place, others through `get`.
+#[inline(always)]
+fn read<'a>(
+    accessor: Accessor,
+    value: Value<'a>,
+    get: MemberFn,
+    context: &'a Context,
+) -> Result<Value<'a>, Exception> {
+    use super::value::DateTime;
+    let next = match (accessor, &value) {
+        (Accessor::Request, &Value::Context(c)) => Value::Request(c.request()),
+        (Accessor::Deployment, &Value::Context(c)) => Value::Deployment(c.deployment()),
+        (Accessor::Certificate, &Value::Request(r)) => r
+            .certificate
+            .as_deref()
+            .map_or(Value::Null, Value::Certificate),
+        (Accessor::Certificates, &Value::Deployment(d)) => {
+            Value::CertificateDictionary(d.certificates())
+        }
+        (Accessor::EntryKey, &Value::CertificateEntry(e)) => Value::Str(&e.id),
+        (Accessor::EntryValue, &Value::CertificateEntry(e)) => Value::Certificate(&e.certificate),
+        (Accessor::Thumbprint, &Value::Certificate(c)) => Value::Str(c.thumbprint()),
+        (Accessor::Issuer, &Value::Certificate(c)) => Value::Str(c.issuer()),
+        (Accessor::Subject, &Value::Certificate(c)) => Value::Str(c.subject()),
+        (Accessor::SubjectName, &Value::Certificate(c)) => {
+            Value::DistinguishedName(c.subject_name())
+        }
+        (Accessor::IssuerName, &Value::Certificate(c)) => Value::DistinguishedName(c.issuer_name()),
+        (Accessor::Name, &Value::DistinguishedName(name)) => Value::Str(name),
+        (Accessor::NotAfter, &Value::Certificate(c)) => {
+            Value::DateTime(DateTime::from_unix_seconds(c.not_after()))
+        }
+        (Accessor::NotBefore, &Value::Certificate(c)) => {
+            Value::DateTime(DateTime::from_unix_seconds(c.not_before()))
+        }
+        _ => return get(&value, context),
+    };
+    borrowed(value);
+    Ok(next)
+}
+
+/// Ends a value known to be one of the variants that only borrow (or hold `Copy` data), which
+/// have nothing to drop, without the out-of-line `drop_in_place::<Value>` call.
+#[inline(always)]
+fn borrowed(value: Value<'_>) {
+    debug_assert!(!matches!(
+        value,
+        Value::String(_) | Value::ByteArray(_) | Value::Collection(_) | Value::JsonNode(_)
+    ));
+    std::mem::forget(value);
 }
 
 impl Node {
     /// `target.member` (`?.member` when `null_conditional`): one [`Node::Member`], or, on a
     /// member read, the chain fused into one [`Node::Path`].
     pub(crate) fn member(target: Node, get: MemberFn, null_conditional: bool, span: Span) -> Node {
+        Node::member_step(
+            target,
+            PathStep {
+                get,
+                null_conditional,
+                span,
+                accessor: Accessor::Other,
+            },
+        )
+    }
+
+    /// [`Node::member`] of member `name` of `owner`: a member of the context tree or of a
+    /// certificate ([`Accessor`]) is read in place, even alone (a one-step [`Node::Path`]).
+    pub(crate) fn member_of(
+        target: Node,
+        get: MemberFn,
+        owner: Type,
+        name: &str,
+        null_conditional: bool,
+        span: Span,
+    ) -> Node {
+        let accessor = Accessor::of(owner, name);
+        if accessor == Accessor::Other {
+            return Node::member(target, get, null_conditional, span);
+        }
         let step = PathStep {
             get,
             null_conditional,
             span,
+            accessor,
         };
+        match target {
+            target @ (Node::Path { .. } | Node::Member { .. }) => Node::member_step(target, step),
+            root => Node::Path {
+                root: Box::new(root),
+                steps: Box::new([step]),
+            },
+        }
+    }
+
+    /// Appends one member read to `target`.
+    fn member_step(target: Node, step: PathStep) -> Node {
         match target {
             Node::Path { root, steps } => {
                 let mut steps = steps.into_vec();
@@ -513,6 +664,7 @@ impl Node {
                         get,
                         null_conditional,
                         span,
+                        accessor: Accessor::Other,
                     },
                     step,
                 ]),
@@ -768,19 +920,27 @@ impl<'a> Frame<'a> {
     }
 
     /// Counts one step of a loop; fails past the limit (no policy expression may spin forever).
+    #[inline]
     pub(crate) fn tick(&mut self, span: Span) -> Result<(), Exception> {
         self.steps = self.steps.saturating_add(1);
         if self.steps > self.max_steps {
-            return Err(Exception::new(
-                ExceptionKind::InvalidOperation,
-                format!(
-                    "The expression exceeded the limit of {} loop iterations and lambda calls.",
-                    self.max_steps
-                ),
-                span,
-            ));
+            return Err(self.over_budget(span));
         }
         Ok(())
+    }
+
+    /// The exception for an evaluation beyond its step budget.
+    #[cold]
+    #[inline(never)]
+    fn over_budget(&self, span: Span) -> Exception {
+        Exception::new(
+            ExceptionKind::InvalidOperation,
+            format!(
+                "The expression exceeded the limit of {} loop iterations and lambda calls.",
+                self.max_steps
+            ),
+            span,
+        )
     }
 
     /// Counts `steps` steps at once (elements a collection receives); fails past the limit.
@@ -1429,12 +1589,121 @@ pub(crate) fn eval<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a
         } => with_args(args, frame, |args, frame| {
             super::block::call_local(*function, args, frame, *span)
         }),
-        Node::Path { root, steps } => {
-            let value = eval(root, frame)?;
-            walk(value, steps, frame.context)
-        }
+        Node::Path { root, steps } => path(root, steps, frame),
         Node::IsNull { .. } | Node::CompareStr { .. } => Ok(Value::Bool(eval_bool(node, frame)?)),
         Node::LinqCompare(node) => Ok(linq_compare(node, frame)?.map_or(Value::Null, Value::Bool)),
+    }
+}
+
+/// Evaluates a [`Node::Path`]: a `context` or local root without a recursion.
+#[inline]
+fn path<'a>(
+    root: &'a Node,
+    steps: &'a [PathStep],
+    frame: &mut Frame<'a>,
+) -> Result<Value<'a>, Exception> {
+    let value = match root {
+        Node::Context => Value::Context(frame.context),
+        Node::Local(slot) => frame.get(*slot),
+        root => eval(root, frame)?,
+    };
+    walk(value, steps, frame.context)
+}
+
+/// Evaluates an operand: a [`Node::Path`] in place, anything else through [`eval`].
+#[inline(always)]
+fn operand<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<Value<'a>, Exception> {
+    match node {
+        Node::Path { root, steps } => path(root, steps, frame),
+        node => eval(node, frame),
+    }
+}
+
+/// A value of the context tree or a certificate, held as a bare reference while a
+/// [`Node::Path`] reads known members ([`Accessor`]).
+#[derive(Clone, Copy)]
+enum Cursor<'a> {
+    Context(&'a Context),
+    Request(&'a crate::context::Request),
+    Deployment(&'a crate::context::Deployment),
+    Certificate(&'a crate::cert::certificate::Certificate),
+    Entry(&'a crate::context::DeploymentCertificate),
+    Name(&'a str),
+}
+
+/// What a known member read on a [`Cursor`] gives: another cursor or the member's value.
+enum Read<'a> {
+    Cursor(Cursor<'a>),
+    Value(Value<'a>),
+}
+
+impl<'a> Cursor<'a> {
+    #[inline(always)]
+    fn of(value: &Value<'a>) -> Option<Self> {
+        Some(match *value {
+            Value::Context(c) => Cursor::Context(c),
+            Value::Request(r) => Cursor::Request(r),
+            Value::Deployment(d) => Cursor::Deployment(d),
+            Value::Certificate(c) => Cursor::Certificate(c),
+            Value::CertificateEntry(e) => Cursor::Entry(e),
+            Value::DistinguishedName(n) => Cursor::Name(n),
+            _ => return None,
+        })
+    }
+
+    #[inline(always)]
+    fn value(self) -> Value<'a> {
+        match self {
+            Cursor::Context(c) => Value::Context(c),
+            Cursor::Request(r) => Value::Request(r),
+            Cursor::Deployment(d) => Value::Deployment(d),
+            Cursor::Certificate(c) => Value::Certificate(c),
+            Cursor::Entry(e) => Value::CertificateEntry(e),
+            Cursor::Name(n) => Value::DistinguishedName(n),
+        }
+    }
+
+    /// The known member `accessor` (as the library's member functions read it); `None` for
+    /// other members.
+    #[inline(always)]
+    fn read(self, accessor: Accessor) -> Option<Read<'a>> {
+        use super::value::DateTime;
+        Some(match (accessor, self) {
+            (Accessor::Request, Cursor::Context(c)) => Read::Cursor(Cursor::Request(c.request())),
+            (Accessor::Deployment, Cursor::Context(c)) => {
+                Read::Cursor(Cursor::Deployment(c.deployment()))
+            }
+            (Accessor::Certificate, Cursor::Request(r)) => match r.certificate.as_deref() {
+                Some(c) => Read::Cursor(Cursor::Certificate(c)),
+                None => Read::Value(Value::Null),
+            },
+            (Accessor::Certificates, Cursor::Deployment(d)) => {
+                Read::Value(Value::CertificateDictionary(d.certificates()))
+            }
+            (Accessor::EntryKey, Cursor::Entry(e)) => Read::Value(Value::Str(&e.id)),
+            (Accessor::EntryValue, Cursor::Entry(e)) => {
+                Read::Cursor(Cursor::Certificate(&e.certificate))
+            }
+            (Accessor::Thumbprint, Cursor::Certificate(c)) => {
+                Read::Value(Value::Str(c.thumbprint()))
+            }
+            (Accessor::Issuer, Cursor::Certificate(c)) => Read::Value(Value::Str(c.issuer())),
+            (Accessor::Subject, Cursor::Certificate(c)) => Read::Value(Value::Str(c.subject())),
+            (Accessor::SubjectName, Cursor::Certificate(c)) => {
+                Read::Cursor(Cursor::Name(c.subject_name()))
+            }
+            (Accessor::IssuerName, Cursor::Certificate(c)) => {
+                Read::Cursor(Cursor::Name(c.issuer_name()))
+            }
+            (Accessor::Name, Cursor::Name(n)) => Read::Value(Value::Str(n)),
+            (Accessor::NotAfter, Cursor::Certificate(c)) => {
+                Read::Value(Value::DateTime(DateTime::from_unix_seconds(c.not_after())))
+            }
+            (Accessor::NotBefore, Cursor::Certificate(c)) => {
+                Read::Value(Value::DateTime(DateTime::from_unix_seconds(c.not_before())))
+            }
+            _ => return None,
+        })
     }
 }
 
@@ -1445,6 +1714,32 @@ fn walk<'a>(
     steps: &'a [PathStep],
     context: &'a Context,
 ) -> Result<Value<'a>, Exception> {
+    let mut steps = steps.iter();
+    // Known members of the context tree and of certificates, on bare references (never null,
+    // so `?.` reads as `.`), until a leaf, a null or another member.
+    if let Some(mut cursor) = Cursor::of(&value) {
+        borrowed(value);
+        loop {
+            let Some(step) = steps.as_slice().first() else {
+                return Ok(cursor.value());
+            };
+            match cursor.read(step.accessor) {
+                Some(Read::Cursor(next)) => {
+                    cursor = next;
+                    steps.next();
+                }
+                Some(Read::Value(leaf)) => {
+                    steps.next();
+                    value = leaf;
+                    break;
+                }
+                None => {
+                    value = cursor.value();
+                    break;
+                }
+            }
+        }
+    }
     for step in steps {
         if value.is_null() {
             if step.null_conditional {
@@ -1452,7 +1747,10 @@ fn walk<'a>(
             }
             return Err(Exception::null_reference(step.span));
         }
-        value = (step.get)(&value, context).map_err(|e| at(e, step.span))?;
+        value = match read(step.accessor, value, step.get, context) {
+            Ok(v) => v,
+            Err(e) => return Err(at(e, step.span)),
+        };
     }
     Ok(value)
 }
@@ -1477,6 +1775,9 @@ fn linq_compare<'a>(
     let stop = !*all;
     // The deployment's certificates are walked as a slice; other sources item by item.
     if let Value::CertificateDictionary(items) = source {
+        if let Some(field) = entry_text(node) {
+            return entries_compare(node, items, field, frame).map(Some);
+        }
         for entry in items {
             if test_item(node, Value::CertificateEntry(entry), frame, &mut invariant)? == stop {
                 return Ok(Some(stop));
@@ -1492,6 +1793,87 @@ fn linq_compare<'a>(
         }
     }
     Ok(Some(*all))
+}
+
+/// A text member of a deployment certificate entry that a lambda reads (`c.Key`,
+/// `c.Value.Thumbprint`, `c.Value.Issuer`, `c.Value.Subject`): never null, never throws.
+#[derive(Clone, Copy)]
+enum EntryText {
+    Key,
+    Thumbprint,
+    Issuer,
+    Subject,
+}
+
+impl EntryText {
+    #[inline(always)]
+    fn of(self, entry: &crate::context::DeploymentCertificate) -> &str {
+        match self {
+            EntryText::Key => &entry.id,
+            EntryText::Thumbprint => entry.certificate.thumbprint(),
+            EntryText::Issuer => entry.certificate.issuer(),
+            EntryText::Subject => entry.certificate.subject(),
+        }
+    }
+}
+
+/// The entry text the left side of an ordinal string `==`/`!=` of a [`Node::LinqCompare`]
+/// reads from its parameter, if it is one [`EntryText`].
+fn entry_text(node: &LinqCompare) -> Option<EntryText> {
+    if node.kind != CompareKind::String
+        || !matches!(node.op, CompareOp::Equal | CompareOp::NotEqual)
+    {
+        return None;
+    }
+    let Node::Path { root, steps } = &node.left else {
+        return None;
+    };
+    if !matches!(**root, Node::Local(s) if s == node.slot) {
+        return None;
+    }
+    match &**steps {
+        [key] if key.accessor == Accessor::EntryKey => Some(EntryText::Key),
+        [value, member] if value.accessor == Accessor::EntryValue => match member.accessor {
+            Accessor::Thumbprint => Some(EntryText::Thumbprint),
+            Accessor::Issuer => Some(EntryText::Issuer),
+            Accessor::Subject => Some(EntryText::Subject),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A [`Node::LinqCompare`] over the deployment's certificates whose lambda compares an
+/// [`EntryText`] with an invariant string: the texts compared in place. As in C#, each item is
+/// one lambda call (one step of the budget), and the right side is evaluated at the first item
+/// (the left side cannot throw), so an empty dictionary never evaluates it.
+fn entries_compare<'a>(
+    node: &'a LinqCompare,
+    items: &'a [crate::context::DeploymentCertificate],
+    field: EntryText,
+    frame: &mut Frame<'a>,
+) -> Result<bool, Exception> {
+    let stop = !node.all;
+    let negate = node.op == CompareOp::NotEqual;
+    let mut items = items.iter();
+    let Some(first) = items.next() else {
+        return Ok(node.all);
+    };
+    frame.tick(node.span)?;
+    let right = eval(&node.right, frame)?;
+    let other = right.as_str();
+    let holds =
+        |entry: &crate::context::DeploymentCertificate| (other == Some(field.of(entry))) != negate;
+    if holds(first) == stop {
+        return Ok(stop);
+    }
+    for entry in items {
+        frame.tick(node.span)?;
+        if holds(entry) == stop {
+            return Ok(stop);
+        }
+    }
+    Ok(node.all)
 }
 
 /// The lambda of a [`Node::LinqCompare`] on one item; `invariant` caches its right side.
@@ -1538,6 +1920,21 @@ fn test_item<'a>(
         Some(v) => v,
         None => invariant.insert(eval(right, frame)?),
     };
+    if let (CompareKind::String, Value::Str(s)) = (kind, &value) {
+        // Ordinal string equality on a borrowed string (nothing to drop).
+        let equal = other.as_str() == Some(*s);
+        match op {
+            CompareOp::Equal => {
+                borrowed(value);
+                return Ok(equal);
+            }
+            CompareOp::NotEqual => {
+                borrowed(value);
+                return Ok(!equal);
+            }
+            _ => {}
+        }
+    }
     Ok(match (kind, op) {
         // Ordinal string equality: both null, or both strings with the same text.
         (CompareKind::String, CompareOp::Equal) => value.as_str() == other.as_str(),
@@ -1560,21 +1957,43 @@ pub(crate) fn eval_bool<'a>(node: &'a Node, frame: &mut Frame<'a>) -> Result<boo
             left,
             right,
         } => {
-            let left = eval(left, frame)?;
-            let right = eval(right, frame)?;
+            let left = operand(left, frame)?;
+            let right = operand(right, frame)?;
             Ok(compare(*op, *kind, &left, &right))
         }
-        Node::IsNull { operand, negate } => {
-            let value = eval(operand, frame)?;
-            Ok(value.is_null() != *negate)
+        Node::IsNull {
+            operand: node,
+            negate,
+        } => {
+            // Borrowed values need no drop: matched by value, only other variants drop.
+            let value = operand(node, frame)?;
+            let null = match value {
+                Value::Null => true,
+                Value::Certificate(_) | Value::Str(_) => false,
+                other => return Ok(other.is_null() != *negate),
+            };
+            borrowed(value);
+            Ok(null != *negate)
         }
         Node::CompareStr {
             op,
-            operand,
+            operand: node,
             constant,
         } => {
-            let value = eval(operand, frame)?;
-            let equal = value.as_str() == Some(&**constant);
+            let value = operand(node, frame)?;
+            let equal = match value {
+                Value::Str(s) => s == &**constant,
+                Value::Null => false,
+                other => {
+                    let equal = other.as_str() == Some(&**constant);
+                    return Ok(if *op == CompareOp::NotEqual {
+                        !equal
+                    } else {
+                        equal
+                    });
+                }
+            };
+            borrowed(value);
             Ok(if *op == CompareOp::NotEqual {
                 !equal
             } else {

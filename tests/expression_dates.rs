@@ -6,18 +6,16 @@ mod common;
 use std::sync::Arc;
 
 use apim_policy::context::{Context, Deployment, EvaluationTime};
-use apim_policy::expr::{ExpressionForm, ParseLimits, Program};
+use apim_policy::expr::ExpressionForm;
 use common::AT;
 
+/// A context at the tests' evaluation time (`DateTime.Now`/`UtcNow` read it).
+fn context() -> Context {
+    Context::new(Arc::new(Deployment::new())).at(EvaluationTime::from_unix_seconds(AT))
+}
+
 fn eval(expression: &str) -> Result<String, String> {
-    let program = Program::compile(expression, ExpressionForm::Single, &ParseLimits::default())
-        .map_err(|e| format!("load: {}", e.message))?;
-    let context =
-        Context::new(Arc::new(Deployment::new())).at(EvaluationTime::from_unix_seconds(AT));
-    program
-        .evaluate(&context)
-        .map(|v| v.to_display_string())
-        .map_err(|e| format!("{}: {}", e.kind.type_name(), e.message))
+    common::evaluate(expression, ExpressionForm::Single, &context())
 }
 
 const D: &str = "DateTime.Parse(\"2030-01-31T14:05:09\")";
@@ -151,14 +149,7 @@ fn bad_dates_throw_as_dotnet_does() {
 }
 
 fn block(statements: &str) -> Result<String, String> {
-    let program = Program::compile(statements, ExpressionForm::Block, &ParseLimits::default())
-        .map_err(|e| format!("load: {}", e.message))?;
-    let context =
-        Context::new(Arc::new(Deployment::new())).at(EvaluationTime::from_unix_seconds(AT));
-    program
-        .evaluate(&context)
-        .map(|v| v.to_display_string())
-        .map_err(|e| format!("{}: {}", e.kind.type_name(), e.message))
+    common::evaluate(statements, ExpressionForm::Block, &context())
 }
 
 /// 2020-01-01T00:00:00+02:00 (2019-12-31T22:00:00Z, Unix 1577829600).

@@ -15,20 +15,7 @@ fn context() -> Context {
 }
 
 fn check(form: ExpressionForm, cases: &[(&str, Result<&str, &str>)]) {
-    let context = context();
-    let mut failures = Vec::new();
-    for (text, want) in cases {
-        let got = common::evaluate(text, form, &context);
-        let want = want.map(str::to_owned).map_err(str::to_owned);
-        let matches = match (&got, &want) {
-            (Err(g), Err(w)) => g.starts_with(w.as_str()),
-            _ => got == want,
-        };
-        if !matches {
-            failures.push(format!("{text}\n   want {want:?}\n    got {got:?}"));
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    common::check_cases(&context(), form, cases);
 }
 
 #[test]

@@ -2304,6 +2304,26 @@ fn constructed_type(written: &ast::TypeRef) -> Result<Type, CompileError> {
     ))
 }
 
+/// A LINQ lambda whose body (of type `ty`) must convert to `to`: C#'s implicit-conversion
+/// error otherwise.
+fn converted_lambda(
+    lambda: super::eval::LinqLambda,
+    ty: Type,
+    to: Type,
+    span: Span,
+) -> Result<super::eval::LinqLambda, CompileError> {
+    if !assignable(ty, to) {
+        return Err(CompileError::new(
+            format!("Cannot implicitly convert type '{ty}' to '{to}'"),
+            span,
+        ));
+    }
+    Ok(super::eval::LinqLambda {
+        slots: lambda.slots,
+        body: coerce(lambda.body, ty, to, span),
+    })
+}
+
 /// `node` converted from numeric type `from` to numeric type `to` (C#'s implicit numeric
 /// conversion, so a `List<long>` holds `long` values and a `double[]` doubles).
 fn coerce(node: Node, from: Type, to: Type, span: Span) -> Node {
@@ -3347,32 +3367,14 @@ impl Compiler {
             }
             (Op::Aggregate, [f]) => {
                 let (lambda, ty, body_span) = self.linq_lambda(f, &[element, element])?;
-                if !assignable(ty, element) {
-                    return Err(CompileError::new(
-                        format!("Cannot implicitly convert type '{ty}' to '{element}'"),
-                        body_span,
-                    ));
-                }
-                lambdas.push(super::eval::LinqLambda {
-                    slots: lambda.slots,
-                    body: coerce(lambda.body, ty, element, body_span),
-                });
+                lambdas.push(converted_lambda(lambda, ty, element, body_span)?);
                 element
             }
             (Op::Aggregate, [seed, f]) => {
                 let (node, seed_ty) = self.value(&seed.value)?;
                 values.push(node);
                 let (lambda, ty, body_span) = self.linq_lambda(f, &[seed_ty, element])?;
-                if !assignable(ty, seed_ty) {
-                    return Err(CompileError::new(
-                        format!("Cannot implicitly convert type '{ty}' to '{seed_ty}'"),
-                        body_span,
-                    ));
-                }
-                lambdas.push(super::eval::LinqLambda {
-                    slots: lambda.slots,
-                    body: coerce(lambda.body, ty, seed_ty, body_span),
-                });
+                lambdas.push(converted_lambda(lambda, ty, seed_ty, body_span)?);
                 return self.linq_ex_node(
                     Op::AggregateSeed,
                     Some(source),

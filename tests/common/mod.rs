@@ -103,3 +103,25 @@ pub fn check_error(cases: &[(&str, &str)]) {
         );
     }
 }
+
+/// Checks each text in `form` against `context`: `Ok` must match exactly, `Err` must start
+/// with the expected text (`load: ...` or `ExceptionType: ...`). Reports every failure at once.
+pub fn check_cases(
+    context: &Context,
+    form: apim_policy::expr::ExpressionForm,
+    cases: &[(&str, Result<&str, &str>)],
+) {
+    let mut failures = Vec::new();
+    for (text, want) in cases {
+        let got = evaluate(text, form, context);
+        let want = want.map(str::to_owned).map_err(str::to_owned);
+        let matches = match (&got, &want) {
+            (Err(g), Err(w)) => g.starts_with(w.as_str()),
+            _ => got == want,
+        };
+        if !matches {
+            failures.push(format!("{text}\n   want {want:?}\n    got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}

@@ -2203,20 +2203,16 @@ pub(crate) fn resolve_type(written: &ast::TypeRef) -> Result<Type, CompileError>
         "RegexOptions" => Type::RegexOptions,
         "Jwt" => Type::Jwt,
         "BasicAuthCredentials" => Type::BasicAuthCredentials,
-        other if lib::hash_type(other).is_some() => lib::hash_type(other).unwrap_or(Type::Object),
         "Uri" => Type::Uri,
-        other if lib::context_interface(other).is_some() => {
-            lib::context_interface(other).unwrap_or(Type::Object)
-        }
-        _ => {
-            return Err(CompileError::new(
-                format!(
+        other => lib::hash_type(other)
+            .or_else(|| lib::context_interface(other))
+            .ok_or_else(|| {
+                let message = format!(
                     "The type or namespace name '{}' is not supported in policy expressions here",
                     path.join(".")
-                ),
-                written.span,
-            ));
-        }
+                );
+                CompileError::new(message, written.span)
+            })?,
     };
     Ok(base)
 }
